@@ -1,0 +1,25 @@
+package io.sluice.core.engine;
+
+/**
+ * One statement on an engine. {@link #execute()} runs on the caller's thread; {@link #cancel()} may be
+ * called from any thread at any time (before, during or after execute) and makes the engine stop the
+ * work within a second, after which execute or the result stream fail with CANCELLED.
+ */
+public interface EngineStatement extends AutoCloseable {
+
+    /**
+     * Runs the statement and returns once its result can be read (for a query: the first batch may be
+     * pending; for DML/DDL: the statement is complete).
+     *
+     * @throws io.sluice.core.error.SluiceException for SQL errors (with SQLSTATE and position where known),
+     *     parameter errors, CANCELLED after cancel()
+     */
+    EngineResult execute();
+
+    /** Idempotent and thread-safe. */
+    void cancel();
+
+    /** Releases the connection; closes a result stream still open. Idempotent. */
+    @Override
+    void close();
+}

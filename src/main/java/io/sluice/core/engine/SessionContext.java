@@ -1,0 +1,20 @@
+package io.sluice.core.engine;
+
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Objects;
+
+/**
+ * Session settings a statement runs with. {@code catalog} and {@code schema} resolve unqualified names
+ * (null means the engine's default). {@code timeZone} is how TIMESTAMP WITH TIME ZONE values are rendered
+ * by encoders; engines evaluate in UTC because their configuration is locked against changes.
+ * {@code user} is the principal's name, for engines that run statements under the caller's identity.
+ */
+public record SessionContext(String catalog, String schema, ZoneId timeZone, String user) {
+
+    public static final SessionContext DEFAULT = new SessionContext(null, null, ZoneOffset.UTC, null);
+
+    public SessionContext {
+        Objects.requireNonNull(timeZone, "timeZone");
+    }
+}
