@@ -1,0 +1,105 @@
+package io.sluice.core.statement;
+
+import io.sluice.core.auth.Principal;
+import io.sluice.core.engine.ParameterValue;
+import io.sluice.core.engine.Parameters;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Opt-in reuse of finished results. The key covers everything that can change an answer: the principal
+ * (whose access decides what it may see), the SQL text, every parameter with its type, the session and
+ * the row limit. Any statement that may have written data moves the write epoch on, and results from an
+ * older epoch are never reused: conservative (a write to one table also retires results of others), but
+ * a stale answer is never served.
+ */
+final class ResultReuse {
+
+    record Entry(String statementId, String resultId, Instant finishedAt, long epoch, long rows, long updateCount,
+                 int pageCount, boolean truncated) {
+    }
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong writeEpoch = new AtomicLong();
+
+    long epoch() {
+        return writeEpoch.get();
+    }
+
+    Optional<Entry> lookup(String key, Duration maxAge, Instant now) {
+        Entry entry = entries.get(key);
+        if (entry == null || entry.epoch() != writeEpoch.get()
+                || entry.finishedAt().plus(maxAge).isBefore(now)) {
+            return Optional.empty();
+        }
+        return Optional.of(entry);
+    }
+
+    void remember(String key, Entry entry) {
+        if (entry.epoch() == writeEpoch.get()) {
+            entries.put(key, entry);
+        }
+    }
+
+    void dataChanged() {
+        writeEpoch.incrementAndGet();
+        entries.clear();
+    }
+
+    void forgetResult(String resultId) {
+        entries.values().removeIf(entry -> entry.resultId().equals(resultId));
+    }
+
+    static String key(Principal principal, StatementRequest request) {
+        StringBuilder text = new StringBuilder();
+        append(text, principal.id());
+        append(text, request.sql());
+        append(text, request.session().catalog());
+        append(text, request.session().schema());
+        append(text, request.session().timeZone().getId());
+        append(text, Long.toString(request.maxRows()));
+        switch (request.parameters()) {
+            case Parameters.Positional positional -> {
+                append(text, "positional");
+                positional.values().forEach(value -> appendParameter(text, value));
+            }
+            case Parameters.Named named -> {
+                append(text, "named");
+                named.values().forEach((name, value) -> {
+                    append(text, name);
+                    appendParameter(text, value);
+                });
+            }
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static void appendParameter(StringBuilder text, ParameterValue value) {
+        append(text, value.type() == null ? "?" : value.type().sqlName());
+        Object object = value.value();
+        append(text, object == null ? "\u0000null" : object.getClass().getName() + ":" + valueText(object));
+    }
+
+    private static String valueText(Object object) {
+        return object instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(object);
+    }
+
+    /** Length-prefixed, so no two different inputs concatenate to the same text. */
+    private static void append(StringBuilder text, String part) {
+        String value = part == null ? "\u0000" : part;
+        text.append(value.length()).append(':').append(value).append(';');
+    }
+}

@@ -1,0 +1,186 @@
+package io.sluice.core.statement;
+
+import io.sluice.core.auth.Principal;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The live state of one statement. Transitions are synchronized and only move forward; a cancel can arrive
+ * from any thread at any moment (client, timeout, disconnect, shutdown) and always reaches the engine.
+ */
+final class Statement {
+
+    private final String id;
+    private final String ownerId;
+    private final StatementRequest request;
+    private final Instant createdAt;
+    private final CompletableFuture<StatementStatus> completion = new CompletableFuture<>();
+
+    private StatementState state;
+    private Instant startedAt;
+    private Instant endedAt;
+    private long rows;
+    private long updateCount = -1;
+    private int pageCount;
+    private boolean truncated;
+    private boolean reused;
+    private String resultId;
+    private SluiceError error;
+    private SluiceError cancelReason;
+    private EngineStatement engineStatement;
+
+    Statement(String id, Principal owner, StatementRequest request, Instant createdAt) {
+        this.id = id;
+        this.ownerId = owner.id();
+        this.request = request;
+        this.createdAt = createdAt;
+        this.state = StatementState.QUEUED;
+        this.resultId = id;
+    }
+
+    /** A statement known only from its saved status (after a restart); it is always terminal. */
+    Statement(StatementStatus saved) {
+        this.id = saved.id();
+        this.ownerId = saved.ownerId();
+        this.request = new StatementRequest(saved.sql(), io.sluice.core.engine.Parameters.NONE,
+                io.sluice.core.engine.SessionContext.DEFAULT, null, 0, saved.requestId(), null, saved.protocol());
+        this.createdAt = saved.createdAt();
+        this.state = saved.state();
+        this.startedAt = saved.startedAt();
+        this.endedAt = saved.endedAt();
+        this.rows = saved.rows();
+        this.updateCount = saved.updateCount();
+        this.pageCount = saved.pageCount();
+        this.truncated = saved.truncated();
+        this.reused = saved.reused();
+        this.resultId = saved.resultId();
+        this.error = saved.error();
+        if (state.isTerminal()) {
+            completion.complete(saved);
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    String ownerId() {
+        return ownerId;
+    }
+
+    StatementRequest request() {
+        return request;
+    }
+
+    CompletableFuture<StatementStatus> completion() {
+        return completion;
+    }
+
+    synchronized boolean isCancelRequested() {
+        return cancelReason != null;
+    }
+
+    synchronized SluiceError cancelReason() {
+        return cancelReason;
+    }
+
+    synchronized StatementState state() {
+        return state;
+    }
+
+    synchronized void markRunning(Instant now) {
+        if (state == StatementState.QUEUED) {
+            state = StatementState.RUNNING;
+            startedAt = now;
+        }
+    }
+
+    /** Remembers the engine statement so a cancel can reach it; cancels at once if one already came. */
+    synchronized void attach(EngineStatement statement) {
+        this.engineStatement = statement;
+        if (cancelReason != null) {
+            statement.cancel();
+        }
+    }
+
+    /**
+     * Asks the statement to stop. The first reason wins (a timeout stays a timeout even if the client
+     * cancels afterwards). Returns false when the statement had already ended.
+     */
+    boolean requestCancel(SluiceError reason) {
+        EngineStatement toCancel;
+        synchronized (this) {
+            if (state.isTerminal()) {
+                return false;
+            }
+            if (cancelReason == null) {
+                cancelReason = reason;
+            }
+            toCancel = engineStatement;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        return true;
+    }
+
+    synchronized void addRows(long count) {
+        rows += count;
+    }
+
+    synchronized void markTruncated() {
+        truncated = true;
+    }
+
+    synchronized long rows() {
+        return rows;
+    }
+
+    /** Ends the statement successfully; returns false if it had already ended. */
+    boolean succeed(Instant now, long finalRows, long finalUpdateCount, int pages, boolean wasReused, String result) {
+        StatementStatus status;
+        synchronized (this) {
+            if (state.isTerminal()) {
+                return false;
+            }
+            state = StatementState.SUCCEEDED;
+            endedAt = now;
+            rows = finalRows;
+            updateCount = finalUpdateCount;
+            pageCount = pages;
+            reused = wasReused;
+            resultId = result;
+            if (startedAt == null) {
+                startedAt = now;
+            }
+            status = snapshot();
+        }
+        completion.complete(status);
+        return true;
+    }
+
+    /** Ends the statement with an error: CANCELLED when the error is a cancellation, FAILED otherwise. */
+    boolean fail(Instant now, SluiceError failure) {
+        StatementStatus status;
+        synchronized (this) {
+            if (state.isTerminal()) {
+                return false;
+            }
+            state = failure.code() == ErrorCode.CANCELLED ? StatementState.CANCELLED : StatementState.FAILED;
+            endedAt = now;
+            error = failure;
+            pageCount = 0;
+            status = snapshot();
+        }
+        completion.complete(status);
+        return true;
+    }
+
+    synchronized StatementStatus snapshot() {
+        return new StatementStatus(id, ownerId, request.protocol(), request.sql(), state, createdAt, startedAt,
+                endedAt, rows, updateCount, pageCount, truncated, reused, resultId, request.requestId(), error);
+    }
+}

@@ -1,0 +1,28 @@
+package io.sluice.core.statement;
+
+import java.time.Duration;
+
+/**
+ * Limits of the statement service.
+ *
+ * @param maxRunning statements running at once on the engine
+ * @param maxQueued statements waiting for a slot; past that submissions are refused as BUSY
+ * @param defaultTimeout timeout of a statement that asks for none
+ * @param maxTimeout the ceiling for any requested timeout
+ * @param retention how long finished statements and their results are kept
+ * @param shutdownGrace how long running statements may finish when the server stops
+ */
+public record StatementConfig(
+        int maxRunning,
+        int maxQueued,
+        Duration defaultTimeout,
+        Duration maxTimeout,
+        Duration retention,
+        Duration shutdownGrace) {
+
+    public static StatementConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new StatementConfig(Math.max(4, cores * 4), 256, Duration.ofMinutes(30), Duration.ofHours(24),
+                Duration.ofHours(24), Duration.ofSeconds(20));
+    }
+}

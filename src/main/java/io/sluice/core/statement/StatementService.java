@@ -1,0 +1,555 @@
+package io.sluice.core.statement;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.core.auth.Principal;
+import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineResult;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.result.BatchStream;
+import io.sluice.core.spool.ResultSpool;
+import io.sluice.core.spool.SpoolWriter;
+import io.sluice.core.spool.SpooledResult;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits, runs, tracks, cancels and reads statements — the heart of Sluice, shared by every protocol.
+ *
+ * <p>Threading: an asynchronous statement runs on its own virtual thread, which waits for an admission
+ * slot, runs the engine and writes the result into the spool. A streaming statement runs on the caller's
+ * thread and bypasses the spool. Cancels, timeouts and shutdown reach a statement from other threads
+ * through {@link Statement#requestCancel}, which forwards to the engine.
+ *
+ * <p>Ownership: a statement belongs to the principal that submitted it; to anyone else it does not exist
+ * (NOT_FOUND, never FORBIDDEN, so ids cannot be probed).
+ */
+public final class StatementService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatementService.class);
+
+    private final Engine engine;
+    private final ResultSpool spool;
+    private final StatementStore store;
+    private final StatementConfig config;
+    private final BufferAllocator rootAllocator;
+    private final Clock clock;
+    private final StatementMetrics metrics;
+    private final AdmissionControl admission;
+    private final ResultReuse reuse = new ResultReuse();
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Statement> statements = new ConcurrentHashMap<>();
+    private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
+    private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("statement-", 0).factory());
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("statement-timers").daemon().factory());
+    private volatile boolean accepting = true;
+
+    public StatementService(Engine engine, ResultSpool spool, java.nio.file.Path statementDirectory,
+                            StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.spool = Objects.requireNonNull(spool, "spool");
+        this.store = new StatementStore(statementDirectory);
+        this.config = Objects.requireNonNull(config, "config");
+        this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued());
+        this.metrics = new StatementMetrics(meters, admission);
+        recover();
+        timers.scheduleWithFixedDelay(this::purgeExpired, 1, 1, TimeUnit.MINUTES);
+    }
+
+    // ---- submit and run ------------------------------------------------------------------------------
+
+    /**
+     * Submits a statement to run asynchronously into the spool. Returns at once with its status (which
+     * may already be terminal for an idempotent replay or a reused result).
+     */
+    public StatementStatus submit(Principal principal, StatementRequest request) {
+        validate(request);
+        Optional<StatementStatus> replay = replayOf(principal, request);
+        if (replay.isPresent()) {
+            return replay.get();
+        }
+        Optional<StatementStatus> reused = reuseFor(principal, request);
+        if (reused.isPresent()) {
+            return reused.get();
+        }
+        admission.enqueue();
+        Statement statement = register(principal, request);
+        try {
+            runners.execute(() -> runIntoSpool(principal, statement));
+        } catch (RuntimeException rejected) {
+            admissionLeft(statement);
+            throw new SluiceException(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down");
+        }
+        return statement.snapshot();
+    }
+
+    /**
+     * Runs a statement on the caller's thread and hands back its rows as they come, without spooling.
+     * The caller must close the returned stream; closing early (or {@link StreamingStatement#abort})
+     * stops the engine.
+     */
+    public StreamingStatement stream(Principal principal, StatementRequest request) {
+        validate(request);
+        admission.enqueue();
+        Statement statement = register(principal, request);
+        boolean admitted = false;
+        BufferAllocator allocator = null;
+        EngineStatement engineStatement = null;
+        try {
+            admitted = awaitSlot(statement);
+            if (!admitted) {
+                throw new SluiceException(statement.cancelReason());
+            }
+            statement.markRunning(clock.instant());
+            store.save(statement.snapshot());
+            allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
+            engineStatement = engine.open(new EngineRequest(request.sql(), request.parameters(), request.session(), allocator));
+            statement.attach(engineStatement);
+            EngineResult result = engineStatement.execute();
+            if (result.modifiesData()) {
+                reuse.dataChanged();
+            }
+            BatchStream rows = switch (result) {
+                case EngineResult.Rows r -> r.rows();
+                case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
+            };
+            long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
+            return new StreamingStatement(this, statement, rows, engineStatement, allocator, updateCount);
+        } catch (RuntimeException e) {
+            SluiceError error = errorOf(statement, e);
+            closeQuietly(engineStatement);
+            if (allocator != null) {
+                allocator.close();
+            }
+            if (admitted) {
+                admission.release();
+            }
+            finishFailed(statement, error);
+            throw new SluiceException(error, e);
+        }
+    }
+
+    private void runIntoSpool(Principal principal, Statement statement) {
+        StatementRequest request = statement.request();
+        String previousName = Thread.currentThread().getName();
+        Thread.currentThread().setName("sql[" + statement.id() + "]");
+        boolean admitted = false;
+        try {
+            admitted = awaitSlot(statement);
+            if (!admitted) {
+                finishFailed(statement, statement.cancelReason());
+                return;
+            }
+            statement.markRunning(clock.instant());
+            store.save(statement.snapshot());
+            long epochAtStart = reuse.epoch();
+            try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
+                 EngineStatement engineStatement = engine.open(
+                         new EngineRequest(request.sql(), request.parameters(), request.session(), allocator))) {
+                statement.attach(engineStatement);
+                EngineResult result = engineStatement.execute();
+                if (result.modifiesData()) {
+                    reuse.dataChanged();
+                }
+                long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
+                try (BatchStream rows = switch (result) {
+                    case EngineResult.Rows r -> r.rows();
+                    case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
+                }) {
+                    SpooledResult spooled = spoolRows(statement, rows);
+                    if (statement.isCancelRequested()) {
+                        spool.delete(spooled.resultId());
+                        finishFailed(statement, statement.cancelReason());
+                        return;
+                    }
+                    if (statement.succeed(clock.instant(), spooled.totalRows(), updateCount, spooled.pageCount(), false,
+                            statement.id())) {
+                        StatementStatus status = statement.snapshot();
+                        store.save(status);
+                        metrics.finished(status);
+                        if (request.reuseMaxAge() != null && !result.modifiesData()) {
+                            reuse.remember(ResultReuse.key(principal, request), new ResultReuse.Entry(status.id(),
+                                    status.resultId(), status.endedAt(), epochAtStart, status.rows(),
+                                    status.updateCount(), status.pageCount(), status.truncated()));
+                        }
+                    }
+                }
+            }
+        } catch (Throwable e) {
+            finishFailed(statement, errorOf(statement, e));
+        } finally {
+            if (admitted) {
+                admission.release();
+            }
+            Thread.currentThread().setName(previousName);
+        }
+    }
+
+    private SpooledResult spoolRows(Statement statement, BatchStream rows) {
+        long maxRows = statement.request().maxRows();
+        SpoolWriter writer = spool.create(statement.id(), rows.schema());
+        try {
+            long written = 0;
+            while (rows.next()) {
+                VectorSchemaRoot batch = rows.root();
+                int count = batch.getRowCount();
+                if (maxRows > 0 && written + count > maxRows) {
+                    int keep = (int) (maxRows - written);
+                    try (VectorSchemaRoot head = batch.slice(0, keep)) {
+                        writer.append(head);
+                    }
+                    statement.addRows(keep);
+                    statement.markTruncated();
+                    break;
+                }
+                writer.append(batch);
+                written += count;
+                statement.addRows(count);
+            }
+            return writer.finish();
+        } catch (RuntimeException e) {
+            writer.abort();
+            throw e;
+        }
+    }
+
+    // ---- status, waiting, cancel ---------------------------------------------------------------------
+
+    public StatementStatus status(Principal principal, String id) {
+        return owned(principal, id).snapshot();
+    }
+
+    /** Waits up to {@code wait} for the statement to end and returns its status either way. */
+    public StatementStatus await(Principal principal, String id, Duration wait) {
+        Statement statement = owned(principal, id);
+        if (wait.isZero() || wait.isNegative()) {
+            return statement.snapshot();
+        }
+        try {
+            return statement.completion().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return statement.snapshot();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return statement.snapshot();
+        } catch (ExecutionException e) {
+            return statement.snapshot();
+        }
+    }
+
+    /**
+     * Cancels a statement. Returns its status after the cancel took effect (CANCELLED), or as it was when
+     * it had already ended.
+     */
+    public StatementStatus cancel(Principal principal, String id) {
+        Statement statement = owned(principal, id);
+        if (statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Statement was cancelled"))) {
+            admission.wakeUp();
+            return await(principal, id, Duration.ofSeconds(5));
+        }
+        return statement.snapshot();
+    }
+
+    /** The caller's statements, newest first. */
+    public List<StatementStatus> list(Principal principal, int limit) {
+        return statements.values().stream()
+                .filter(statement -> principal.admin() || statement.ownerId().equals(principal.id()))
+                .map(Statement::snapshot)
+                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
+                .limit(limit)
+                .toList();
+    }
+
+    // ---- results -------------------------------------------------------------------------------------
+
+    /** The spooled result description of a finished statement. */
+    public SpooledResult result(Principal principal, String id) {
+        StatementStatus status = finished(principal, id);
+        return spool.find(status.resultId()).orElseThrow(() -> new SluiceException(ErrorCode.RESULT_EXPIRED,
+                "The result of statement [" + id + "] is no longer available"));
+    }
+
+    public BatchStream readPage(Principal principal, String id, int page) {
+        StatementStatus status = finished(principal, id);
+        return spool.readPage(status.resultId(), page);
+    }
+
+    public BatchStream readAll(Principal principal, String id) {
+        StatementStatus status = finished(principal, id);
+        return spool.readAll(status.resultId());
+    }
+
+    public BatchStream readRows(Principal principal, String id, long offset, long limit) {
+        StatementStatus status = finished(principal, id);
+        return spool.readRows(status.resultId(), offset, limit);
+    }
+
+    private StatementStatus finished(Principal principal, String id) {
+        StatementStatus status = status(principal, id);
+        return switch (status.state()) {
+            case SUCCEEDED -> status;
+            case QUEUED, RUNNING -> throw new SluiceException(new SluiceError(ErrorCode.RESULT_NOT_READY,
+                    "Statement [" + id + "] is still " + status.state() + "; its result is not ready", null, null));
+            case FAILED, CANCELLED -> throw new SluiceException(status.error());
+        };
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------
+
+    int running() {
+        return admission.running();
+    }
+
+    void streamFinished(Statement statement, long rows, long updateCount, SluiceError error) {
+        admission.release();
+        if (error != null) {
+            finishFailed(statement, error);
+            return;
+        }
+        if (statement.succeed(clock.instant(), rows, updateCount, 0, false, statement.id())) {
+            StatementStatus status = statement.snapshot();
+            store.save(status);
+            metrics.finished(status);
+        }
+    }
+
+    private void validate(StatementRequest request) {
+        if (!accepting) {
+            throw new SluiceException(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down and takes no new statements");
+        }
+        if (request.sql().isBlank()) {
+            throw new SluiceException(ErrorCode.MISSING_SQL, "The statement has no SQL text");
+        }
+        if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().compareTo(config.maxTimeout()) > 0)) {
+            throw new SluiceException(ErrorCode.INVALID_PARAMETER,
+                    "timeout must be between 0 and " + config.maxTimeout().toMillis() + " ms");
+        }
+    }
+
+    private Optional<StatementStatus> replayOf(Principal principal, StatementRequest request) {
+        if (request.requestId() == null) {
+            return Optional.empty();
+        }
+        String existing = idempotencyKeys.get(idempotencyKey(principal.id(), request.requestId()));
+        return Optional.ofNullable(existing).map(statements::get).map(Statement::snapshot);
+    }
+
+    private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request) {
+        if (request.reuseMaxAge() == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Optional<ResultReuse.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
+        if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
+            return Optional.empty();
+        }
+        ResultReuse.Entry entry = hit.get();
+        Statement statement = register(principal, request);
+        if (entry.truncated()) {
+            statement.markTruncated();
+        }
+        statement.succeed(now, entry.rows(), entry.updateCount(), entry.pageCount(), true, entry.resultId());
+        StatementStatus status = statement.snapshot();
+        store.save(status);
+        metrics.finished(status);
+        return Optional.of(status);
+    }
+
+    private Statement register(Principal principal, StatementRequest request) {
+        Statement statement = new Statement(newId(), principal, request, clock.instant());
+        statements.put(statement.id(), statement);
+        if (request.requestId() != null) {
+            String previous = idempotencyKeys.putIfAbsent(idempotencyKey(principal.id(), request.requestId()), statement.id());
+            if (previous != null && statements.containsKey(previous)) {
+                // Two identical requests raced; the later one still runs but under its own id.
+                LOG.debug("request id [{}] raced; statement [{}] kept as the answer", request.requestId(), previous);
+            }
+        }
+        store.save(statement.snapshot());
+        Duration timeout = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
+        timers.schedule(() -> {
+            if (statement.requestCancel(new SluiceError(ErrorCode.TIMEOUT,
+                    "Statement exceeded its timeout of " + timeout.toMillis() + " ms and was stopped", "57014", null))) {
+                admission.wakeUp();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        metrics.submitted(request.protocol());
+        return statement;
+    }
+
+    private boolean awaitSlot(Statement statement) {
+        try {
+            return admission.awaitSlot(statement::isCancelRequested);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Statement was interrupted while queued"));
+            return false;
+        }
+    }
+
+    private void admissionLeft(Statement statement) {
+        statement.requestCancel(SluiceError.of(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down"));
+        try {
+            admission.awaitSlot(() -> true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finishFailed(statement, statement.cancelReason());
+    }
+
+    private void finishFailed(Statement statement, SluiceError error) {
+        if (statement.fail(clock.instant(), error)) {
+            StatementStatus status = statement.snapshot();
+            store.save(status);
+            metrics.finished(status);
+        }
+    }
+
+    /** A cancel or timeout explains any engine error that follows it better than the engine can. */
+    private static SluiceError errorOf(Statement statement, Throwable failure) {
+        if (statement.isCancelRequested()) {
+            return statement.cancelReason();
+        }
+        if (failure instanceof SluiceException sluice) {
+            return sluice.error();
+        }
+        LOG.error("statement [{}] failed unexpectedly", statement.id(), failure);
+        return SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error while running the statement");
+    }
+
+    private Statement owned(Principal principal, String id) {
+        Statement statement = id == null ? null : statements.get(id);
+        if (statement == null || !statement.ownerId().equals(principal.id())) {
+            throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]");
+        }
+        return statement;
+    }
+
+    private String newId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return "s" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static String idempotencyKey(String principalId, String requestId) {
+        return principalId + "\u0000" + requestId;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("close failed", e);
+        }
+    }
+
+    /** After a restart: finished statements come back; those that were running never finished. */
+    private void recover() {
+        Instant now = clock.instant();
+        for (StatementStatus saved : store.loadAll()) {
+            StatementStatus status = saved;
+            if (!saved.isTerminal()) {
+                status = failedByRestart(saved, now, "Sluice stopped while the statement ran; it did not finish");
+                store.save(status);
+            } else if (saved.state() == io.sluice.core.statement.StatementState.SUCCEEDED
+                    && spool.find(saved.resultId()).isEmpty()) {
+                status = failedByRestart(saved, now, "The result of the statement was lost");
+                store.save(status);
+            }
+            Statement statement = new Statement(status);
+            statements.put(statement.id(), statement);
+            if (status.requestId() != null) {
+                idempotencyKeys.put(idempotencyKey(status.ownerId(), status.requestId()), status.id());
+            }
+        }
+    }
+
+    private static StatementStatus failedByRestart(StatementStatus saved, Instant now, String message) {
+        return new StatementStatus(saved.id(), saved.ownerId(), saved.protocol(), saved.sql(), StatementState.FAILED,
+                saved.createdAt(), saved.startedAt(), now, saved.rows(), saved.updateCount(), 0, saved.truncated(),
+                saved.reused(), saved.resultId(), saved.requestId(), SluiceError.of(ErrorCode.SERVER_RESTARTED, message));
+    }
+
+    void purgeExpired() {
+        try {
+            Instant cutoff = clock.instant().minus(config.retention());
+            for (Statement statement : statements.values()) {
+                StatementStatus status = statement.snapshot();
+                if (status.isTerminal() && status.endedAt() != null && status.endedAt().isBefore(cutoff)) {
+                    statements.remove(status.id());
+                    if (status.requestId() != null) {
+                        idempotencyKeys.remove(idempotencyKey(status.ownerId(), status.requestId()), status.id());
+                    }
+                    if (!status.reused()) {
+                        reuse.forgetResult(status.resultId());
+                        spool.delete(status.resultId());
+                    }
+                    store.delete(status.id());
+                }
+            }
+            spool.purgeExpired(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("purging expired statements failed", e);
+        }
+    }
+
+    /**
+     * Stops taking statements, lets running ones finish within the grace period, then cancels the rest
+     * and waits for them to record their end.
+     */
+    @Override
+    public void close() {
+        accepting = false;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (System.nanoTime() < deadline && statements.values().stream().anyMatch(s -> !s.state().isTerminal())) {
+            sleep(50);
+        }
+        for (Statement statement : statements.values()) {
+            statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Sluice shut down before the statement finished"));
+        }
+        admission.wakeUp();
+        runners.shutdown();
+        try {
+            runners.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timers.shutdownNow();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

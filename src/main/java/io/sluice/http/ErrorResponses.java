@@ -1,0 +1,38 @@
+package io.sluice.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.javalin.http.Context;
+import io.sluice.core.error.SluiceError;
+import java.util.Map;
+
+/**
+ * The native error body, the same on every native endpoint:
+ * {@code {"code", "message", "sqlState", "statementId", "position": {"line", "column"}}}.
+ */
+public final class ErrorResponses {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ErrorBody(String code, String message, String sqlState, String statementId,
+                            SluiceError.Position position) {
+    }
+
+    private ErrorResponses() {
+    }
+
+    public static ErrorBody body(SluiceError error, String statementId) {
+        return new ErrorBody(error.code().name(), error.message(), error.sqlState(), statementId, error.position());
+    }
+
+    public static void write(Context context, SluiceError error, String statementId) {
+        int status = HttpStatuses.of(error.category());
+        context.status(status);
+        if (status == 429) {
+            context.header("Retry-After", "1");
+        }
+        context.json(body(error, statementId));
+    }
+
+    public static Map<String, Object> asMap(SluiceError error) {
+        return Map.of("code", error.code().name(), "message", error.message());
+    }
+}

@@ -1,0 +1,18 @@
+package io.sluice.http;
+
+/**
+ * @param host interface to bind ("0.0.0.0" for all)
+ * @param port TCP port; 0 picks a free one
+ * @param maxRequestBytes request bodies above this are refused with 413
+ * @param idleTimeoutMillis idle connections are closed after this
+ */
+public record HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis) {
+
+    public static HttpServerConfig defaults() {
+        return new HttpServerConfig("0.0.0.0", 8080, 10L * 1024 * 1024, 60_000);
+    }
+
+    public HttpServerConfig withPort(int newPort) {
+        return new HttpServerConfig(host, newPort, maxRequestBytes, idleTimeoutMillis);
+    }
+}

@@ -1,0 +1,113 @@
+package io.sluice.http;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.core.engine.Engine;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP port: health, metrics and every protocol adapter's routes on Jetty 12 through Javalin, with
+ * virtual threads (a request blocked on the engine costs little) and no response compression (it would
+ * delay streamed rows).
+ */
+public final class SluiceHttpServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SluiceHttpServer.class);
+
+    private final Javalin app;
+    private final HttpServerConfig config;
+
+    public SluiceHttpServer(HttpServerConfig config, Authentication authentication, Engine engine,
+                            PrometheusMeterRegistry meters, List<HttpApi> apis) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.app = Javalin.create(javalin -> {
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.http.maxRequestSize = config.maxRequestBytes();
+            javalin.http.compressionStrategy = CompressionStrategy.NONE;
+            javalin.startup.showJavalinBanner = false;
+            javalin.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+            javalin.jetty.addConnector((server, httpConfiguration) -> {
+                httpConfiguration.setSendServerVersion(false);
+                ServerConnector connector = new ServerConnector(server,
+                        new org.eclipse.jetty.server.HttpConnectionFactory(httpConfiguration),
+                        new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(httpConfiguration));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setIdleTimeout(config.idleTimeoutMillis());
+                return connector;
+            });
+            var routes = javalin.routes;
+            routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
+            routes.get("/health/ready", context -> {
+                boolean ready = engine.healthy();
+                context.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN",
+                        "engine", Map.of("name", engine.name(), "healthy", ready)));
+            });
+            routes.before("/metrics", authentication::require);
+            routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(meters.scrape()));
+            apis.forEach(api -> api.register(routes));
+            routes.exception(SluiceException.class, (exception, context) -> {
+                if (context.res().isCommitted()) {
+                    ResultStreaming.cutConnection(context);
+                    return;
+                }
+                context.res().resetBuffer();
+                ErrorResponses.write(context, exception.error(), context.attribute("sluice.statementId"));
+            });
+            routes.exception(HttpResponseException.class, (exception, context) -> {
+                ErrorCode code = switch (exception.getStatus()) {
+                    case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+                    case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+                    case 404 -> ErrorCode.NOT_FOUND;
+                    case 401 -> ErrorCode.UNAUTHENTICATED;
+                    default -> ErrorCode.MALFORMED_REQUEST;
+                };
+                String message = exception.getStatus() == 413
+                        ? "The request body is larger than the limit of " + config.maxRequestBytes() + " bytes"
+                        : exception.getMessage();
+                ErrorResponses.write(context, SluiceError.of(code, message), null);
+            });
+            routes.exception(Exception.class, (exception, context) -> {
+                if (context.res().isCommitted()) {
+                    ResultStreaming.cutConnection(context);
+                    return;
+                }
+                LOG.error("unexpected error on {} {}", context.method(), context.path(), exception);
+                context.res().resetBuffer();
+                ErrorResponses.write(context, SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error"), null);
+            });
+            routes.error(404, context -> {
+                if (context.res().getContentType() == null) {
+                    ErrorResponses.write(context, SluiceError.of(ErrorCode.NOT_FOUND,
+                            "No endpoint " + context.method() + " " + context.path()), null);
+                }
+            });
+        });
+    }
+
+    public SluiceHttpServer start() {
+        app.start();
+        LOG.info("Sluice listening on port {}", port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

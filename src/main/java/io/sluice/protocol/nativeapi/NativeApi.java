@@ -1,0 +1,183 @@
+package io.sluice.protocol.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.sluice.core.auth.Principal;
+import io.sluice.core.engine.SessionContext;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.result.BatchStream;
+import io.sluice.core.spool.SpooledResult;
+import io.sluice.core.statement.StatementRequest;
+import io.sluice.core.statement.StatementService;
+import io.sluice.core.statement.StatementStatus;
+import io.sluice.core.statement.StreamingStatement;
+import io.sluice.format.FormatOptions;
+import io.sluice.format.ResultFormat;
+import io.sluice.http.Authentication;
+import io.sluice.http.ErrorResponses;
+import io.sluice.http.HttpApi;
+import io.sluice.http.ResultStreaming;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+
+/**
+ * Sluice's own API under {@code /sluice/v1}: submit a statement and wait a bounded time for it, poll it,
+ * read its pages in any format, cancel it, or run and stream a whole result in one request.
+ * Described by the OpenAPI document served at {@code /sluice/v1/openapi.json}.
+ */
+public final class NativeApi implements HttpApi {
+
+    static final String PROTOCOL = "native";
+    private static final long DEFAULT_WAIT_MILLIS = 5_000;
+    private static final long MAX_WAIT_MILLIS = 60_000;
+
+    private final StatementService statements;
+    private final Authentication authentication;
+    private final ObjectMapper json;
+    private final FormatOptions formatDefaults;
+    private final Clock clock;
+
+    public NativeApi(StatementService statements, Authentication authentication, ObjectMapper json,
+                     FormatOptions formatDefaults, Clock clock) {
+        this.statements = Objects.requireNonNull(statements, "statements");
+        this.authentication = Objects.requireNonNull(authentication, "authentication");
+        this.json = Objects.requireNonNull(json, "json");
+        this.formatDefaults = Objects.requireNonNull(formatDefaults, "formatDefaults");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.before("/sluice/v1/*", authentication::require);
+        routes.get("/sluice/v1/openapi.json", this::openApi);
+        routes.post("/sluice/v1/statements", this::submit);
+        routes.get("/sluice/v1/statements", this::list);
+        routes.get("/sluice/v1/statements/{id}", this::status);
+        routes.get("/sluice/v1/statements/{id}/results", this::results);
+        routes.delete("/sluice/v1/statements/{id}", this::cancel);
+        routes.post("/sluice/v1/query", this::query);
+    }
+
+    private void submit(Context context) throws IOException {
+        Principal principal = Authentication.principal(context);
+        JsonNode body = NativeRequests.body(context, json);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        long waitMillis = NativeRequests.longField(body, "waitMs", DEFAULT_WAIT_MILLIS, 0, MAX_WAIT_MILLIS);
+        ZoneId zone = request.session().timeZone();
+        StatementStatus submitted = statements.submit(principal, request);
+        context.attribute("sluice.statementId", submitted.id());
+        StatementStatus status = statements.await(principal, submitted.id(), Duration.ofMillis(waitMillis));
+        switch (status.state()) {
+            case QUEUED, RUNNING -> context.status(202).json(StatementView.of(status, null, clock.instant()));
+            case FAILED, CANCELLED -> ErrorResponses.write(context, status.error(), status.id());
+            case SUCCEEDED -> writeFinished(context, principal, status, zone);
+        }
+    }
+
+    /** The status with the first page inlined as {@code data} (arrays of values), streamed, not built in memory. */
+    private void writeFinished(Context context, Principal principal, StatementStatus status, ZoneId zone) throws IOException {
+        SpooledResult result = statements.result(principal, status.id());
+        StatementView view = StatementView.of(status, result, clock.instant());
+        context.status(200).contentType("application/json");
+        OutputStream out = context.res().getOutputStream();
+        String head = json.writeValueAsString(view);
+        out.write(head.substring(0, head.length() - 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(",\"data\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (result.pageCount() == 0) {
+            out.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            try (BatchStream page = statements.readPage(principal, status.id(), 0)) {
+                ResultFormat.JSON_ARRAY.encode(page, nonClosing(out), formatDefaults.withTimeZone(zone));
+            }
+        }
+        out.write('}');
+        out.flush();
+    }
+
+    private void list(Context context) {
+        Principal principal = Authentication.principal(context);
+        int limit = (int) NativeRequests.queryLong(context, "limit", 100, 1, 1000);
+        context.json(java.util.Map.of("statements", statements.list(principal, limit).stream()
+                .map(status -> StatementView.of(status, null, clock.instant())).toList()));
+    }
+
+    private void status(Context context) {
+        Principal principal = Authentication.principal(context);
+        String id = context.pathParam("id");
+        context.attribute("sluice.statementId", id);
+        StatementStatus status = statements.status(principal, id);
+        SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
+                ? statements.result(principal, id) : null;
+        context.json(StatementView.of(status, result, clock.instant()));
+    }
+
+    private void results(Context context) {
+        Principal principal = Authentication.principal(context);
+        String id = context.pathParam("id");
+        context.attribute("sluice.statementId", id);
+        ResultFormat format = NativeRequests.format(context, ResultFormat.JSON);
+        FormatOptions options = NativeRequests.formatOptions(context, formatDefaults);
+        String page = context.queryParam("page");
+        try (BatchStream stream = page == null ? statements.readAll(principal, id)
+                : statements.readPage(principal, id, (int) NativeRequests.queryLong(context, "page", 0, 0, Integer.MAX_VALUE))) {
+            context.header("X-Sluice-Statement-Id", id);
+            ResultStreaming.write(context, stream, format, options, reason -> { });
+        }
+    }
+
+    private void cancel(Context context) {
+        Principal principal = Authentication.principal(context);
+        String id = context.pathParam("id");
+        context.attribute("sluice.statementId", id);
+        StatementStatus status = statements.cancel(principal, id);
+        context.json(StatementView.of(status, null, clock.instant()));
+    }
+
+    private void query(Context context) {
+        Principal principal = Authentication.principal(context);
+        JsonNode body = NativeRequests.body(context, json);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        ResultFormat format = NativeRequests.format(context, body, ResultFormat.JSON);
+        FormatOptions options = NativeRequests.formatOptions(context, formatDefaults).withTimeZone(request.session().timeZone());
+        try (StreamingStatement stream = statements.stream(principal, request)) {
+            context.attribute("sluice.statementId", stream.id());
+            context.header("X-Sluice-Statement-Id", stream.id());
+            ResultStreaming.write(context, stream, format, options, stream::abort);
+        }
+    }
+
+    private void openApi(Context context) throws IOException {
+        try (InputStream document = NativeApi.class.getResourceAsStream("openapi.json")) {
+            if (document == null) {
+                throw new SluiceException(ErrorCode.NOT_FOUND, "The OpenAPI document is missing from this build");
+            }
+            context.contentType("application/json").result(document.readAllBytes());
+        }
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    static SessionContext session(String catalog, String schema, ZoneId zone) {
+        return new SessionContext(catalog, schema, zone, null);
+    }
+}

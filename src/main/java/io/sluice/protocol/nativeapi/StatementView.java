@@ -1,0 +1,58 @@
+package io.sluice.protocol.nativeapi;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.sluice.core.spool.PageInfo;
+import io.sluice.core.spool.SpooledResult;
+import io.sluice.core.statement.StatementStatus;
+import io.sluice.core.types.Column;
+import io.sluice.http.ErrorResponses;
+import java.time.Instant;
+import java.util.List;
+
+/** A statement as the native API shows it. Schema and pages appear once it has SUCCEEDED. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record StatementView(
+        String id,
+        String state,
+        String protocol,
+        Instant createdAt,
+        Instant startedAt,
+        Instant endedAt,
+        long elapsedMs,
+        long rows,
+        Long updateCount,
+        Integer pageCount,
+        Boolean truncated,
+        Boolean reused,
+        List<ColumnView> schema,
+        List<PageView> pages,
+        ErrorResponses.ErrorBody error) {
+
+    record ColumnView(String name, String type, boolean nullable) {
+    }
+
+    record PageView(int page, long firstRow, long rows, long bytes) {
+    }
+
+    static StatementView of(StatementStatus status, SpooledResult result, Instant now) {
+        List<ColumnView> schema = result == null ? null : result.schema().columns().stream()
+                .map(StatementView::column).toList();
+        List<PageView> pages = result == null ? null : result.pages().stream().map(StatementView::page).toList();
+        return new StatementView(status.id(), status.state().name(), status.protocol(), status.createdAt(),
+                status.startedAt(), status.endedAt(), status.elapsedMillis(now), status.rows(),
+                status.updateCount() >= 0 ? status.updateCount() : null,
+                result == null ? null : result.pageCount(),
+                status.truncated() ? Boolean.TRUE : null,
+                status.reused() ? Boolean.TRUE : null,
+                schema, pages,
+                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()));
+    }
+
+    private static ColumnView column(Column column) {
+        return new ColumnView(column.name(), column.type().sqlName(), column.nullable());
+    }
+
+    private static PageView page(PageInfo page) {
+        return new PageView(page.index(), page.firstRow(), page.rowCount(), page.sizeBytes());
+    }
+}

@@ -1,0 +1,124 @@
+package io.sluice.server;
+
+import io.sluice.core.statement.StatementConfig;
+import io.sluice.http.HttpServerConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Everything a Sluice server is configured with. Read from a properties file ({@code --config}); command
+ * line flags override it. Every key, with its default, is listed in the README.
+ */
+public record SluiceConfig(
+        Path dataDirectory,
+        HttpServerConfig http,
+        StatementConfig statements,
+        String engineMemoryLimit,
+        int engineThreads,
+        long spoolQuotaBytes,
+        long spoolPageRows,
+        long memoryLimitBytes) {
+
+    public static SluiceConfig defaults(Path dataDirectory) {
+        return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
+                Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024);
+    }
+
+    public SluiceConfig withPort(int port) {
+        return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+    }
+
+    public SluiceConfig withDataDirectory(Path directory) {
+        return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes);
+    }
+
+    public SluiceConfig withStatements(StatementConfig statementConfig) {
+        return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+    }
+
+    public SluiceConfig withHttp(HttpServerConfig httpConfig) {
+        return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+    }
+
+    public SluiceConfig withSpoolPageRows(long rows) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                rows, memoryLimitBytes);
+    }
+
+    /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
+    public static SluiceConfig load(Path file, Path defaultDataDirectory) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read configuration " + file, e);
+        }
+        return fromProperties(properties, defaultDataDirectory);
+    }
+
+    static SluiceConfig fromProperties(Properties properties, Path defaultDataDirectory) {
+        SluiceConfig defaults = defaults(defaultDataDirectory);
+        for (String key : properties.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown configuration key '" + key + "'; known keys: " + KEYS);
+            }
+        }
+        StatementConfig statements = defaults.statements();
+        HttpServerConfig http = defaults.http();
+        return new SluiceConfig(
+                Path.of(properties.getProperty("data.dir", defaultDataDirectory.toString())),
+                new HttpServerConfig(
+                        properties.getProperty("http.host", http.host()),
+                        intValue(properties, "http.port", http.port()),
+                        longValue(properties, "http.maxRequestBytes", http.maxRequestBytes()),
+                        longValue(properties, "http.idleTimeoutMs", http.idleTimeoutMillis())),
+                new StatementConfig(
+                        intValue(properties, "statements.maxRunning", statements.maxRunning()),
+                        intValue(properties, "statements.maxQueued", statements.maxQueued()),
+                        duration(properties, "statements.defaultTimeoutSeconds", statements.defaultTimeout()),
+                        duration(properties, "statements.maxTimeoutSeconds", statements.maxTimeout()),
+                        duration(properties, "statements.retentionSeconds", statements.retention()),
+                        duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace())),
+                properties.getProperty("engine.memoryLimit", defaults.engineMemoryLimit()),
+                intValue(properties, "engine.threads", defaults.engineThreads()),
+                longValue(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
+                longValue(properties, "spool.pageRows", defaults.spoolPageRows()),
+                longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()));
+    }
+
+    static final java.util.List<String> KEYS = java.util.List.of("data.dir", "http.host", "http.port",
+            "http.maxRequestBytes", "http.idleTimeoutMs", "statements.maxRunning", "statements.maxQueued",
+            "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
+            "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
+            "spool.pageRows", "memory.limitBytes");
+
+    private static int intValue(Properties properties, String key, int defaultValue) {
+        return Math.toIntExact(longValue(properties, key, defaultValue));
+    }
+
+    private static long longValue(Properties properties, String key, long defaultValue) {
+        String text = properties.getProperty(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
+        }
+    }
+
+    private static Duration duration(Properties properties, String key, Duration defaultValue) {
+        return Duration.ofSeconds(longValue(properties, key, defaultValue.toSeconds()));
+    }
+}

@@ -1,0 +1,135 @@
+package io.sluice.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.core.auth.ApiKey;
+import io.sluice.core.auth.ApiKeyStore;
+import io.sluice.core.auth.Principal;
+import io.sluice.core.spool.ResultSpool;
+import io.sluice.core.spool.SpoolConfig;
+import io.sluice.core.statement.StatementService;
+import io.sluice.demo.DemoData;
+import io.sluice.engine.duckdb.DuckDbConfig;
+import io.sluice.engine.duckdb.DuckDbEngine;
+import io.sluice.format.FormatOptions;
+import io.sluice.http.Authentication;
+import io.sluice.http.SluiceHttpServer;
+import io.sluice.protocol.nativeapi.NativeApi;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * Wires one Sluice node: engine, spool, statement service, authentication and the HTTP port with every
+ * protocol adapter. Closing it shuts down in reverse order (HTTP first, so nothing new arrives).
+ */
+public final class SluiceServer implements AutoCloseable {
+
+    public static final Principal ADMIN = new Principal("admin", "admin", true);
+
+    private final BufferAllocator allocator;
+    private final DuckDbEngine engine;
+    private final ResultSpool spool;
+    private final StatementService statements;
+    private final ApiKeyStore keys;
+    private final SluiceHttpServer http;
+
+    private SluiceServer(SluiceConfig config, boolean demo) {
+        Path data = config.dataDirectory();
+        createDirectories(data);
+        Clock clock = Clock.systemUTC();
+        this.allocator = new RootAllocator(config.memoryLimitBytes());
+        this.engine = new DuckDbEngine(DuckDbConfig.defaults(data.resolve("engine"))
+                .withMemoryLimit(config.engineMemoryLimit()).withThreads(config.engineThreads())
+                .withAttachedCatalogs(DemoData.CATALOGS));
+        if (demo) {
+            DemoData.install(engine::executeTrusted);
+        }
+        this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
+                .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
+                .withRetention(config.statements().retention()), allocator, clock);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
+                allocator, meters, clock);
+        this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Authentication authentication = new Authentication(keys);
+        FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
+        this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
+                new NativeApi(statements, authentication, json, formats, clock)));
+    }
+
+    /** Starts a node; with {@code demo} the demo tables are (re)created first. */
+    public static SluiceServer start(SluiceConfig config, boolean demo) {
+        SluiceServer server = new SluiceServer(config, demo);
+        try {
+            server.http.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public ApiKeyStore keys() {
+        return keys;
+    }
+
+    /** Makes sure the key from SLUICE_ADMIN_API_KEY exists, or issues a new admin key when none is given. */
+    public ApiKey ensureAdminKey(Optional<String> configuredKey) {
+        if (configuredKey.isPresent()) {
+            ApiKey key = ApiKey.parse(configuredKey.get()).orElseThrow(() -> new IllegalArgumentException(
+                    "SLUICE_ADMIN_API_KEY must look like <keyId>.<secret> (key id of 3+ letters/digits, secret of 16+ characters)"));
+            keys.register(key, ADMIN);
+            return key;
+        }
+        return keys.issue(ADMIN);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(http);
+        closeQuietly(statements);
+        closeQuietly(engine);
+        closeQuietly(allocator);
+    }
+
+    private static Path tempDirectory(Path data) {
+        Path temp = data.resolve("tmp");
+        createDirectories(temp);
+        return temp;
+    }
+
+    private static void createDirectories(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + path, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(SluiceServer.class).warn("error while shutting down", e);
+        }
+    }
+}
