@@ -1,0 +1,332 @@
+package io.sluice.core.spool;
+
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.result.BatchStream;
+import io.sluice.core.types.ResultSchema;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * Results written once into pages on disk (one Arrow IPC file per page) and read back by page or by row
+ * range as often as needed until their retention ends. One instance per server; thread-safe.
+ *
+ * <p>Layout: {@code <directory>/<resultId>/page-NNNNNN.arrow} plus {@code manifest.properties}. The
+ * manifest is written last and atomically, so a result is complete exactly when its manifest exists;
+ * a directory without one is a write in progress or the leftover of a crash, and is removed on start.
+ *
+ * <p>Memory: each writer and each reader works in its own child of the allocator given here and holds
+ * at most one page (writer) or one batch (reader) at a time; closing them closes the child, which
+ * fails loudly if anything leaked.
+ */
+public final class ResultSpool {
+
+    private final SpoolConfig config;
+    private final BufferAllocator allocator;
+    private final Clock clock;
+    /** Bytes of page and manifest files on disk, plus reservations of pages being written. */
+    private final AtomicLong bytesInUse = new AtomicLong();
+    /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
+    private final Object lifecycleLock = new Object();
+    private final Set<String> activeWrites = new HashSet<>();
+
+    public ResultSpool(SpoolConfig config, BufferAllocator allocator) {
+        this(config, allocator, Clock.systemUTC());
+    }
+
+    public ResultSpool(SpoolConfig config, BufferAllocator allocator, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        try {
+            Files.createDirectories(config.directory());
+            bytesInUse.set(recover());
+        } catch (IOException e) {
+            throw failure("could not open the result spool in " + config.directory(), e);
+        }
+    }
+
+    /**
+     * Starts spooling a result. The caller must {@link SpoolWriter#finish() finish} or
+     * {@link SpoolWriter#abort() abort} the writer (closing it aborts unless finished).
+     *
+     * @throws IllegalArgumentException when the id is not 1-128 characters of {@code [A-Za-z0-9_-]}
+     * @throws IllegalStateException when a result with this id exists or is being written
+     */
+    public SpoolWriter create(String resultId, ResultSchema schema) {
+        Objects.requireNonNull(resultId, "resultId");
+        Objects.requireNonNull(schema, "schema");
+        if (!SpoolFiles.isValidResultId(resultId)) {
+            throw new IllegalArgumentException("invalid result id: " + resultId);
+        }
+        Path resultDirectory = config.directory().resolve(resultId);
+        synchronized (lifecycleLock) {
+            if (activeWrites.contains(resultId)) {
+                throw new IllegalStateException("result " + resultId + " is already being written");
+            }
+            try {
+                Files.createDirectory(resultDirectory);
+            } catch (FileAlreadyExistsException e) {
+                throw new IllegalStateException("result " + resultId + " already exists", e);
+            } catch (IOException e) {
+                throw failure("could not create spool directory for result " + resultId, e);
+            }
+            activeWrites.add(resultId);
+        }
+        BufferAllocator writerAllocator = allocator.newChildAllocator("spool-write-" + resultId, 0, Long.MAX_VALUE);
+        return new SpoolWriter(this, resultId, schema, resultDirectory, writerAllocator);
+    }
+
+    /**
+     * The description of a finished result, expired or not (see {@link SpooledResult#isExpired}); empty
+     * when there is no complete result with this id.
+     */
+    public Optional<SpooledResult> find(String resultId) {
+        Objects.requireNonNull(resultId, "resultId");
+        if (!SpoolFiles.isValidResultId(resultId)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SpoolManifest.readFrom(config.directory().resolve(resultId)).result());
+        } catch (NoSuchFileException absent) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("could not read the manifest of result " + resultId, e);
+        }
+    }
+
+    /** One page. PAGE_OUT_OF_RANGE for a bad index; NOT_FOUND or RESULT_EXPIRED when the result is gone. */
+    public BatchStream readPage(String resultId, int pageIndex) {
+        SpoolManifest manifest = readableManifest(resultId);
+        List<PageInfo> pages = manifest.result().pages();
+        if (pageIndex < 0 || pageIndex >= pages.size()) {
+            throw new SluiceException(ErrorCode.PAGE_OUT_OF_RANGE, "page " + pageIndex + " does not exist; result "
+                    + resultId + " has " + pages.size() + " page(s)");
+        }
+        PageInfo page = pages.get(pageIndex);
+        return openStream(manifest, List.of(new SpoolBatchStream.PageSegment(page, 0, page.rowCount())));
+    }
+
+    /** All rows, page after page. */
+    public BatchStream readAll(String resultId) {
+        SpoolManifest manifest = readableManifest(resultId);
+        List<SpoolBatchStream.PageSegment> segments = new ArrayList<>();
+        for (PageInfo page : manifest.result().pages()) {
+            segments.add(new SpoolBatchStream.PageSegment(page, 0, page.rowCount()));
+        }
+        return openStream(manifest, segments);
+    }
+
+    /**
+     * Rows {@code [offset, offset + limit)}, opening only the pages that hold them. An offset past the end
+     * gives an empty stream; a negative offset or limit is INVALID_PARAMETER.
+     */
+    public BatchStream readRows(String resultId, long offset, long limit) {
+        if (offset < 0 || limit < 0) {
+            throw new SluiceException(ErrorCode.INVALID_PARAMETER,
+                    "offset and limit must not be negative (offset " + offset + ", limit " + limit + ")");
+        }
+        SpoolManifest manifest = readableManifest(resultId);
+        long end = limit > Long.MAX_VALUE - offset ? Long.MAX_VALUE : offset + limit;
+        List<SpoolBatchStream.PageSegment> segments = new ArrayList<>();
+        for (PageInfo page : manifest.result().pages()) {
+            long start = Math.max(offset, page.firstRow());
+            long stop = Math.min(end, page.endRow());
+            if (start < stop) {
+                segments.add(new SpoolBatchStream.PageSegment(page, start - page.firstRow(), stop - start));
+            }
+        }
+        return openStream(manifest, segments);
+    }
+
+    /**
+     * Removes a finished result. Readers that already opened a page finish it (the file system keeps open
+     * files readable). A result still being written is left alone: its producer aborts it instead.
+     */
+    public void delete(String resultId) {
+        Objects.requireNonNull(resultId, "resultId");
+        if (!SpoolFiles.isValidResultId(resultId)) {
+            return;
+        }
+        Path trash = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + UUID.randomUUID());
+        synchronized (lifecycleLock) {
+            if (activeWrites.contains(resultId)) {
+                return;
+            }
+            // Renaming first makes the result disappear at once for find() and new readers, and makes
+            // exactly one of two concurrent deletes the owner of the files (and of the byte accounting).
+            try {
+                Files.move(config.directory().resolve(resultId), trash);
+            } catch (NoSuchFileException absent) {
+                return;
+            } catch (IOException e) {
+                throw failure("could not delete result " + resultId, e);
+            }
+        }
+        try {
+            bytesInUse.addAndGet(-SpoolFiles.deleteRecursively(trash));
+        } catch (IOException e) {
+            throw failure("could not delete the files of result " + resultId, e);
+        }
+    }
+
+    /** Deletes every finished result whose retention ended at or before {@code now}; returns how many. */
+    public int purgeExpired(Instant now) {
+        Objects.requireNonNull(now, "now");
+        int purged = 0;
+        for (String resultId : resultIdsOnDisk()) {
+            Path resultDirectory = config.directory().resolve(resultId);
+            Instant expiresAt;
+            try {
+                expiresAt = SpoolManifest.readFrom(resultDirectory).result().expiresAt();
+            } catch (NoSuchFileException inProgressOrGone) {
+                continue;
+            } catch (IOException damaged) {
+                // A damaged manifest cannot say when it expires; its file's age can, so it is not kept forever.
+                expiresAt = manifestModifiedAt(resultDirectory).plus(config.retention());
+            }
+            if (!now.isBefore(expiresAt)) {
+                delete(resultId);
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    /** Bytes the spool uses on disk, including space reserved for pages being written. */
+    public long bytesInUse() {
+        return bytesInUse.get();
+    }
+
+    public SpoolConfig config() {
+        return config;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** Reserves space for a page about to be written; false when that would exceed the quota. */
+    boolean tryReserve(long bytes) {
+        long used;
+        do {
+            used = bytesInUse.get();
+            if (used + bytes > config.quotaBytes()) {
+                return false;
+            }
+        } while (!bytesInUse.compareAndSet(used, used + bytes));
+        return true;
+    }
+
+    /** Adjusts the accounting by a signed amount, without a quota check (settling a reservation, manifests). */
+    void adjustBytesInUse(long delta) {
+        bytesInUse.addAndGet(delta);
+    }
+
+    void writeEnded(String resultId) {
+        synchronized (lifecycleLock) {
+            activeWrites.remove(resultId);
+        }
+    }
+
+    private SpoolManifest readableManifest(String resultId) {
+        Objects.requireNonNull(resultId, "resultId");
+        if (!SpoolFiles.isValidResultId(resultId)) {
+            throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " does not exist");
+        }
+        SpoolManifest manifest;
+        try {
+            manifest = SpoolManifest.readFrom(config.directory().resolve(resultId));
+        } catch (NoSuchFileException absent) {
+            throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " does not exist");
+        } catch (IOException e) {
+            throw failure("could not read the manifest of result " + resultId, e);
+        }
+        if (manifest.result().isExpired(clock.instant())) {
+            throw new SluiceException(ErrorCode.RESULT_EXPIRED,
+                    "result " + resultId + " expired at " + manifest.result().expiresAt());
+        }
+        return manifest;
+    }
+
+    private BatchStream openStream(SpoolManifest manifest, List<SpoolBatchStream.PageSegment> segments) {
+        String resultId = manifest.result().resultId();
+        BufferAllocator readerAllocator = allocator.newChildAllocator("spool-read-" + resultId, 0, Long.MAX_VALUE);
+        try {
+            return new SpoolBatchStream(config.directory().resolve(resultId), manifest, segments, readerAllocator);
+        } catch (RuntimeException e) {
+            readerAllocator.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Brings the directory back to a consistent state after a restart or crash: deletes directories
+     * without a manifest (incomplete writes) and interrupted deletions; returns the bytes of the rest.
+     */
+    private long recover() throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (name.contains(SpoolFiles.DELETING_MARKER)) {
+                    SpoolFiles.deleteRecursively(entry);
+                } else if (SpoolFiles.isValidResultId(name)) {
+                    if (Files.exists(entry.resolve(SpoolFiles.MANIFEST_NAME))) {
+                        total += SpoolFiles.directorySize(entry);
+                    } else {
+                        SpoolFiles.deleteRecursively(entry);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    private List<String> resultIdsOnDisk() {
+        List<String> resultIds = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (SpoolFiles.isValidResultId(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    resultIds.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw failure("could not list the result spool in " + config.directory(), e);
+        }
+        return resultIds;
+    }
+
+    private static Instant manifestModifiedAt(Path resultDirectory) {
+        try {
+            return Files.getLastModifiedTime(resultDirectory.resolve(SpoolFiles.MANIFEST_NAME)).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    static SluiceException failure(String message, IOException cause) {
+        return new SluiceException(SluiceError.of(ErrorCode.INTERNAL_ERROR, message), cause);
+    }
+}

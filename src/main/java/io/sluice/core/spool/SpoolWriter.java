@@ -1,0 +1,257 @@
+package io.sluice.core.spool;
+
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.types.ResultSchema;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * Writes one result into the spool: rows are copied into the current page, and a page is written as its
+ * own Arrow IPC file (and fsynced) as soon as it reaches the row or byte target, so the writer holds at
+ * most one page in memory whatever the size of the result. {@link #finish()} makes the result visible.
+ *
+ * <p>Not thread-safe: one producer. Any failure while appending or finishing aborts the result (its
+ * files are deleted) before the exception propagates.
+ */
+public final class SpoolWriter implements AutoCloseable {
+
+    /**
+     * Added to a page's buffer size when reserving quota for it: the IPC file also holds the schema
+     * (twice), the footer and padding. Settled against the real file size once written.
+     */
+    private static final long PAGE_FILE_OVERHEAD_ESTIMATE = 64 * 1024;
+
+    private enum State { OPEN, FINISHED, ABORTED }
+
+    private final ResultSpool spool;
+    private final String resultId;
+    private final ResultSchema schema;
+    private final Path resultDirectory;
+    private final BufferAllocator allocator;
+    private final List<PageInfo> pages = new ArrayList<>();
+    /** Taken from the first batch, so pages keep exactly the vectors the engine produced. */
+    private Schema arrowSchema;
+    private VectorSchemaRoot page;
+    private int pageRowCount;
+    private long totalRows;
+    private long totalPageBytes;
+    /** What this writer added to the spool's bytes in use; given back if the result is aborted. */
+    private long chargedBytes;
+    private State state = State.OPEN;
+
+    SpoolWriter(ResultSpool spool, String resultId, ResultSchema schema, Path resultDirectory,
+                BufferAllocator allocator) {
+        this.spool = Objects.requireNonNull(spool, "spool");
+        this.resultId = Objects.requireNonNull(resultId, "resultId");
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.resultDirectory = Objects.requireNonNull(resultDirectory, "resultDirectory");
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+    }
+
+    public String resultId() {
+        return resultId;
+    }
+
+    /**
+     * Copies the rows of {@code batch} into the spool; the batch stays owned by the caller. Batches may be
+     * of any size: they are split across page boundaries.
+     *
+     * @throws IllegalArgumentException when the batch does not match the schema (the result stays open)
+     * @throws SluiceException SPOOL_QUOTA_EXCEEDED when the spool is full, INTERNAL_ERROR on I/O failure;
+     *     the result is aborted in both cases
+     */
+    public void append(VectorSchemaRoot batch) {
+        Objects.requireNonNull(batch, "batch");
+        requireOpen();
+        checkSchema(batch.getSchema());
+        try {
+            long averageRowBytes = batch.getRowCount() == 0 ? 0 : bufferBytes(batch) / batch.getRowCount();
+            int copied = 0;
+            while (copied < batch.getRowCount()) {
+                if (page == null) {
+                    page = VectorSchemaRoot.create(arrowSchema, allocator);
+                    page.allocateNew();
+                }
+                int count = rowsToCopy(batch.getRowCount() - copied, averageRowBytes);
+                copyRows(batch, copied, count);
+                copied += count;
+                if (pageRowCount >= spool.config().pageRows() || bufferBytes(page) >= spool.config().pageBytes()) {
+                    writePage();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            abortAfter(e);
+            throw e;
+        } catch (IOException e) {
+            abortAfter(e);
+            throw ResultSpool.failure("could not write a page of result " + resultId, e);
+        }
+    }
+
+    /**
+     * Writes the last page and then the manifest, which makes the result complete and readable.
+     *
+     * @return the description of the finished result
+     */
+    public SpooledResult finish() {
+        requireOpen();
+        try {
+            if (pageRowCount > 0) {
+                writePage();
+            }
+            closePage();
+            if (arrowSchema == null) {
+                arrowSchema = ArrowSchemas.defaultArrowSchema(schema);
+            }
+            // Page contents were forced when written; their directory entries, and the result directory's
+            // own entry, must be durable too before a manifest can claim the result is complete.
+            SpoolFiles.syncDirectory(resultDirectory);
+            SpoolFiles.syncDirectory(resultDirectory.getParent());
+            Instant createdAt = spool.now();
+            SpooledResult result = new SpooledResult(resultId, schema, pages, totalRows, totalPageBytes, createdAt,
+                    createdAt.plus(spool.config().retention()));
+            long manifestBytes = new SpoolManifest(result, arrowSchema).writeTo(resultDirectory);
+            spool.adjustBytesInUse(manifestBytes);
+            state = State.FINISHED;
+            spool.writeEnded(resultId);
+            allocator.close();
+            return result;
+        } catch (RuntimeException | Error e) {
+            abortAfter(e);
+            throw e;
+        } catch (IOException e) {
+            abortAfter(e);
+            throw ResultSpool.failure("could not finish result " + resultId, e);
+        }
+    }
+
+    /** Deletes everything written for this result. Does nothing once finished or aborted. */
+    public void abort() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.ABORTED;
+        try {
+            closePage();
+            // Files that cannot be deleted now have no manifest, so the next start removes them.
+            SpoolFiles.deleteRecursively(resultDirectory);
+        } catch (IOException e) {
+            // See above: the leftovers are harmless and temporary.
+        } finally {
+            spool.adjustBytesInUse(-chargedBytes);
+            chargedBytes = 0;
+            spool.writeEnded(resultId);
+            allocator.close();
+        }
+    }
+
+    /** Aborts unless finished, so a writer in try-with-resources never leaves a half result behind. */
+    @Override
+    public void close() {
+        abort();
+    }
+
+    private void checkSchema(Schema batchSchema) {
+        if (batchSchema.getFields().size() != schema.size()) {
+            throw new IllegalArgumentException("batch has " + batchSchema.getFields().size()
+                    + " columns but result " + resultId + " has " + schema.size());
+        }
+        if (arrowSchema == null) {
+            arrowSchema = batchSchema;
+        } else if (!arrowSchema.equals(batchSchema)) {
+            throw new IllegalArgumentException("batch schema " + batchSchema + " differs from the first batch's "
+                    + arrowSchema + " in result " + resultId);
+        }
+    }
+
+    /** As many rows as fit in the current page, judging bytes by the average row of the incoming batch. */
+    private int rowsToCopy(int remaining, long averageRowBytes) {
+        long byRows = spool.config().pageRows() - pageRowCount;
+        long byBytes = averageRowBytes == 0
+                ? Long.MAX_VALUE
+                : Math.max(1, (spool.config().pageBytes() - bufferBytes(page)) / averageRowBytes);
+        return (int) Math.min(remaining, Math.min(byRows, byBytes));
+    }
+
+    private void copyRows(VectorSchemaRoot batch, int from, int count) {
+        for (int column = 0; column < schema.size(); column++) {
+            // One transfer pair per column and chunk: copying a nested value through the vector's own
+            // copyFromSafe would build a new pair for every row.
+            TransferPair pair = batch.getVector(column).makeTransferPair(page.getVector(column));
+            for (int row = 0; row < count; row++) {
+                pair.copyValueSafe(from + row, pageRowCount + row);
+            }
+        }
+        pageRowCount += count;
+        page.setRowCount(pageRowCount);
+    }
+
+    private void writePage() throws IOException {
+        int index = pages.size();
+        long reservation = bufferBytes(page) + PAGE_FILE_OVERHEAD_ESTIMATE;
+        if (!spool.tryReserve(reservation)) {
+            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result spool is full (quota "
+                    + spool.config().quotaBytes() + " bytes); result " + resultId + " was discarded");
+        }
+        chargedBytes += reservation;
+        long fileBytes;
+        Path file = resultDirectory.resolve(SpoolFiles.pageFileName(index));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             ArrowFileWriter writer = new ArrowFileWriter(page, null, channel)) {
+            writer.start();
+            writer.writeBatch();
+            writer.end();
+            channel.force(true);
+            fileBytes = channel.size();
+        }
+        spool.adjustBytesInUse(fileBytes - reservation);
+        chargedBytes += fileBytes - reservation;
+        pages.add(new PageInfo(index, totalRows, pageRowCount, fileBytes));
+        totalRows += pageRowCount;
+        totalPageBytes += fileBytes;
+        closePage();
+    }
+
+    private void closePage() {
+        if (page != null) {
+            page.close();
+            page = null;
+        }
+        pageRowCount = 0;
+    }
+
+    private void abortAfter(Throwable failure) {
+        try {
+            abort();
+        } catch (RuntimeException | Error secondary) {
+            failure.addSuppressed(secondary);
+        }
+    }
+
+    private void requireOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("result " + resultId + " is already " + state.name().toLowerCase());
+        }
+    }
+
+    private static long bufferBytes(VectorSchemaRoot root) {
+        long total = 0;
+        for (FieldVector vector : root.getFieldVectors()) {
+            total += vector.getBufferSize();
+        }
+        return total;
+    }
+}

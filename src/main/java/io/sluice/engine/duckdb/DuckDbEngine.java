@@ -1,0 +1,158 @@
+package io.sluice.engine.duckdb;
+
+import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded DuckDB engine: one persistent database, opened locked down (no file access outside the
+ * database, no extensions, no configuration changes), and one fresh connection per statement.
+ */
+public final class DuckDbEngine implements Engine {
+
+    private final DuckDbConfig config;
+    private final DuckDBConnection rootConnection;
+    private final Set<DuckDbStatement> openStatements = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * Opens (or creates) the database file.
+     *
+     * @throws SluiceException ENGINE_UNAVAILABLE when the database cannot be opened
+     */
+    public DuckDbEngine(DuckDbConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        try {
+            Files.createDirectories(config.databaseFile().toAbsolutePath().getParent());
+            Files.createDirectories(config.tempDirectory());
+            this.rootConnection = (DuckDBConnection) DriverManager.getConnection(
+                    "jdbc:duckdb:" + config.databaseFile().toAbsolutePath(), lockedDownProperties(config));
+        } catch (SQLException | IOException e) {
+            // A startup failure is for operators, so DuckDB's reason (e.g. the file is locked) is kept.
+            throw new SluiceException(new SluiceException(ErrorCode.ENGINE_UNAVAILABLE,
+                    "The DuckDB database could not be opened: " + DuckDbErrors.meaningfulText(String.valueOf(e.getMessage())))
+                    .error(), e);
+        }
+    }
+
+    /**
+     * Settings fixed at startup. The time zone stays DuckDB's default, UTC: setting it needs the ICU
+     * extension, which a locked-down engine cannot load.
+     */
+    private static Properties lockedDownProperties(DuckDbConfig config) {
+        Properties properties = new Properties();
+        // Without this the driver materialises whole results before the first row.
+        properties.setProperty("jdbc_stream_results", "true");
+        properties.setProperty("memory_limit", config.memoryLimit());
+        properties.setProperty("threads", Integer.toString(config.threads()));
+        properties.setProperty("temp_directory", config.tempDirectory().toAbsolutePath().toString());
+        properties.setProperty("enable_external_access", "false");
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        properties.setProperty("allow_community_extensions", "false");
+        // Last, so that nothing a statement runs can undo the settings above.
+        properties.setProperty("lock_configuration", "true");
+        return properties;
+    }
+
+    @Override
+    public String name() {
+        return "duckdb";
+    }
+
+    public DuckDbConfig config() {
+        return config;
+    }
+
+    @Override
+    public EngineStatement open(EngineRequest request) {
+        Objects.requireNonNull(request, "request");
+        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(),
+                openStatements::remove);
+        openStatements.add(statement);
+        if (closed) {
+            // close() ran between the check in newConnection() and the add: don't leave this one behind.
+            statement.close();
+            throw unavailable(null);
+        }
+        return statement;
+    }
+
+    /**
+     * Runs trusted setup SQL (demo tables, migrations) on its own connection, without parameters or
+     * results. It still runs on the locked-down database, so files and extensions stay out of reach.
+     *
+     * @throws SluiceException mapped like any statement error
+     */
+    public void executeTrusted(String sql) {
+        Objects.requireNonNull(sql, "sql");
+        try (DuckDBConnection connection = newConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        if (closed) {
+            return false;
+        }
+        try (DuckDBConnection connection = rootConnection.duplicate();
+                Statement statement = connection.createStatement();
+                var result = statement.executeQuery("SELECT 1")) {
+            return result.next() && result.getInt(1) == 1;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DuckDbStatement statement : List.copyOf(openStatements)) {
+            statement.cancel();
+            statement.close();
+        }
+        try {
+            rootConnection.close();
+        } catch (SQLException e) {
+            // The database is going away either way; nothing to report to a caller that is shutting down.
+        }
+    }
+
+    private DuckDBConnection newConnection() {
+        if (closed) {
+            throw unavailable(null);
+        }
+        try {
+            return rootConnection.duplicate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static SluiceException unavailable(Throwable cause) {
+        SluiceException exception = new SluiceException(ErrorCode.ENGINE_UNAVAILABLE, "The DuckDB engine is not available");
+        if (cause != null) {
+            exception.initCause(cause);
+        }
+        return exception;
+    }
+}

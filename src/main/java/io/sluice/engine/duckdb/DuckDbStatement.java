@@ -1,0 +1,197 @@
+package io.sluice.engine.duckdb;
+
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineResult;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.types.Column;
+import io.sluice.core.types.ResultSchema;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBResultSet;
+import org.duckdb.DuckDBResultSetMetaData;
+import org.duckdb.StatementReturnType;
+
+/**
+ * One statement on its own DuckDB connection, so a cancel (which DuckDB applies to a whole connection)
+ * never hits a neighbour and session settings die with the statement.
+ */
+final class DuckDbStatement implements EngineStatement {
+
+    /** How long cancel() keeps re-sending the interrupt while execute is still starting up. */
+    private static final long CANCEL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    private final EngineRequest request;
+    private final DuckDBConnection connection;
+    private final int batchRows;
+    private final Consumer<DuckDbStatement> onClose;
+    private final Object lock = new Object();
+    private volatile boolean cancelled;
+    private volatile boolean executing;
+    private DuckDBPreparedStatement jdbcStatement;
+    private DuckDbBatchStream stream;
+    private boolean closed;
+
+    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, Consumer<DuckDbStatement> onClose) {
+        this.request = Objects.requireNonNull(request, "request");
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.batchRows = batchRows;
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
+    }
+
+    @Override
+    public EngineResult execute() {
+        ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
+        DuckDbErrors.SqlSource source = plan.source();
+        executing = true;
+        try {
+            applySession();
+            synchronized (lock) {
+                if (closed) {
+                    throw new IllegalStateException("the statement is closed");
+                }
+                // Checked under the lock that cancel() takes, so either cancel sees the statement or we see the flag.
+                if (cancelled) {
+                    throw DuckDbErrors.cancelled();
+                }
+                jdbcStatement = connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
+            }
+            bind(plan);
+            boolean returnsRows = jdbcStatement.execute();
+            if (cancelled) {
+                throw DuckDbErrors.cancelled();
+            }
+            boolean modifies = DataModification.mayModify(plan.scan().words(), returnsRows
+                    && ((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT);
+            if (!returnsRows) {
+                return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
+            }
+            return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
+        } catch (SluiceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw DuckDbErrors.map(e, cancelled, source);
+        } finally {
+            executing = false;
+        }
+    }
+
+    private void applySession() throws SQLException {
+        String catalog = request.session().catalog();
+        String schema = request.session().schema();
+        if (catalog == null && schema == null) {
+            return;
+        }
+        // Identifiers are quoted, never interpreted: these are names, not SQL.
+        String target = catalog == null ? DuckDbTypes.quoteIdentifier(schema)
+                : schema == null ? DuckDbTypes.quoteIdentifier(catalog)
+                : DuckDbTypes.quoteIdentifier(catalog) + "." + DuckDbTypes.quoteIdentifier(schema);
+        try (var statement = connection.createStatement()) {
+            statement.execute("USE " + target);
+        }
+    }
+
+    private void bind(ParameterPlan plan) throws SQLException {
+        int expected = jdbcStatement.getParameterMetaData().getParameterCount();
+        if (expected != plan.bindings().size()) {
+            throw ParameterPlan.countMismatch(expected, plan.bindings().size());
+        }
+        ParameterConverter converter = new ParameterConverter(connection);
+        for (ParameterPlan.Binding binding : plan.bindings()) {
+            jdbcStatement.setObject(binding.index(), converter.toJdbc(binding.label(), binding.value()));
+        }
+    }
+
+    private DuckDbBatchStream openStream(ResultSet resultSet) throws Exception {
+        ResultSetMetaData metaData = resultSet.getMetaData();
+        List<Column> columns = new ArrayList<>();
+        for (int index = 1; index <= metaData.getColumnCount(); index++) {
+            // DuckDB often reports nullability as unknown; nullable is the safe answer.
+            columns.add(new Column(metaData.getColumnLabel(index),
+                    DuckDbTypes.toCanonical(metaData.getColumnTypeName(index)), true));
+        }
+        DuckDBResultSet duckDbResultSet = resultSet.unwrap(DuckDBResultSet.class);
+        ArrowReader reader = (ArrowReader) duckDbResultSet.arrowExportStream(request.allocator(), batchRows);
+        DuckDbBatchStream batches = new DuckDbBatchStream(new ResultSchema(columns), reader, request.allocator(),
+                () -> cancelled, resultSet);
+        synchronized (lock) {
+            stream = batches;
+        }
+        return batches;
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        long deadline = System.nanoTime() + CANCEL_RETRY_NANOS;
+        do {
+            synchronized (lock) {
+                if (jdbcStatement == null || closed) {
+                    return;
+                }
+                try {
+                    jdbcStatement.cancel();
+                } catch (SQLException e) {
+                    return; // the statement finished or closed meanwhile: nothing left to stop
+                }
+            }
+            // DuckDB drops an interrupt that arrives before the query starts running, so repeat it while
+            // execute has not returned; reading batches checks the flag itself.
+            if (executing) {
+                Thread.onSpinWait();
+                sleepBriefly();
+            }
+        } while (executing && System.nanoTime() < deadline);
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        DuckDbBatchStream openStream;
+        DuckDBPreparedStatement statement;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            openStream = stream;
+            statement = jdbcStatement;
+        }
+        try {
+            if (openStream != null) {
+                openStream.close();
+            }
+        } finally {
+            closeQuietly(statement);
+            closeQuietly(connection);
+            onClose.accept(this);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // Closing releases native handles; a failure here leaves nothing the caller could act on.
+        }
+    }
+}

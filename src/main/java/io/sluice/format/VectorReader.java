@@ -1,0 +1,39 @@
+package io.sluice.format;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import org.apache.arrow.vector.ValueVector;
+
+/** The null handling every reader shares; subclasses read only non-null cells. */
+abstract class VectorReader<V extends ValueVector> implements ColumnReader {
+    final V vector;
+
+    VectorReader(V vector) {
+        this.vector = vector;
+    }
+
+    /** The value of a cell known to be non-null. */
+    abstract Object read(int row);
+
+    /** Writes a cell known to be non-null as JSON. */
+    abstract void json(JsonGenerator json, int row) throws IOException;
+
+    @Override
+    public boolean isNull(int row) {
+        return vector.isNull(row);
+    }
+
+    @Override
+    public final Object value(int row) {
+        return vector.isNull(row) ? null : read(row);
+    }
+
+    @Override
+    public final void writeJson(JsonGenerator json, int row) throws IOException {
+        if (vector.isNull(row)) {
+            json.writeNull();
+        } else {
+            json(json, row);
+        }
+    }
+}
