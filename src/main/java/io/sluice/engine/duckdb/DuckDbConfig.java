@@ -11,8 +11,13 @@ import java.util.Objects;
  * @param memoryLimit DuckDB's memory limit in its own spelling, e.g. {@code "2GB"}
  * @param threads worker threads DuckDB may use for all statements together
  * @param batchRows rows per Arrow batch handed to result consumers
+ * @param attachedCatalogs extra catalogs, each a database file {@code <name>.duckdb} beside the main one,
+ *     attached at startup before the engine is locked (statements cannot attach files themselves)
  */
-public record DuckDbConfig(Path databaseFile, Path tempDirectory, String memoryLimit, int threads, int batchRows) {
+public record DuckDbConfig(Path databaseFile, Path tempDirectory, String memoryLimit, int threads, int batchRows,
+                           java.util.List<String> attachedCatalogs) {
+
+    private static final java.util.regex.Pattern CATALOG_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     public static final String DEFAULT_MEMORY_LIMIT = "2GB";
     /** DuckDB's own vector size is 2048; a few vectors per batch keeps per-batch overhead low. */
@@ -31,6 +36,12 @@ public record DuckDbConfig(Path databaseFile, Path tempDirectory, String memoryL
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be at least 1, was " + batchRows);
         }
+        attachedCatalogs = java.util.List.copyOf(attachedCatalogs);
+        for (String catalog : attachedCatalogs) {
+            if (!CATALOG_NAME.matcher(catalog).matches()) {
+                throw new IllegalArgumentException("catalog names are lower-case identifiers, was '" + catalog + "'");
+            }
+        }
     }
 
     /**
@@ -40,10 +51,27 @@ public record DuckDbConfig(Path databaseFile, Path tempDirectory, String memoryL
     public static DuckDbConfig defaults(Path dataDirectory) {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         return new DuckDbConfig(dataDirectory.resolve("sluice.duckdb"), dataDirectory.resolve("duckdb-tmp"),
-                DEFAULT_MEMORY_LIMIT, Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_ROWS);
+                DEFAULT_MEMORY_LIMIT, Runtime.getRuntime().availableProcessors(), DEFAULT_BATCH_ROWS, java.util.List.of());
     }
 
     public DuckDbConfig withBatchRows(int rows) {
-        return new DuckDbConfig(databaseFile, tempDirectory, memoryLimit, threads, rows);
+        return new DuckDbConfig(databaseFile, tempDirectory, memoryLimit, threads, rows, attachedCatalogs);
+    }
+
+    public DuckDbConfig withMemoryLimit(String limit) {
+        return new DuckDbConfig(databaseFile, tempDirectory, limit, threads, batchRows, attachedCatalogs);
+    }
+
+    public DuckDbConfig withThreads(int count) {
+        return new DuckDbConfig(databaseFile, tempDirectory, memoryLimit, count, batchRows, attachedCatalogs);
+    }
+
+    public DuckDbConfig withAttachedCatalogs(java.util.List<String> catalogs) {
+        return new DuckDbConfig(databaseFile, tempDirectory, memoryLimit, threads, batchRows, catalogs);
+    }
+
+    /** The database file of an attached catalog. */
+    public Path catalogFile(String catalog) {
+        return databaseFile.toAbsolutePath().resolveSibling(catalog + ".duckdb");
     }
 }

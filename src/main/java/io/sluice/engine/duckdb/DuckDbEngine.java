@@ -39,7 +39,8 @@ public final class DuckDbEngine implements Engine {
             Files.createDirectories(config.databaseFile().toAbsolutePath().getParent());
             Files.createDirectories(config.tempDirectory());
             this.rootConnection = (DuckDBConnection) DriverManager.getConnection(
-                    "jdbc:duckdb:" + config.databaseFile().toAbsolutePath(), lockedDownProperties(config));
+                    "jdbc:duckdb:" + config.databaseFile().toAbsolutePath(), startupProperties(config));
+            lockDown(rootConnection, config);
         } catch (SQLException | IOException e) {
             // A startup failure is for operators, so DuckDB's reason (e.g. the file is locked) is kept.
             throw new SluiceException(new SluiceException(ErrorCode.ENGINE_UNAVAILABLE,
@@ -52,20 +53,33 @@ public final class DuckDbEngine implements Engine {
      * Settings fixed at startup. The time zone stays DuckDB's default, UTC: setting it needs the ICU
      * extension, which a locked-down engine cannot load.
      */
-    private static Properties lockedDownProperties(DuckDbConfig config) {
+    private static Properties startupProperties(DuckDbConfig config) {
         Properties properties = new Properties();
         // Without this the driver materialises whole results before the first row.
         properties.setProperty("jdbc_stream_results", "true");
         properties.setProperty("memory_limit", config.memoryLimit());
         properties.setProperty("threads", Integer.toString(config.threads()));
         properties.setProperty("temp_directory", config.tempDirectory().toAbsolutePath().toString());
-        properties.setProperty("enable_external_access", "false");
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         properties.setProperty("allow_community_extensions", "false");
-        // Last, so that nothing a statement runs can undo the settings above.
-        properties.setProperty("lock_configuration", "true");
         return properties;
+    }
+
+    /**
+     * Attaches the configured catalogs while file access is still allowed, then turns file access off and
+     * locks the configuration — last, so that nothing a statement runs can undo these settings. DuckDB
+     * refuses to turn external access back on at runtime.
+     */
+    private static void lockDown(DuckDBConnection connection, DuckDbConfig config) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            for (String catalog : config.attachedCatalogs()) {
+                String path = config.catalogFile(catalog).toString().replace("'", "''");
+                statement.execute("ATTACH IF NOT EXISTS '" + path + "' AS " + catalog);
+            }
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET lock_configuration = true");
+        }
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class NativeApi implements HttpApi {
             out.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else {
             try (BatchStream page = statements.readPage(principal, status.id(), 0)) {
-                ResultFormat.JSON_ARRAY.encode(page, nonClosing(out), formatDefaults.withTimeZone(zone));
+                io.sluice.format.ResultEncoder.encode(page, ResultFormat.JSON_ARRAY, nonClosing(out), formatDefaults.withTimeZone(zone));
             }
         }
         out.write('}');
