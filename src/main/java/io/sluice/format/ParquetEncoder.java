@@ -1,5 +1,8 @@
 package io.sluice.format;
 
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
 import io.sluice.core.types.ResultSchema;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -68,7 +71,10 @@ final class ParquetEncoder implements ResultEncoder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
-            throw new IllegalStateException("writing Parquet failed: " + e.getMessage(), e);
+            // The spill is our own well-formed Arrow, so a failure here is a value Parquet cannot hold
+            // (a negative INTERVAL, for one): the query's result, not the server, is at fault.
+            throw new SluiceException(SluiceError.of(ErrorCode.SQL_ERROR,
+                    "the result cannot be written as Parquet: " + e.getMessage()), e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.sluice.core.spool;
 import io.sluice.core.types.Column;
 import io.sluice.core.types.ResultSchema;
 import io.sluice.core.types.SqlType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.types.DateUnit;
@@ -32,7 +33,10 @@ final class ArrowSchemas {
         return new Schema(fields);
     }
 
-    private static Field field(String name, SqlType type, boolean nullable) {
+    private static Field field(String canonicalName, SqlType type, boolean nullable) {
+        // Arrow stores names as UTF-8, which cannot carry an unpaired surrogate; the manifest keeps the
+        // exact canonical name, and readers identify columns by position, so a replaced character is harmless.
+        String name = new String(canonicalName.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         return switch (type) {
             case SqlType.ListOf list -> new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null),
                     List.of(field("item", list.element(), true)));

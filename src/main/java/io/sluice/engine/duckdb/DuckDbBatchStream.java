@@ -48,7 +48,7 @@ final class DuckDbBatchStream implements BatchStream {
         this.cancelled = Objects.requireNonNull(cancelled, "cancelled");
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.source = reader.getVectorSchemaRoot();
-        this.output = hasDictionaries(source.getSchema()) ? VectorSchemaRoot.create(plain(source.getSchema()), allocator)
+        this.output = hasDictionaries(source.getSchema()) ? VectorSchemaRoot.create(plain(source.getSchema(), reader), allocator)
                 : source;
     }
 
@@ -120,13 +120,17 @@ final class DuckDbBatchStream implements BatchStream {
         return schema.getFields().stream().anyMatch(field -> field.getDictionary() != null);
     }
 
-    /** In Arrow Java an encoded field already carries the value type; dropping the encoding gives the plain field. */
-    private static Schema plain(Schema schema) {
+    /** An encoded column becomes a plain column of its dictionary's value type (VARCHAR for ENUM). */
+    private static Schema plain(Schema schema, ArrowReader reader) {
         List<Field> fields = new ArrayList<>();
         for (Field field : schema.getFields()) {
-            fields.add(field.getDictionary() == null ? field
-                    : new Field(field.getName(), new FieldType(true, field.getType(), null, field.getMetadata()),
-                            field.getChildren()));
+            if (field.getDictionary() == null) {
+                fields.add(field);
+                continue;
+            }
+            Field values = reader.lookup(field.getDictionary().getId()).getVector().getField();
+            fields.add(new Field(field.getName(), new FieldType(true, values.getType(), null, field.getMetadata()),
+                    values.getChildren()));
         }
         return new Schema(fields, schema.getCustomMetadata());
     }
