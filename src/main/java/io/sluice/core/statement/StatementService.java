@@ -158,13 +158,14 @@ public final class StatementService implements AutoCloseable {
         StatementRequest request = statement.request();
         String previousName = Thread.currentThread().getName();
         Thread.currentThread().setName("sql[" + statement.id() + "]");
-        boolean admitted = false;
+        // The slot is given back before the statement is marked ended, so whoever sees it ended can use the slot.
+        SlotRelease slot = new SlotRelease(admission);
         try {
-            admitted = awaitSlot(statement);
-            if (!admitted) {
+            if (!awaitSlot(statement)) {
                 finishFailed(statement, statement.cancelReason());
                 return;
             }
+            slot.taken();
             statement.markRunning(clock.instant());
             store.save(statement.snapshot());
             long epochAtStart = reuse.epoch();
@@ -182,6 +183,7 @@ public final class StatementService implements AutoCloseable {
                     case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
                 }) {
                     SpooledResult spooled = spoolRows(statement, rows);
+                    slot.release();
                     if (statement.isCancelRequested()) {
                         spool.delete(spooled.resultId());
                         finishFailed(statement, statement.cancelReason());
@@ -201,11 +203,10 @@ public final class StatementService implements AutoCloseable {
                 }
             }
         } catch (Throwable e) {
+            slot.release();
             finishFailed(statement, errorOf(statement, e));
         } finally {
-            if (admitted) {
-                admission.release();
-            }
+            slot.release();
             Thread.currentThread().setName(previousName);
         }
     }
@@ -235,6 +236,27 @@ public final class StatementService implements AutoCloseable {
         } catch (RuntimeException e) {
             writer.abort();
             throw e;
+        }
+    }
+
+    /** An admission slot given back exactly once, whichever path ends the statement. */
+    private static final class SlotRelease {
+        private final AdmissionControl admission;
+        private boolean held;
+
+        SlotRelease(AdmissionControl admission) {
+            this.admission = admission;
+        }
+
+        void taken() {
+            held = true;
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                admission.release();
+            }
         }
     }
 

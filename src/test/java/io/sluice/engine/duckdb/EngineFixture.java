@@ -27,7 +27,7 @@ final class EngineFixture implements AutoCloseable {
     }
 
     static DuckDbConfig config(Path directory) {
-        return new DuckDbConfig(directory.resolve("test.duckdb"), directory.resolve("tmp"), "1GB", 2, 2048);
+        return new DuckDbConfig(directory.resolve("test.duckdb"), directory.resolve("tmp"), "1GB", 2, 2048, java.util.List.of());
     }
 
     EngineRequest request(String sql, Parameters parameters) {
