@@ -189,16 +189,18 @@ public final class StatementService implements AutoCloseable {
                         finishFailed(statement, statement.cancelReason());
                         return;
                     }
-                    if (statement.succeed(clock.instant(), spooled.totalRows(), updateCount, spooled.pageCount(), false,
+                    Instant now = clock.instant();
+                    // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
+                    if (request.reuseMaxAge() != null && !result.modifiesData()) {
+                        reuse.remember(ResultReuse.key(principal, request), new ResultReuse.Entry(statement.id(),
+                                statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
+                                spooled.pageCount(), statement.snapshot().truncated()));
+                    }
+                    if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             statement.id())) {
                         StatementStatus status = statement.snapshot();
                         store.save(status);
                         metrics.finished(status);
-                        if (request.reuseMaxAge() != null && !result.modifiesData()) {
-                            reuse.remember(ResultReuse.key(principal, request), new ResultReuse.Entry(status.id(),
-                                    status.resultId(), status.endedAt(), epochAtStart, status.rows(),
-                                    status.updateCount(), status.pageCount(), status.truncated()));
-                        }
                     }
                 }
             }
