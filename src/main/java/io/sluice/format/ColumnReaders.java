@@ -85,8 +85,8 @@ public final class ColumnReaders {
             case UInt8Vector v -> new NumberReaders.UInt8Reader(v);
             case Float4Vector v -> new NumberReaders.FloatReader(v);
             case Float8Vector v -> new NumberReaders.DoubleReader(v);
-            case DecimalVector v -> new NumberReaders.DecimalReader(v, kind == SqlType.Kind.HUGEINT);
-            case Decimal256Vector v -> new NumberReaders.Decimal256Reader(v);
+            case DecimalVector v -> new DecimalReaders.DecimalReader(v, kind == SqlType.Kind.HUGEINT);
+            case Decimal256Vector v -> new DecimalReaders.Decimal256Reader(v);
             case DateDayVector v -> new TemporalReaders.DateDayReader(v);
             case DateMilliVector v -> new TemporalReaders.DateMilliReader(v);
             case TimeSecVector v -> new TemporalReaders.TimeReader(v);

@@ -29,7 +29,7 @@ final class FormatTestSupport {
 
     static byte[] encode(BatchStream stream, ResultFormat format, FormatOptions options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long rows = ResultEncoder.encode(stream, format, out, options);
+        ResultEncoder.encode(stream, format, out, options);
         return out.toByteArray();
     }
 

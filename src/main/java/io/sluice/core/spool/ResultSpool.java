@@ -6,10 +6,8 @@ import io.sluice.core.error.SluiceException;
 import io.sluice.core.result.BatchStream;
 import io.sluice.core.types.ResultSchema;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,7 +55,7 @@ public final class ResultSpool {
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
             Files.createDirectories(config.directory());
-            bytesInUse.set(recover());
+            bytesInUse.set(SpoolFiles.recover(config.directory()));
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
         }
@@ -162,26 +160,32 @@ public final class ResultSpool {
      */
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
+        deleteIfPresent(resultId);
+    }
+
+    /** Deletes a finished result; false when there was none (or it is still being written). */
+    private boolean deleteIfPresent(String resultId) {
         if (!SpoolFiles.isValidResultId(resultId)) {
-            return;
+            return false;
         }
         Path trash = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + UUID.randomUUID());
         synchronized (lifecycleLock) {
             if (activeWrites.contains(resultId)) {
-                return;
+                return false;
             }
             // Renaming first makes the result disappear at once for find() and new readers, and makes
             // exactly one of two concurrent deletes the owner of the files (and of the byte accounting).
             try {
                 Files.move(config.directory().resolve(resultId), trash);
             } catch (NoSuchFileException absent) {
-                return;
+                return false;
             } catch (IOException e) {
                 throw failure("could not delete result " + resultId, e);
             }
         }
         try {
             bytesInUse.addAndGet(-SpoolFiles.deleteRecursively(trash));
+            return true;
         } catch (IOException e) {
             throw failure("could not delete the files of result " + resultId, e);
         }
@@ -191,7 +195,13 @@ public final class ResultSpool {
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
         int purged = 0;
-        for (String resultId : resultIdsOnDisk()) {
+        List<String> resultIds;
+        try {
+            resultIds = SpoolFiles.resultIds(config.directory());
+        } catch (IOException e) {
+            throw failure("could not list the result spool in " + config.directory(), e);
+        }
+        for (String resultId : resultIds) {
             Path resultDirectory = config.directory().resolve(resultId);
             Instant expiresAt;
             try {
@@ -202,8 +212,7 @@ public final class ResultSpool {
                 // A damaged manifest cannot say when it expires; its file's age can, so it is not kept forever.
                 expiresAt = manifestModifiedAt(resultDirectory).plus(config.retention());
             }
-            if (!now.isBefore(expiresAt)) {
-                delete(resultId);
+            if (!now.isBefore(expiresAt) && deleteIfPresent(resultId)) {
                 purged++;
             }
         }
@@ -275,47 +284,6 @@ public final class ResultSpool {
             readerAllocator.close();
             throw e;
         }
-    }
-
-    /**
-     * Brings the directory back to a consistent state after a restart or crash: deletes directories
-     * without a manifest (incomplete writes) and interrupted deletions; returns the bytes of the rest.
-     */
-    private long recover() throws IOException {
-        long total = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                if (name.contains(SpoolFiles.DELETING_MARKER)) {
-                    SpoolFiles.deleteRecursively(entry);
-                } else if (SpoolFiles.isValidResultId(name)) {
-                    if (Files.exists(entry.resolve(SpoolFiles.MANIFEST_NAME))) {
-                        total += SpoolFiles.directorySize(entry);
-                    } else {
-                        SpoolFiles.deleteRecursively(entry);
-                    }
-                }
-            }
-        }
-        return total;
-    }
-
-    private List<String> resultIdsOnDisk() {
-        List<String> resultIds = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (SpoolFiles.isValidResultId(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    resultIds.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw failure("could not list the result spool in " + config.directory(), e);
-        }
-        return resultIds;
     }
 
     private static Instant manifestModifiedAt(Path resultDirectory) {

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** File-system helpers of the spool: names, durability and removal. */
@@ -49,7 +52,7 @@ final class SpoolFiles {
     /** Deletes a directory tree and returns the bytes of the regular files removed. Missing is fine. */
     static long deleteRecursively(Path path) throws IOException {
         long freed = 0;
-        if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
                 for (Path entry : entries) {
                     freed += deleteRecursively(entry);
@@ -69,12 +72,53 @@ final class SpoolFiles {
         long total = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
-                if (Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     total += sizeOrZero(entry);
                 }
             }
         }
         return total;
+    }
+
+    /**
+     * Brings a spool directory back to a consistent state after a restart or crash: deletes result
+     * directories without a manifest (incomplete writes) and interrupted deletions, leaves unknown
+     * entries alone, and returns the bytes of the complete results.
+     */
+    static long recover(Path spoolDirectory) throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(spoolDirectory)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (name.contains(DELETING_MARKER)) {
+                    deleteRecursively(entry);
+                } else if (isValidResultId(name)) {
+                    if (Files.exists(entry.resolve(MANIFEST_NAME))) {
+                        total += directorySize(entry);
+                    } else {
+                        deleteRecursively(entry);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    /** The ids of the result directories present, complete or not. */
+    static List<String> resultIds(Path spoolDirectory) throws IOException {
+        List<String> resultIds = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(spoolDirectory)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (isValidResultId(name) && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    resultIds.add(name);
+                }
+            }
+        }
+        return resultIds;
     }
 
     private static long sizeOrZero(Path file) {

@@ -43,9 +43,8 @@ public final class DuckDbEngine implements Engine {
             lockDown(rootConnection, config);
         } catch (SQLException | IOException e) {
             // A startup failure is for operators, so DuckDB's reason (e.g. the file is locked) is kept.
-            throw new SluiceException(new SluiceException(ErrorCode.ENGINE_UNAVAILABLE,
-                    "The DuckDB database could not be opened: " + DuckDbErrors.meaningfulText(String.valueOf(e.getMessage())))
-                    .error(), e);
+            throw new SluiceException(io.sluice.core.error.SluiceError.of(ErrorCode.ENGINE_UNAVAILABLE,
+                    "The DuckDB database could not be opened: " + DuckDbErrors.meaningfulText(String.valueOf(e.getMessage()))), e);
         }
     }
 

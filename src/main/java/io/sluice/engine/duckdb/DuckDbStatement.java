@@ -147,7 +147,6 @@ final class DuckDbStatement implements EngineStatement {
             // DuckDB drops an interrupt that arrives before the query starts running, so repeat it while
             // execute has not returned; reading batches checks the flag itself.
             if (executing) {
-                Thread.onSpinWait();
                 sleepBriefly();
             }
         } while (executing && System.nanoTime() < deadline);
