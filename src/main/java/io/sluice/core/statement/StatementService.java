@@ -89,10 +89,27 @@ public final class StatementService implements AutoCloseable {
      */
     public StatementStatus submit(Principal principal, StatementRequest request) {
         validate(request);
-        Optional<StatementStatus> replay = replayOf(principal, request);
-        if (replay.isPresent()) {
-            return replay.get();
+        if (request.requestId() == null) {
+            return launch(principal, request);
         }
+        // One statement per (principal, request id), even when retries race: the map decides atomically.
+        String key = idempotencyKey(principal.id(), request.requestId());
+        StatementStatus[] launched = new StatementStatus[1];
+        String id = idempotencyKeys.computeIfAbsent(key, ignored -> {
+            launched[0] = launch(principal, request);
+            return launched[0].id();
+        });
+        if (launched[0] != null) {
+            return launched[0];
+        }
+        Statement existing = statements.get(id);
+        if (existing == null) {
+            throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement for request id [" + request.requestId() + "]");
+        }
+        return existing.snapshot();
+    }
+
+    private StatementStatus launch(Principal principal, StatementRequest request) {
         Optional<StatementStatus> reused = reuseFor(principal, request);
         if (reused.isPresent()) {
             return reused.get();
@@ -375,14 +392,6 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private Optional<StatementStatus> replayOf(Principal principal, StatementRequest request) {
-        if (request.requestId() == null) {
-            return Optional.empty();
-        }
-        String existing = idempotencyKeys.get(idempotencyKey(principal.id(), request.requestId()));
-        return Optional.ofNullable(existing).map(statements::get).map(Statement::snapshot);
-    }
-
     private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request) {
         if (request.reuseMaxAge() == null) {
             return Optional.empty();
@@ -407,13 +416,6 @@ public final class StatementService implements AutoCloseable {
     private Statement register(Principal principal, StatementRequest request) {
         Statement statement = new Statement(newId(), principal, request, clock.instant());
         statements.put(statement.id(), statement);
-        if (request.requestId() != null) {
-            String previous = idempotencyKeys.putIfAbsent(idempotencyKey(principal.id(), request.requestId()), statement.id());
-            if (previous != null && statements.containsKey(previous)) {
-                // Two identical requests raced; the later one still runs but under its own id.
-                LOG.debug("request id [{}] raced; statement [{}] kept as the answer", request.requestId(), previous);
-            }
-        }
         store.save(statement.snapshot());
         Duration timeout = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
         timers.schedule(() -> {

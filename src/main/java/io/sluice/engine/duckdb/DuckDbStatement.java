@@ -1,5 +1,9 @@
 package io.sluice.engine.duckdb;
 
+import io.sluice.core.error.ErrorCode;
+
+import io.sluice.core.error.SluiceError;
+
 import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
@@ -52,6 +56,12 @@ final class DuckDbStatement implements EngineStatement {
     public EngineResult execute() {
         ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
         DuckDbErrors.SqlSource source = plan.source();
+        // Catalogs are attached by the operator at start-up; a statement that detached one would take it
+        // away from every other user until a restart (and could not re-attach it: file access is off).
+        if (plan.scan().words().contains("DETACH")) {
+            throw new SluiceException(new SluiceError(ErrorCode.SQL_PERMISSION_DENIED,
+                    "Detaching catalogs is not allowed", "42501", null));
+        }
         executing = true;
         try {
             applySession();

@@ -1,7 +1,9 @@
 package io.sluice.protocol.nativeapi;
 
-import static io.sluice.protocol.nativeapi.SluiceTestServer.body;
-import static io.sluice.protocol.nativeapi.SluiceTestServer.json;
+import static io.sluice.testing.SluiceTestServer.body;
+import static io.sluice.testing.SluiceTestServer.json;
+
+import io.sluice.testing.SluiceTestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -213,7 +215,8 @@ class NativeApiTest {
     @Test
     void lockedDownEngineRefusesFilesExtensionsAndSettings() {
         for (String sql : List.of("SELECT * FROM read_csv('/etc/passwd')", "COPY (SELECT 1) TO '/tmp/sluice-escape.csv'",
-                "INSTALL httpfs", "LOAD httpfs", "SET memory_limit='100GB'", "ATTACH '/tmp/other.duckdb' AS other")) {
+                "INSTALL httpfs", "LOAD httpfs", "SET memory_limit='100GB'", "ATTACH '/tmp/other.duckdb' AS other",
+                "DETACH public_data", "SELECT 1; DETACH public_data")) {
             HttpResponse<String> response = sluice.post("/sluice/v1/query", body("sql", sql));
             assertThat(response.statusCode()).as(sql).isEqualTo(400);
             assertThat(json(response).get("code").asText()).as(sql).isEqualTo("SQL_PERMISSION_DENIED");
@@ -228,6 +231,22 @@ class NativeApiTest {
         String first = json(sluice.post("/sluice/v1/statements", request)).get("id").asText();
         String second = json(sluice.post("/sluice/v1/statements", request)).get("id").asText();
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void racingRetriesWithOneRequestIdRunOneStatement() throws Exception {
+        String request = body("sql", "SELECT 1 AS once", "requestId", "race-" + System.nanoTime(), "waitMs", 0);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<String>> ids = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 16; attempt++) {
+                ids.add(pool.submit(() -> json(sluice.post("/sluice/v1/statements", request)).get("id").asText()));
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (var id : ids) {
+                distinct.add(id.get());
+            }
+            assertThat(distinct).hasSize(1);
+        }
     }
 
     @Test

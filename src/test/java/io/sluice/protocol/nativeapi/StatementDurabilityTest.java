@@ -1,7 +1,9 @@
 package io.sluice.protocol.nativeapi;
 
-import static io.sluice.protocol.nativeapi.SluiceTestServer.body;
-import static io.sluice.protocol.nativeapi.SluiceTestServer.json;
+import static io.sluice.testing.SluiceTestServer.body;
+import static io.sluice.testing.SluiceTestServer.json;
+
+import io.sluice.testing.SluiceTestServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package io.sluice.protocol.nativeapi;
+package io.sluice.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,49 +17,52 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A real Sluice on a free port with the demo data, and a small HTTP client for tests. */
-final class SluiceTestServer implements AutoCloseable {
+/**
+ * A real Sluice on a free port (optionally with the demo data), an admin key {@link #ADMIN_KEY}, a second
+ * non-admin principal's key {@link #otherUserKey}, and a small HTTP client for tests of every protocol.
+ */
+public final class SluiceTestServer implements AutoCloseable {
 
-    static final String ADMIN_KEY = "testadmin.0123456789abcdef0123456789";
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final String ADMIN_KEY = "testadmin.0123456789abcdef0123456789";
+    public static final ObjectMapper JSON = new ObjectMapper();
 
-    final SluiceServer server;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final String otherUserKey;
+    public final SluiceServer server;
+    public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    public final String otherUserKey;
 
-    SluiceTestServer(SluiceConfig config, boolean demo) {
+    public SluiceTestServer(SluiceConfig config, boolean demo) {
         server = SluiceServer.start(config.withPort(0), demo);
         server.ensureAdminKey(Optional.of(ADMIN_KEY));
         ApiKey other = server.keys().issue(new Principal("bob", "bob", false));
         otherUserKey = other.text();
     }
 
-    static SluiceTestServer start(Path dataDirectory) {
+    public static SluiceTestServer start(Path dataDirectory) {
         return new SluiceTestServer(SluiceConfig.defaults(dataDirectory), true);
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
-    HttpResponse<String> post(String path, String body) {
+    public HttpResponse<String> post(String path, String body) {
         return post(path, body, ADMIN_KEY);
     }
 
-    HttpResponse<String> post(String path, String body, String key) {
+    public HttpResponse<String> post(String path, String body, String key) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return get(path, ADMIN_KEY);
     }
 
-    HttpResponse<String> get(String path, String key) {
+    public HttpResponse<String> get(String path, String key) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).GET().build());
     }
 
-    HttpResponse<byte[]> getBytes(String path) {
+    public HttpResponse<byte[]> getBytes(String path) {
         try {
             return client.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_KEY).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
@@ -70,7 +73,7 @@ final class SluiceTestServer implements AutoCloseable {
         }
     }
 
-    HttpResponse<InputStream> postStreaming(String path, String body) {
+    public HttpResponse<InputStream> postStreaming(String path, String body) {
         try {
             return client.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_KEY)
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -82,11 +85,11 @@ final class SluiceTestServer implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> delete(String path) {
+    public HttpResponse<String> delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_KEY).DELETE().build());
     }
 
-    HttpResponse<String> send(HttpRequest request) {
+    public HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -96,7 +99,7 @@ final class SluiceTestServer implements AutoCloseable {
         }
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {
@@ -104,7 +107,7 @@ final class SluiceTestServer implements AutoCloseable {
         }
     }
 
-    static String body(Object... keysAndValues) {
+    public static String body(Object... keysAndValues) {
         var node = JSON.createObjectNode();
         for (int index = 0; index < keysAndValues.length; index += 2) {
             node.set((String) keysAndValues[index], JSON.valueToTree(keysAndValues[index + 1]));
