@@ -58,6 +58,9 @@ public final class SluiceServer implements AutoCloseable {
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
         this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
                 allocator, meters, clock);
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));

@@ -18,6 +18,7 @@ final class Statement {
     private final StatementRequest request;
     private final Instant createdAt;
     private final CompletableFuture<StatementStatus> completion = new CompletableFuture<>();
+    private final boolean streaming;
 
     private StatementState state;
     private Instant startedAt;
@@ -32,8 +33,9 @@ final class Statement {
     private SluiceError cancelReason;
     private EngineStatement engineStatement;
 
-    Statement(String id, Principal owner, StatementRequest request, Instant createdAt) {
+    Statement(String id, Principal owner, StatementRequest request, Instant createdAt, boolean streaming) {
         this.id = id;
+        this.streaming = streaming;
         this.ownerId = owner.id();
         this.request = request;
         this.createdAt = createdAt;
@@ -44,6 +46,7 @@ final class Statement {
     /** A statement known only from its saved status (after a restart); it is always terminal. */
     Statement(StatementStatus saved) {
         this.id = saved.id();
+        this.streaming = false;
         this.ownerId = saved.ownerId();
         this.request = new StatementRequest(saved.sql(), io.sluice.core.engine.Parameters.NONE,
                 io.sluice.core.engine.SessionContext.DEFAULT, null, 0, saved.requestId(), null, saved.protocol());
@@ -65,6 +68,11 @@ final class Statement {
 
     String id() {
         return id;
+    }
+
+    /** True when the rows go straight to the caller instead of the spool. */
+    boolean streaming() {
+        return streaming;
     }
 
     String ownerId() {

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class StatementService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatementService.class);
+    /** Streaming statements have no stored result; they stay listed this long after they end. */
+    private static final Duration STREAMING_MEMORY = Duration.ofMinutes(15);
 
     private final Engine engine;
     private final ResultSpool spool;
@@ -115,7 +117,7 @@ public final class StatementService implements AutoCloseable {
             return reused.get();
         }
         admission.enqueue();
-        Statement statement = register(principal, request);
+        Statement statement = register(principal, request, false);
         try {
             runners.execute(() -> runIntoSpool(principal, statement));
         } catch (RuntimeException rejected) {
@@ -133,7 +135,7 @@ public final class StatementService implements AutoCloseable {
     public StreamingStatement stream(Principal principal, StatementRequest request) {
         validate(request);
         admission.enqueue();
-        Statement statement = register(principal, request);
+        Statement statement = register(principal, request, true);
         boolean admitted = false;
         BufferAllocator allocator = null;
         EngineStatement engineStatement = null;
@@ -143,7 +145,7 @@ public final class StatementService implements AutoCloseable {
                 throw new SluiceException(statement.cancelReason());
             }
             statement.markRunning(clock.instant());
-            store.save(statement.snapshot());
+            save(statement.snapshot(), statement);
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
             engineStatement = engine.open(new EngineRequest(request.sql(), request.parameters(), request.session(), allocator));
             statement.attach(engineStatement);
@@ -184,7 +186,7 @@ public final class StatementService implements AutoCloseable {
             }
             slot.taken();
             statement.markRunning(clock.instant());
-            store.save(statement.snapshot());
+            save(statement.snapshot(), statement);
             long epochAtStart = reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = engine.open(
@@ -374,7 +376,7 @@ public final class StatementService implements AutoCloseable {
         }
         if (statement.succeed(clock.instant(), rows, updateCount, 0, false, statement.id())) {
             StatementStatus status = statement.snapshot();
-            store.save(status);
+            save(status, statement);
             metrics.finished(status);
         }
     }
@@ -402,7 +404,7 @@ public final class StatementService implements AutoCloseable {
             return Optional.empty();
         }
         ResultReuse.Entry entry = hit.get();
-        Statement statement = register(principal, request);
+        Statement statement = register(principal, request, false);
         if (entry.truncated()) {
             statement.markTruncated();
         }
@@ -413,19 +415,31 @@ public final class StatementService implements AutoCloseable {
         return Optional.of(status);
     }
 
-    private Statement register(Principal principal, StatementRequest request) {
-        Statement statement = new Statement(newId(), principal, request, clock.instant());
+    private Statement register(Principal principal, StatementRequest request, boolean streaming) {
+        Statement statement = new Statement(newId(), principal, request, clock.instant(), streaming);
         statements.put(statement.id(), statement);
-        store.save(statement.snapshot());
+        save(statement.snapshot(), statement);
         Duration timeout = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
-        timers.schedule(() -> {
+        var timer = timers.schedule(() -> {
             if (statement.requestCancel(new SluiceError(ErrorCode.TIMEOUT,
                     "Statement exceeded its timeout of " + timeout.toMillis() + " ms and was stopped", "57014", null))) {
                 admission.wakeUp();
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // Without this, every finished statement would keep its timer queued until the timeout passed.
+        statement.completion().whenComplete((status, failure) -> timer.cancel(false));
         metrics.submitted(request.protocol());
         return statement;
+    }
+
+    /**
+     * Streaming statements are not saved: their rows went to a connection that a restart ends anyway, and
+     * an fsync per state change would cost more than a small statement itself.
+     */
+    private void save(StatementStatus status, Statement statement) {
+        if (!statement.streaming()) {
+            store.save(status);
+        }
     }
 
     private boolean awaitSlot(Statement statement) {
@@ -451,7 +465,7 @@ public final class StatementService implements AutoCloseable {
     private void finishFailed(Statement statement, SluiceError error) {
         if (statement.fail(clock.instant(), error)) {
             StatementStatus status = statement.snapshot();
-            store.save(status);
+            save(status, statement);
             metrics.finished(status);
         }
     }
@@ -527,9 +541,12 @@ public final class StatementService implements AutoCloseable {
     void purgeExpired() {
         try {
             Instant cutoff = clock.instant().minus(config.retention());
+            Instant streamingCutoff = clock.instant().minus(STREAMING_MEMORY.compareTo(config.retention()) < 0
+                    ? STREAMING_MEMORY : config.retention());
             for (Statement statement : statements.values()) {
                 StatementStatus status = statement.snapshot();
-                if (status.isTerminal() && status.endedAt() != null && status.endedAt().isBefore(cutoff)) {
+                Instant statementCutoff = statement.streaming() ? streamingCutoff : cutoff;
+                if (status.isTerminal() && status.endedAt() != null && status.endedAt().isBefore(statementCutoff)) {
                     statements.remove(status.id());
                     if (status.requestId() != null) {
                         idempotencyKeys.remove(idempotencyKey(status.ownerId(), status.requestId()), status.id());

@@ -1,0 +1,318 @@
+package io.sluice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./sluice bench}: every figure side by side with its baseline in one run, printed as a table and
+ * written to BENCHMARKS.md with the machine and the exact command. Not a test: nothing here asserts.
+ */
+@Command(name = "bench", description = "Measure Sluice against in-process baselines and write BENCHMARKS.md.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Mixed types as the issue asks: BIGINT, DOUBLE, ~20-char VARCHAR, TIMESTAMP, BOOLEAN, DECIMAL(18,2). */
+    static final String MIXED_SQL = "SELECT i AS id, i * 0.5 AS score, 'user-' || lpad(CAST(i AS VARCHAR), 15, '0') AS name, "
+            + "TIMESTAMP '2024-01-01 00:00:00' + to_microseconds(i * 1000) AS ts, i % 3 = 0 AS flag, "
+            + "CAST(i % 1000000 AS DECIMAL(18,2)) / 100 AS amount FROM range(CAST(? AS BIGINT)) t(i)";
+
+    @Option(names = "--rows", description = "rows of the large result (default 10,000,000)")
+    long rows = 10_000_000;
+
+    @Option(names = "--big-rows", description = "rows of the memory and scaling run (default 50,000,000)")
+    long bigRows = 50_000_000;
+
+    @Option(names = "--small-requests", description = "requests per small-statement measurement (default 5,000)")
+    int smallRequests = 5_000;
+
+    @Option(names = "--output", description = "where to write the report (default BENCHMARKS.md)")
+    Path output = Path.of("BENCHMARKS.md");
+
+    @Option(names = "--work-dir", description = "scratch directory (default a new temp dir)")
+    Path workDirectory;
+
+    private final List<String> lines = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench");
+        header();
+        try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
+             ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
+            HttpLoad http = new HttpLoad(server);
+            double ndjsonRate = streaming(baseline, http);
+            spool(http, ndjsonRate);
+            smallStatements(baseline, http);
+            memory(http, server);
+            scaling(http, server);
+        }
+        lines.add("");
+        lines.add("## 6. Export");
+        lines.add("");
+        lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
+        String report = String.join("\n", lines) + "\n";
+        System.out.print(report);
+        Files.writeString(output, report);
+        return 0;
+    }
+
+    private void header() {
+        Runtime runtime = Runtime.getRuntime();
+        lines.add("# Sluice benchmarks");
+        lines.add("");
+        lines.add("Machine: " + runtime.availableProcessors() + " cores, " + memoryTotal() + " memory, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ".");
+        lines.add("Command: `./sluice bench --rows " + rows + " --big-rows " + bigRows + " --small-requests " + smallRequests + "`");
+        lines.add("Server: a separate JVM with -Xmx256m, talked to over loopback HTTP/1.1 keep-alive. "
+                + "Baseline: the same statement through the engine API in the benchmark's own JVM, reading every value from the Arrow buffers, serialising nothing.");
+        lines.add("");
+    }
+
+    private double streaming(EngineBaseline baseline, HttpLoad http) throws Exception {
+        lines.add("## 1. Large-result streaming (" + String.format(Locale.ROOT, "%,d", rows) + " rows, mixed types)");
+        lines.add("");
+        baseline.consume(MIXED_SQL, List.of(1_000_000L));
+        long start = System.nanoTime();
+        long count = baseline.consume(MIXED_SQL, List.of(rows));
+        double baselineSeconds = (System.nanoTime() - start) / 1e9;
+        double baselineRate = count / baselineSeconds;
+        lines.add("| format | seconds | rows/s | MB/s on the wire | ratio to baseline |");
+        lines.add("|---|---:|---:|---:|---:|");
+        lines.add(row("baseline (in-process engine)", baselineSeconds, baselineRate, 0, 1.0));
+        double ndjsonRate = 0;
+        http.post("/sluice/v1/query?format=ndjson", body(1_000_000));
+        for (String format : List.of("ndjson", "csv", "json", "arrow", "parquet")) {
+            HttpLoad.Transfer transfer = http.post("/sluice/v1/query?format=" + format, body(rows));
+            double seconds = transfer.nanos() / 1e9;
+            double rate = rows / seconds;
+            if (format.equals("ndjson")) {
+                ndjsonRate = rate;
+            }
+            lines.add(row(format, seconds, rate, transfer.bytes() / seconds / 1e6, rate / baselineRate));
+        }
+        lines.add("");
+        return ndjsonRate;
+    }
+
+    private void spool(HttpLoad http, double streamingNdjsonRate) throws Exception {
+        lines.add("## 2. Spool write and page read (same result as an asynchronous statement)");
+        lines.add("");
+        long start = System.nanoTime();
+        JsonNode submitted = http.postJson("/sluice/v1/statements", bodyWith(rows, ", \"waitMs\": 0"));
+        String id = submitted.get("id").asText();
+        JsonNode status = submitted;
+        while (!status.get("state").asText().equals("SUCCEEDED")) {
+            if (status.get("state").asText().equals("FAILED")) {
+                throw new IllegalStateException("spooled statement failed: " + status);
+            }
+            Thread.sleep(20);
+            status = http.getJson("/sluice/v1/statements/" + id);
+        }
+        double spoolSeconds = (System.nanoTime() - start) / 1e9;
+        int pages = status.get("pageCount").asInt();
+        lines.add("Spooled " + String.format(Locale.ROOT, "%,d", rows) + " rows into " + pages + " pages in "
+                + String.format(Locale.ROOT, "%.2f", spoolSeconds) + " s (" + String.format(Locale.ROOT, "%,.0f", rows / spoolSeconds) + " rows/s).");
+        lines.add("");
+        lines.add("| read every page as | seconds | rows/s | MB/s | ratio to direct NDJSON streaming |");
+        lines.add("|---|---:|---:|---:|---:|");
+        for (String format : List.of("ndjson", "arrow")) {
+            long readStart = System.nanoTime();
+            long bytes = 0;
+            for (int page = 0; page < pages; page++) {
+                bytes += http.get("/sluice/v1/statements/" + id + "/results?page=" + page + "&format=" + format).bytes();
+            }
+            double seconds = (System.nanoTime() - readStart) / 1e9;
+            lines.add(row(format, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingNdjsonRate));
+        }
+        lines.add("");
+    }
+
+    private void smallStatements(EngineBaseline baseline, HttpLoad http) throws Exception {
+        lines.add("## 3. Small statements");
+        lines.add("");
+        http.post("/sluice/v1/query", "{\"sql\": \"CREATE OR REPLACE TABLE bench_points (id BIGINT PRIMARY KEY, v VARCHAR)\"}");
+        http.post("/sluice/v1/query", "{\"sql\": \"INSERT INTO bench_points SELECT i, 'value-' || i FROM range(1000000) t(i)\"}");
+        baseline.executeTrusted("CREATE OR REPLACE TABLE bench_points (id BIGINT PRIMARY KEY, v VARCHAR)");
+        baseline.executeTrusted("INSERT INTO bench_points SELECT i, 'value-' || i FROM range(1000000) t(i)");
+        lines.add("| statement | concurrency | Sluice p50 ms | Sluice p99 ms | Sluice statements/s | baseline p50 ms | baseline p99 ms | baseline statements/s |");
+        lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (int concurrency : new int[] {1, 32}) {
+            for (boolean lookup : new boolean[] {false, true}) {
+                Load sluice = load(concurrency, () -> {
+                    String request = lookup
+                            ? "{\"sql\": \"SELECT * FROM bench_points WHERE id = ?\", \"parameters\": [" + ThreadLocalRandom.current().nextInt(1_000_000) + "]}"
+                            : "{\"sql\": \"SELECT 1\"}";
+                    http.post("/sluice/v1/query", request);
+                });
+                Load inProcess = load(concurrency, () -> {
+                    if (lookup) {
+                        baseline.consume("SELECT * FROM bench_points WHERE id = ?", List.of((long) ThreadLocalRandom.current().nextInt(1_000_000)));
+                    } else {
+                        baseline.consume("SELECT 1", List.of());
+                    }
+                });
+                lines.add(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %,.0f | %.2f | %.2f | %,.0f |",
+                        lookup ? "point lookup (1M-row table, primary key)" : "SELECT 1", concurrency,
+                        sluice.p50(), sluice.p99(), sluice.perSecond(), inProcess.p50(), inProcess.p99(), inProcess.perSecond()));
+            }
+        }
+        lines.add("");
+    }
+
+    private void memory(HttpLoad http, ServerProcess server) throws Exception {
+        lines.add("## 4. Memory (server JVM with -Xmx256m)");
+        lines.add("");
+        lines.add("| scenario | seconds | peak heap MB | peak RSS MB |");
+        lines.add("|---|---:|---:|---:|");
+        server.startSampling();
+        long start = System.nanoTime();
+        http.post("/sluice/v1/query?format=ndjson", body(bigRows));
+        long[] peaks = server.stopSampling();
+        lines.add(memoryRow("stream " + String.format(Locale.ROOT, "%,d", bigRows) + " rows as NDJSON", start, peaks));
+
+        server.startSampling();
+        start = System.nanoTime();
+        for (int statement = 0; statement < 1000; statement++) {
+            http.postJson("/sluice/v1/statements", "{\"sql\": \"SELECT i, 'row ' || i FROM range(100) t(i)\", \"waitMs\": 10000}");
+        }
+        peaks = server.stopSampling();
+        lines.add(memoryRow("hold 1,000 finished asynchronous statements", start, peaks));
+
+        server.startSampling();
+        start = System.nanoTime();
+        concurrentStreams(http, 200, 200_000);
+        peaks = server.stopSampling();
+        lines.add(memoryRow("200 clients streaming 200,000 rows each at once", start, peaks));
+        lines.add("");
+    }
+
+    private void scaling(HttpLoad http, ServerProcess server) throws Exception {
+        lines.add("## 5. Scaling");
+        lines.add("");
+        lines.add("| result rows (NDJSON) | seconds | rows/s | peak heap MB | peak RSS MB |");
+        lines.add("|---:|---:|---:|---:|---:|");
+        for (long size : new long[] {bigRows / 50, bigRows / 5, bigRows}) {
+            server.startSampling();
+            long start = System.nanoTime();
+            http.post("/sluice/v1/query?format=ndjson", body(size));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long[] peaks = server.stopSampling();
+            lines.add(String.format(Locale.ROOT, "| %,d | %.2f | %,.0f | %.0f | %.0f |", size, seconds, size / seconds,
+                    peaks[0] / 1e6, peaks[1] / 1e6));
+        }
+        lines.add("");
+        lines.add("| concurrent clients (1,000,000 rows each, NDJSON) | seconds | total rows/s | peak heap MB | peak RSS MB |");
+        lines.add("|---:|---:|---:|---:|---:|");
+        for (int clients : new int[] {1, 4, 16, 64}) {
+            server.startSampling();
+            long start = System.nanoTime();
+            concurrentStreams(http, clients, 1_000_000);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long[] peaks = server.stopSampling();
+            lines.add(String.format(Locale.ROOT, "| %d | %.2f | %,.0f | %.0f | %.0f |", clients, seconds,
+                    clients * 1_000_000L / seconds, peaks[0] / 1e6, peaks[1] / 1e6));
+        }
+    }
+
+    private static void concurrentStreams(HttpLoad http, int clients, long rowsEach) throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HttpLoad.Transfer>> transfers = new ArrayList<>();
+            for (int client = 0; client < clients; client++) {
+                transfers.add(pool.submit(() -> http.post("/sluice/v1/query?format=ndjson", body(rowsEach))));
+            }
+            for (Future<HttpLoad.Transfer> transfer : transfers) {
+                transfer.get();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private record Load(long[] latencies, double seconds) {
+        double p50() {
+            return HttpLoad.percentileMillis(latencies, 50);
+        }
+
+        double p99() {
+            return HttpLoad.percentileMillis(latencies, 99);
+        }
+
+        double perSecond() {
+            return latencies.length / seconds;
+        }
+    }
+
+    /** Warm-up, then {@code smallRequests} actions spread over {@code concurrency} virtual threads. */
+    private Load load(int concurrency, Action action) throws Exception {
+        for (int warmup = 0; warmup < Math.min(500, smallRequests); warmup++) {
+            action.run();
+        }
+        long[] latencies = new long[smallRequests];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int worker = 0; worker < concurrency; worker++) {
+                workers.add(pool.submit(() -> {
+                    int index;
+                    while ((index = next.getAndIncrement()) < latencies.length) {
+                        long begin = System.nanoTime();
+                        action.run();
+                        latencies[index] = System.nanoTime() - begin;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        }
+        return new Load(latencies, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static String body(long rowCount) {
+        return bodyWith(rowCount, "");
+    }
+
+    private static String bodyWith(long rowCount, String extra) {
+        return "{\"sql\": \"" + MIXED_SQL.replace("\"", "\\\"") + "\", \"parameters\": [" + rowCount + "]" + extra + "}";
+    }
+
+    private static String row(String name, double seconds, double rate, double megabytesPerSecond, double ratio) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %s | %.2f |", name, seconds, rate,
+                megabytesPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%.1f", megabytesPerSecond), ratio);
+    }
+
+    private static String memoryRow(String scenario, long startNanos, long[] peaks) {
+        return String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.0f |", scenario, (System.nanoTime() - startNanos) / 1e9,
+                peaks[0] / 1e6, peaks[1] / 1e6);
+    }
+
+    private static String memoryTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kilobytes = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format(Locale.ROOT, "%.1f GiB", kilobytes / 1024.0 / 1024.0);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "unknown";
+    }
+}
