@@ -47,18 +47,8 @@ class StatementDurabilityTest {
 
     @Test
     void killMinusNineLeavesFinishedResultsAndFailsWhatWasRunning() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.sluice.server.SluiceMain", "serve",
-                "--port", Integer.toString(port), "--data-dir", data.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("server.log").toFile());
-        builder.environment().put("SLUICE_ADMIN_API_KEY", SluiceTestServer.ADMIN_KEY);
-        Process process = builder.start();
+        int port = freePort();
+        Process process = startServerProcess(port);
         HttpClient client = HttpClient.newHttpClient();
         String finishedId;
         String runningId;
@@ -77,6 +67,47 @@ class StatementDurabilityTest {
             JsonNode running = json(restarted.get("/sluice/v1/statements/" + runningId));
             assertThat(running.get("state").asText()).isEqualTo("FAILED");
             assertThat(running.get("error").get("code").asText()).isEqualTo("SERVER_RESTARTED");
+        }
+    }
+
+    @Test
+    void sigtermGivesRunningStatementsTheGracePeriodThenCancelsThem() throws Exception {
+        int port = freePort();
+        Process process = startServerProcess(port);
+        HttpClient client = HttpClient.newHttpClient();
+        String runningId;
+        try {
+            waitUntilReady(client, port);
+            HttpResponse<String> slow = post(client, port, body("sql", "SELECT count(*) FROM range(100000000000) a", "waitMs", 200));
+            runningId = json(slow).get("id").asText();
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            process.destroyForcibly().waitFor();
+        }
+        try (SluiceTestServer restarted = new SluiceTestServer(SluiceConfig.defaults(data), false)) {
+            JsonNode stopped = json(restarted.get("/sluice/v1/statements/" + runningId));
+            assertThat(stopped.get("state").asText()).isEqualTo("CANCELLED");
+            assertThat(stopped.get("error").get("message").asText()).contains("shut down");
+        }
+    }
+
+    private Process startServerProcess(int port) throws IOException {
+        java.nio.file.Files.writeString(data.resolve("grace.properties"), "statements.shutdownGraceSeconds=1\n");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.sluice.server.SluiceMain", "serve",
+                "--port", Integer.toString(port), "--data-dir", data.toString(),
+                "--config", data.resolve("grace.properties").toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("server.log").toFile());
+        builder.environment().put("SLUICE_ADMIN_API_KEY", SluiceTestServer.ADMIN_KEY);
+        return builder.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
