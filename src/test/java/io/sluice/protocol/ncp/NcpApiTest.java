@@ -275,6 +275,13 @@ class NcpApiTest {
         assertThat(error.get("title").asText()).isEqualTo("Bad Request");
         JsonNode schema = assertError(ncp.post("/api/v2/queries", body("query", "SELECT 1", "database", "public_schema")), 400, 400);
         assertThat(schema.get("detail").asText()).isEqualTo("Schema 'public_schema' does not exist");
+        JsonNode both = assertError(ncp.post("/api/v2/queries", body("query", "SELECT 1", "dataSource", "public_data",
+                "database", "no_such_schema")), 400, 400);
+        assertThat(both.get("detail").asText()).contains("Schema 'no_such_schema' does not exist");
+        // An unknown dataSource stops the statement before its text runs: the table is never created.
+        assertError(ncp.post("/api/v2/queries", body("query", "CREATE TABLE ncp_never_created AS SELECT 1 AS x",
+                "dataSource", "nowhere")), 400, 400);
+        assertError(ncp.post("/api/v2/queries", body("query", "SELECT * FROM ncp_never_created")), 400, 400);
         JsonNode table = assertError(ncp.post("/api/v2/queries", body("query", "SELECT * FROM exchange_rate")), 400, 400);
         assertThat(table.get("detail").asText()).contains("exchange_rate");
         JsonNode syntax = assertError(ncp.post("/api/v2/queries", body("query", "SELEC 1")), 400, 10090);
