@@ -10,7 +10,6 @@ import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.result.BatchStream;
-import io.sluice.core.spool.PageInfo;
 import io.sluice.core.spool.SpooledResult;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
@@ -216,7 +215,7 @@ public final class NcpApi implements HttpApi {
             return 0;
         }
         try {
-            return statements.result(principal, status.id()).pages().stream().mapToLong(PageInfo::sizeBytes).sum();
+            return statements.result(principal, status.id()).totalBytes();
         } catch (SluiceException expired) {
             return 0;
         }
