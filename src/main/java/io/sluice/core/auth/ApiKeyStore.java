@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,24 +21,46 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * API keys and the principals they stand for, kept in one file under the data dir. Only a salted
- * SHA-256 of each secret is stored; verification compares digests in constant time, and an unknown key id
- * costs the same hashing work as a known one so timing does not reveal which ids exist.
+ * API keys and the principals they stand for, kept in one file under the data dir. A salted SHA-256 of
+ * each secret verifies presented keys; comparison is constant-time, and an unknown key id costs the same
+ * hashing work as a known one so timing does not reveal which ids exist.
+ *
+ * <p>Protocols that sign requests with the secret (HMAC) need the secret itself, so each record also keeps
+ * the secret sealed with AES-GCM under the {@link MasterKey} (never in plain text). Records written before
+ * that existed have no sealed secret: they keep working for presenting the key, they just cannot sign.
  */
 public final class ApiKeyStore {
 
-    private record StoredKey(String keyId, Principal principal, byte[] salt, byte[] digest) {
+    private record StoredKey(String keyId, Principal principal, byte[] salt, byte[] digest, byte[] sealedSecret) {
+    }
+
+    /** What a signed request is checked with: the key's principal and its secret (UTF-8 bytes). */
+    public record SigningKey(Principal principal, byte[] secret) {
     }
 
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] DUMMY_SALT = new byte[16];
 
     private final Path file;
+    private final MasterKey masterKey;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, StoredKey> keys = new ConcurrentHashMap<>();
+    /** Opened instead of a real record for unknown ids, so their lookups cost the same. */
+    private final byte[] dummySealed;
 
+    /**
+     * Keys in {@code file}; secrets are sealed under {@code SLUICE_MASTER_KEY} when set, otherwise under the
+     * key in {@code master.key} beside the file (created on first start, owner-only).
+     */
     public ApiKeyStore(Path file) {
+        this(file, MasterKey.load(Optional.ofNullable(System.getenv(MasterKey.ENVIRONMENT_VARIABLE)),
+                file.resolveSibling("master.key")));
+    }
+
+    public ApiKeyStore(Path file, MasterKey masterKey) {
         this.file = file;
+        this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
+        this.dummySealed = masterKey.encrypt(new byte[32], "\u0000dummy");
         load();
     }
 
@@ -50,6 +73,26 @@ public final class ApiKeyStore {
             return Optional.empty();
         }
         return MessageDigest.isEqual(digest, stored.digest()) ? Optional.of(stored.principal()) : Optional.empty();
+    }
+
+    /**
+     * The principal and secret of a key that can sign requests; empty for an unknown key id, for a key stored
+     * before secrets were sealed, and for a record sealed under another master key. Costs about the same
+     * whichever it is.
+     */
+    public Optional<SigningKey> signingKey(String keyId) {
+        StoredKey stored = keyId == null ? null : keys.get(keyId);
+        if (stored == null || stored.sealedSecret() == null) {
+            masterKey.decrypt(dummySealed, "\u0000dummy");
+            return Optional.empty();
+        }
+        return masterKey.decrypt(stored.sealedSecret(), stored.keyId())
+                .map(secret -> new SigningKey(stored.principal(), secret));
+    }
+
+    /** The secret of a key as signing protocols use it (HMAC key), when the store can give it. */
+    public Optional<byte[]> signingSecret(String keyId) {
+        return signingKey(keyId).map(SigningKey::secret);
     }
 
     /** Issues a new random key for a principal; the returned secret is shown once and never again. */
@@ -73,7 +116,8 @@ public final class ApiKeyStore {
         }
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        keys.put(key.keyId(), new StoredKey(key.keyId(), principal, salt, digest(salt, key.secret())));
+        byte[] sealed = masterKey.encrypt(key.secret().getBytes(StandardCharsets.UTF_8), key.keyId());
+        keys.put(key.keyId(), new StoredKey(key.keyId(), principal, salt, digest(salt, key.secret()), sealed));
         save();
     }
 
@@ -106,7 +150,10 @@ public final class ApiKeyStore {
                 }
                 String[] fields = line.split("\t", -1);
                 Principal principal = new Principal(fields[1], fields[2], Boolean.parseBoolean(fields[3]));
-                keys.put(fields[0], new StoredKey(fields[0], principal, HEX.parseHex(fields[4]), HEX.parseHex(fields[5])));
+                // A seventh field holds the sealed secret; older files have six and still verify keys.
+                byte[] sealed = fields.length > 6 && !fields[6].isEmpty() ? Base64.getDecoder().decode(fields[6]) : null;
+                keys.put(fields[0], new StoredKey(fields[0], principal, HEX.parseHex(fields[4]), HEX.parseHex(fields[5]),
+                        sealed));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read API keys from " + file, e);
@@ -115,10 +162,12 @@ public final class ApiKeyStore {
 
     private void save() {
         List<String> lines = new ArrayList<>();
-        lines.add("# keyId, principal id, principal name, admin, salt, sha-256(salt || secret) — secrets are never stored");
+        lines.add("# keyId, principal id, principal name, admin, salt, sha-256(salt || secret),"
+                + " AES-GCM(master key, secret) as base64 — secrets are never stored in plain text");
         for (StoredKey key : keys.values()) {
             lines.add(String.join("\t", key.keyId(), key.principal().id(), key.principal().name(),
-                    Boolean.toString(key.principal().admin()), HEX.formatHex(key.salt()), HEX.formatHex(key.digest())));
+                    Boolean.toString(key.principal().admin()), HEX.formatHex(key.salt()), HEX.formatHex(key.digest()),
+                    key.sealedSecret() == null ? "" : Base64.getEncoder().encodeToString(key.sealedSecret())));
         }
         try {
             Files.createDirectories(file.getParent());
