@@ -43,7 +43,8 @@ final class ServerProcess implements AutoCloseable {
         Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
+                "-Darrow.enable_null_check_for_get=false", "-cp", System.getProperty("java.class.path"),
                 "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
                 "--data-dir", dataDirectory.toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
