@@ -382,6 +382,8 @@ public final class SnowflakeApi implements HttpApi {
     private Handler wrap(SnowflakeHandler handler) {
         return context -> {
             try {
+                // Read the body before any early answer (401, 415…): an unread body makes HTTP/2 reset the stream.
+                context.bodyAsBytes();
                 handler.handle(context);
             } catch (SnowflakeException e) {
                 if (context.res().isCommitted()) {
