@@ -70,7 +70,8 @@ public final class SluiceServer implements AutoCloseable {
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock),
-                new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data)));
+                new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
+                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), java.time.Duration.ofSeconds(45))));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */

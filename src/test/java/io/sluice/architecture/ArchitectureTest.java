@@ -59,7 +59,7 @@ class ArchitectureTest {
                     .should().dependOnClassesThat().resideOutsideOfPackages("io.sluice.protocol." + protocol + "..",
                             "io.sluice.core..", "io.sluice.http..", "io.sluice.format..", "java..", "javax..",
                             "io.javalin..", "com.fasterxml..", "org.apache.arrow..", "org.slf4j..", "jakarta..",
-                            "org.eclipse.jetty..", "kotlin..", "org.jetbrains..")
+                            "org.eclipse.jetty..", "kotlin..", "org.jetbrains..", "com.nimbusds..")
                     .allowEmptyShould(true)
                     .check(classes);
         }

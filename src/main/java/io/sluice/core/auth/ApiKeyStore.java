@@ -95,6 +95,19 @@ public final class ApiKeyStore {
         return signingKey(keyId).map(SigningKey::secret);
     }
 
+    /**
+     * The principal with this id, ignoring case (vendor protocols such as Snowflake compare user names that
+     * way); empty when no key belongs to such a principal.
+     */
+    public Optional<Principal> principal(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        return keys.values().stream().map(StoredKey::principal)
+                .filter(principal -> principal.id().equalsIgnoreCase(id))
+                .findFirst();
+    }
+
     /** Issues a new random key for a principal; the returned secret is shown once and never again. */
     public synchronized ApiKey issue(Principal principal) {
         byte[] idBytes = new byte[9];

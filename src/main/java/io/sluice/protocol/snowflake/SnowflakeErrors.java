@@ -1,0 +1,65 @@
+package io.sluice.protocol.snowflake;
+
+import io.sluice.core.error.SluiceError;
+
+/**
+ * Maps Sluice's one error model onto Snowflake's codes, SQL states, message conventions ("SQL compilation
+ * error:" then a newline and the detail) and HTTP statuses.
+ */
+final class SnowflakeErrors {
+
+    static final String TIMEOUT_CODE = "000630";
+    static final String CANCELLED_CODE = "000604";
+
+    private SnowflakeErrors() {
+    }
+
+    static SnowflakeException of(SluiceError error, String handle) {
+        String detail = error.message();
+        return switch (error.code()) {
+            case SQL_SYNTAX_ERROR -> SnowflakeException.failure("001003", "42000",
+                    "SQL compilation error:\n" + detail, handle);
+            case SQL_CATALOG_ERROR -> SnowflakeException.failure("002003", "42S02",
+                    "SQL compilation error:\n" + detail, handle);
+            case SQL_PERMISSION_DENIED -> SnowflakeException.failure("003001", "42501",
+                    "SQL access control error:\n" + detail, handle);
+            case SQL_ERROR -> SnowflakeException.failure(sqlErrorCode(error.sqlState()),
+                    error.sqlState() == null ? "22000" : error.sqlState(), detail, handle);
+            case INVALID_PARAMETER -> SnowflakeException.failure("002049", "42601",
+                    "SQL compilation error:\n" + detail, handle);
+            case MISSING_SQL -> SnowflakeException.failure("000900", "42000",
+                    "SQL compilation error:\nEmpty SQL statement.", handle);
+            case MALFORMED_REQUEST, RESULT_NOT_READY, UNKNOWN_FORMAT, UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE ->
+                    SnowflakeException.invalidPayload(detail);
+            case TIMEOUT -> SnowflakeException.failure(TIMEOUT_CODE, "57014",
+                    "Statement reached its statement or warehouse timeout and was canceled. " + detail, handle);
+            case CANCELLED -> SnowflakeException.failure(CANCELLED_CODE, "57014", "SQL execution canceled", handle);
+            case STATEMENT_NOT_FOUND, NOT_FOUND, PAGE_OUT_OF_RANGE -> SnowflakeException.notFound(handle);
+            case RESULT_EXPIRED -> SnowflakeException.failure("000708", "02000",
+                    "The result of statement " + handle + " has expired", handle);
+            case UNAUTHENTICATED -> new SnowflakeException(401, "390303", "Invalid OAuth access token. " + detail,
+                    null, null);
+            case FORBIDDEN -> new SnowflakeException(403, "390101", detail, null, null);
+            case BUSY -> new SnowflakeException(429, "390505", "Too many requests.", null, null);
+            case SPOOL_QUOTA_EXCEEDED, ENGINE_UNAVAILABLE, SHUTTING_DOWN ->
+                    new SnowflakeException(503, "390502", detail, null, handle);
+            case SERVER_RESTARTED -> SnowflakeException.failure("000603", "XX000", detail, handle);
+            case INTERNAL_ERROR -> new SnowflakeException(500, "390100", detail, null, handle);
+        };
+    }
+
+    /** Snowflake's numeric codes for execution errors, chosen by SQL state class. */
+    private static String sqlErrorCode(String sqlState) {
+        if (sqlState == null) {
+            return "100000";
+        }
+        return switch (sqlState) {
+            case "22018" -> "100038";
+            case "22003" -> "100039";
+            case "22012" -> "100051";
+            case "23000" -> "100072";
+            case "0A000" -> "002040";
+            default -> sqlState.startsWith("42") ? "000904" : "100000";
+        };
+    }
+}
