@@ -185,7 +185,7 @@ public final class Exporter implements AutoCloseable {
                 current = open(prefix + baseName + "%012d".formatted(0) + spec.fileSuffix(), rows, spec);
             }
             if (current != null) {
-                current.encoder.finish();
+                current.finish();
                 checkQuota(reserved, held, committed, current);
                 committed.add(current.commit());
                 current = null;
@@ -273,11 +273,15 @@ public final class Exporter implements AutoCloseable {
             this.encoder = encoder;
         }
 
-        ExportedFile commit() {
+        void finish() {
             if (!finished) {
-                encoder.finish();
                 finished = true;
+                encoder.finish();
             }
+        }
+
+        ExportedFile commit() {
+            finish();
             encoder.close();
             try {
                 counter.flush();

@@ -8,8 +8,8 @@ import java.nio.file.Path;
  */
 public interface SignedFiles {
 
-    /** The path segment under which links are served, e.g. {@code /sluice/v1/exports/}. */
-    String DOWNLOAD_PATH = "/sluice/v1/exports/";
+    /** The path segment under which links are served, e.g. {@code /sluice/exports/}. */
+    String DOWNLOAD_PATH = "/sluice/exports/";
 
     /**
      * The file a link names.

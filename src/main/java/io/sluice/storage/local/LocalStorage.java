@@ -32,7 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Exported files in a directory of the data dir; links point back at Sluice
- * ({@code <base>/sluice/v1/exports/<key>?expires=<epoch seconds>&signature=<HMAC>}), signed with
+ * ({@code <base>/sluice/exports/<key>?expires=<epoch seconds>&signature=<HMAC>}), signed with
  * HMAC-SHA256 over the key and the expiry with a secret kept beside the files (created on first use, so
  * links survive restarts). A file is written as {@code <name>.part} and renamed when committed, so a file
  * being written is never listed or served.
