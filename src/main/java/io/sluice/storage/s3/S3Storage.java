@@ -15,6 +15,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -50,7 +52,11 @@ public final class S3Storage implements ExportStorage {
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
         S3Configuration s3 = S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle())
                 .chunkedEncodingEnabled(false).build();
+        // Checksums only where S3 requires them: many S3-compatible services reject the SDK's newer
+        // default checksum headers on uploads.
         var clientBuilder = S3Client.builder().region(Region.of(config.region())).credentialsProvider(credentials)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .serviceConfiguration(s3).httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)));
         var presignerBuilder = S3Presigner.builder().region(Region.of(config.region())).credentialsProvider(credentials)
