@@ -15,12 +15,30 @@ import org.apache.arrow.memory.BufferAllocator;
  *     encoder use a private allocator for the duration of the result
  * @param tempDirectory where PARQUET spills batches and builds the file, because the Parquet footer
  *     can only be written once every row is known
+ * @param csvDelimiter the CSV field separator (',' unless asked otherwise)
+ * @param parquetCompression the Parquet page codec: SNAPPY (default), GZIP, ZSTD or UNCOMPRESSED
  */
-public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator allocator, Path tempDirectory) {
+public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator allocator, Path tempDirectory,
+                            char csvDelimiter, String parquetCompression) {
+
+    /** The codecs the Parquet encoder accepts. */
+    public static final java.util.List<String> PARQUET_CODECS = java.util.List.of("SNAPPY", "GZIP", "ZSTD", "UNCOMPRESSED");
 
     public FormatOptions {
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(tempDirectory, "tempDirectory");
+        Objects.requireNonNull(parquetCompression, "parquetCompression");
+        if (!PARQUET_CODECS.contains(parquetCompression)) {
+            throw new IllegalArgumentException("unknown Parquet compression " + parquetCompression);
+        }
+        if (csvDelimiter == '"' || csvDelimiter == '\n' || csvDelimiter == '\r') {
+            throw new IllegalArgumentException("the CSV delimiter cannot be a double quote or a line break");
+        }
+    }
+
+    /** Comma-separated CSV and SNAPPY Parquet, as before these options existed. */
+    public FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator allocator, Path tempDirectory) {
+        this(timeZone, csvHeader, allocator, tempDirectory, ',', "SNAPPY");
     }
 
     /** UTC, CSV header on, private allocator, the JVM's temporary directory. */
@@ -29,18 +47,27 @@ public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator 
     }
 
     public FormatOptions withTimeZone(ZoneId zone) {
-        return new FormatOptions(zone, csvHeader, allocator, tempDirectory);
+        return new FormatOptions(zone, csvHeader, allocator, tempDirectory, csvDelimiter, parquetCompression);
     }
 
     public FormatOptions withCsvHeader(boolean header) {
-        return new FormatOptions(timeZone, header, allocator, tempDirectory);
+        return new FormatOptions(timeZone, header, allocator, tempDirectory, csvDelimiter, parquetCompression);
     }
 
     public FormatOptions withAllocator(BufferAllocator memory) {
-        return new FormatOptions(timeZone, csvHeader, memory, tempDirectory);
+        return new FormatOptions(timeZone, csvHeader, memory, tempDirectory, csvDelimiter, parquetCompression);
     }
 
     public FormatOptions withTempDirectory(Path directory) {
-        return new FormatOptions(timeZone, csvHeader, allocator, directory);
+        return new FormatOptions(timeZone, csvHeader, allocator, directory, csvDelimiter, parquetCompression);
+    }
+
+    public FormatOptions withCsvDelimiter(char delimiter) {
+        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, delimiter, parquetCompression);
+    }
+
+    /** One of {@link #PARQUET_CODECS}. */
+    public FormatOptions withParquetCompression(String codec) {
+        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, csvDelimiter, codec);
     }
 }

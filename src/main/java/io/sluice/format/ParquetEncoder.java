@@ -90,8 +90,10 @@ final class ParquetEncoder implements ResultEncoder {
             connection.unwrap(DuckDBConnection.class).registerArrowStream(TABLE, arrayStream);
             try (Statement statement = connection.createStatement()) {
                 // The path is our own temp file; quotes are doubled all the same, as SQL string syntax wants.
+                // The codec is one of FormatOptions.PARQUET_CODECS, checked when the options were made.
                 String target = parquet.toAbsolutePath().toString().replace("'", "''");
-                statement.execute("COPY " + TABLE + " TO '" + target + "' (FORMAT parquet, COMPRESSION snappy)");
+                statement.execute("COPY " + TABLE + " TO '" + target + "' (FORMAT parquet, COMPRESSION "
+                        + options.parquetCompression().toLowerCase(java.util.Locale.ROOT) + ")");
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sluice.server;
 
 import io.sluice.core.statement.StatementConfig;
 import io.sluice.http.HttpServerConfig;
+import io.sluice.storage.ExportSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -23,36 +24,43 @@ public record SluiceConfig(
         int engineThreads,
         long spoolQuotaBytes,
         long spoolPageRows,
-        long memoryLimitBytes) {
+        long memoryLimitBytes,
+        ExportSettings export) {
 
     public static SluiceConfig defaults(Path dataDirectory) {
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
-                Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024);
+                Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
+                ExportSettings.defaults());
     }
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes);
+                spoolPageRows, memoryLimitBytes, export);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
+    }
+
+    public SluiceConfig withExport(ExportSettings settings) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, settings);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes);
+                rows, memoryLimitBytes, export);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -93,14 +101,15 @@ public record SluiceConfig(
                 intValue(properties, "engine.threads", defaults.engineThreads()),
                 longValue(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
                 longValue(properties, "spool.pageRows", defaults.spoolPageRows()),
-                longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()));
+                longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()),
+                ExportSettings.fromProperties(properties));
     }
 
-    static final java.util.List<String> KEYS = java.util.List.of("data.dir", "http.host", "http.port",
+    static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes");
+            "spool.pageRows", "memory.limitBytes"), ExportSettings.KEYS.stream()).toList();
 
     private static int intValue(Properties properties, String key, int defaultValue) {
         return Math.toIntExact(longValue(properties, key, defaultValue));

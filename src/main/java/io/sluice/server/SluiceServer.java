@@ -14,7 +14,11 @@ import io.sluice.core.statement.StatementService;
 import io.sluice.demo.DemoData;
 import io.sluice.engine.duckdb.DuckDbConfig;
 import io.sluice.engine.duckdb.DuckDbEngine;
+import io.sluice.core.export.Exporter;
+import io.sluice.format.ExportFileEncoders;
 import io.sluice.format.FormatOptions;
+import io.sluice.http.ExportDownloads;
+import io.sluice.protocol.nekt.NektApi;
 import io.sluice.http.Authentication;
 import io.sluice.http.SluiceHttpServer;
 import io.sluice.protocol.nativeapi.NativeApi;
@@ -42,6 +46,7 @@ public final class SluiceServer implements AutoCloseable {
     private final StatementService statements;
     private final ApiKeyStore keys;
     private final SluiceHttpServer http;
+    private final Exporter exporter;
 
     private SluiceServer(SluiceConfig config, boolean demo) {
         Path data = config.dataDirectory();
@@ -68,10 +73,14 @@ public final class SluiceServer implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
+        this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
+                new ExportFileEncoders(formats), config.export().export(), clock);
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
-                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), java.time.Duration.ofSeconds(45))));
+                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), java.time.Duration.ofSeconds(45)),
+
+                new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles())));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */
@@ -108,6 +117,7 @@ public final class SluiceServer implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(http);
+        closeQuietly(exporter);
         closeQuietly(statements);
         closeQuietly(engine);
         closeQuietly(allocator);

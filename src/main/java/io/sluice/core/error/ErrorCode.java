@@ -24,6 +24,10 @@ public enum ErrorCode {
     TIMEOUT(ErrorCategory.TIMEOUT),
     CANCELLED(ErrorCategory.CANCELLED),
     SPOOL_QUOTA_EXCEEDED(ErrorCategory.QUOTA),
+    /** An export would take the principal past its quota of exported bytes. */
+    EXPORT_QUOTA_EXCEEDED(ErrorCategory.QUOTA),
+    /** The object store for exported files cannot be reached or refused the write. */
+    STORAGE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     ENGINE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     SHUTTING_DOWN(ErrorCategory.UNAVAILABLE),
     /** The server stopped while the statement ran; it never finished. */
