@@ -264,7 +264,8 @@ public final class BenchCommand implements Callable<Integer> {
         long[] latencies = new long[smallRequests];
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         long start = System.nanoTime();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        // Platform threads: the in-process baseline calls native engine code, which would pin virtual threads.
+        try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
             List<Future<?>> workers = new ArrayList<>();
             for (int worker = 0; worker < concurrency; worker++) {
                 workers.add(pool.submit(() -> {

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port: health, metrics and every protocol adapter's routes on Jetty 12 through Javalin, with
- * virtual threads (a request blocked on the engine costs little) and no response compression (it would
- * delay streamed rows).
+ * The one HTTP port: health, metrics and every protocol adapter's routes on Jetty 12 through Javalin, with a
+ * bounded pool of platform threads and no response compression (it would delay streamed rows).
  */
 public final class SluiceHttpServer implements AutoCloseable {
 
@@ -31,7 +31,13 @@ public final class SluiceHttpServer implements AutoCloseable {
                             PrometheusMeterRegistry meters, List<HttpApi> apis) {
         this.config = Objects.requireNonNull(config, "config");
         this.app = Javalin.create(javalin -> {
-            javalin.concurrency.useVirtualThreads = true;
+            // Platform threads, not virtual ones: a request spends its time inside DuckDB's native code, and a
+            // virtual thread in a native call pins its carrier. With one carrier per core, two long statements
+            // would freeze every other request, cancels included.
+            javalin.concurrency.useVirtualThreads = false;
+            QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), Math.min(8, config.maxThreads()));
+            threads.setName("http");
+            javalin.jetty.threadPool = threads;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;

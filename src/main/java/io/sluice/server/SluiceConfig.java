@@ -89,7 +89,8 @@ public record SluiceConfig(
                         properties.getProperty("http.host", http.host()),
                         intValue(properties, "http.port", http.port()),
                         longValue(properties, "http.maxRequestBytes", http.maxRequestBytes()),
-                        longValue(properties, "http.idleTimeoutMs", http.idleTimeoutMillis())),
+                        longValue(properties, "http.idleTimeoutMs", http.idleTimeoutMillis()),
+                        intValue(properties, "http.maxThreads", http.maxThreads())),
                 new StatementConfig(
                         intValue(properties, "statements.maxRunning", statements.maxRunning()),
                         intValue(properties, "statements.maxQueued", statements.maxQueued()),
@@ -106,7 +107,7 @@ public record SluiceConfig(
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
-            "http.maxRequestBytes", "http.idleTimeoutMs", "statements.maxRunning", "statements.maxQueued",
+            "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes"), ExportSettings.KEYS.stream()).toList();

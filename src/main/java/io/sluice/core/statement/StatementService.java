@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Submits, runs, tracks, cancels and reads statements — the heart of Sluice, shared by every protocol.
  *
- * <p>Threading: an asynchronous statement runs on its own virtual thread, which waits for an admission
+ * <p>Threading: an asynchronous statement runs on its own platform thread, which waits for an admission
  * slot, runs the engine and writes the result into the spool. A streaming statement runs on the caller's
  * thread and bypasses the spool. Cancels, timeouts and shutdown reach a statement from other threads
  * through {@link Statement#requestCancel}, which forwards to the engine.
@@ -63,8 +63,10 @@ public final class StatementService implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
+    // Platform threads: a statement spends its life in the engine's native code, where a virtual thread would
+    // pin its carrier. Admission control bounds how many exist (running plus queued).
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("statement-", 0).factory());
+            Thread.ofPlatform().name("statement-", 0).daemon().factory());
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("statement-timers").daemon().factory());
     private volatile boolean accepting = true;
