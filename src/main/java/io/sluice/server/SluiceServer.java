@@ -17,6 +17,8 @@ import io.sluice.engine.duckdb.DuckDbEngine;
 import io.sluice.format.FormatOptions;
 import io.sluice.http.Authentication;
 import io.sluice.http.SluiceHttpServer;
+import io.sluice.protocol.druid.DruidApi;
+import io.sluice.protocol.druid.DruidFunctions;
 import io.sluice.protocol.nativeapi.NativeApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +56,7 @@ public final class SluiceServer implements AutoCloseable {
         if (demo) {
             DemoData.install(engine::executeTrusted);
         }
+        DruidFunctions.installStatements().forEach(engine::executeTrusted);
         this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
@@ -66,7 +69,8 @@ public final class SluiceServer implements AutoCloseable {
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
-                new NativeApi(statements, authentication, json, formats, clock)));
+                new NativeApi(statements, authentication, json, formats, clock),
+                new DruidApi(statements, authentication, json)));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */
