@@ -21,6 +21,8 @@ import io.sluice.http.ExportDownloads;
 import io.sluice.protocol.nekt.NektApi;
 import io.sluice.http.Authentication;
 import io.sluice.http.SluiceHttpServer;
+import io.sluice.protocol.druid.DruidApi;
+import io.sluice.protocol.druid.DruidFunctions;
 import io.sluice.protocol.nativeapi.NativeApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +61,7 @@ public final class SluiceServer implements AutoCloseable {
         if (demo) {
             DemoData.install(engine::executeTrusted);
         }
+        DruidFunctions.installStatements().forEach(engine::executeTrusted);
         this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
@@ -79,8 +82,9 @@ public final class SluiceServer implements AutoCloseable {
                 new NativeApi(statements, authentication, json, formats, clock),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), java.time.Duration.ofSeconds(45)),
+                new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
 
-                new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles())));
+                new DruidApi(statements, authentication, json)));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */

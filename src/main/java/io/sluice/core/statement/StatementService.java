@@ -135,9 +135,20 @@ public final class StatementService implements AutoCloseable {
      * stops the engine.
      */
     public StreamingStatement stream(Principal principal, StatementRequest request) {
+        return stream(principal, request, id -> { });
+    }
+
+    /**
+     * Like {@link #stream(Principal, StatementRequest)}, but tells {@code onRegistered} the statement id as
+     * soon as the statement exists — before it waits for a slot or the engine runs — so that a protocol can
+     * map its own query id to it and cancel it while the first batch is still being computed.
+     */
+    public StreamingStatement stream(Principal principal, StatementRequest request,
+                                     java.util.function.Consumer<String> onRegistered) {
         validate(request);
         admission.enqueue();
         Statement statement = register(principal, request, true);
+        onRegistered.accept(statement.id());
         boolean admitted = false;
         BufferAllocator allocator = null;
         EngineStatement engineStatement = null;

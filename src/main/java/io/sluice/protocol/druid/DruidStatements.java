@@ -1,0 +1,218 @@
+package io.sluice.protocol.druid;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.sluice.core.auth.Principal;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.result.BatchStream;
+import io.sluice.core.spool.SpooledResult;
+import io.sluice.core.statement.StatementService;
+import io.sluice.core.statement.StatementState;
+import io.sluice.core.statement.StatementStatus;
+import io.sluice.core.types.Column;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code /druid/v2/sql/statements}: Druid's asynchronous ("query from deep storage") API over the core's
+ * spooled statements. A Druid query id is {@code query-<statement id>}. With {@code selectDestination}
+ * {@code taskReport} (the default) the result is one page, as Druid's task report holds it; with
+ * {@code durableStorage} the spool's own pages are the Druid pages. Times come back as epoch millis here.
+ */
+final class DruidStatements {
+
+    private static final String ID_PREFIX = "query-";
+    private static final int SAMPLE_ROWS = 1000;
+    /** How long a submit waits for a quick query so the answer can already carry its schema. */
+    private static final Duration SUBMIT_WAIT = Duration.ofMillis(500);
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    /** {@code {name, type, nativeType}} of one result column. */
+    record SchemaColumn(String name, String type, String nativeType) {
+        static SchemaColumn of(Column column) {
+            return new SchemaColumn(column.name(), DruidTypes.sqlType(column.type()), DruidTypes.nativeType(column.type()));
+        }
+    }
+
+    record Page(int id, long numRows, long sizeInBytes) {
+    }
+
+    record Result(long numTotalRows, long totalSizeInBytes, String dataSource, @JsonRawValue String sampleRecords,
+                  List<Page> pages) {
+    }
+
+    /** Druid's SqlStatementResult. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StatementResult(String queryId, String state, String createdAt, List<SchemaColumn> schema, long durationMs,
+                           Result result, DruidErrors.Body errorDetails) {
+    }
+
+    /** What the submit asked for that the core does not keep. */
+    private record Submitted(boolean durableStorage, DruidFormat resultFormat) {
+    }
+
+    private final StatementService statements;
+    private final ObjectMapper json;
+    private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
+
+    DruidStatements(StatementService statements, ObjectMapper json) {
+        this.statements = statements;
+        this.json = json;
+    }
+
+    void submit(Context context, Principal principal) throws IOException {
+        DruidQuery query = DruidQuery.parse(context.contentType(), context.body(), json);
+        String mode = query.contextText("executionMode");
+        if (mode == null) {
+            throw invalid("Execution mode is not provided to the sql statement api. "
+                    + "Please set [executionMode] to [ASYNC] in the query context");
+        }
+        if (!mode.equalsIgnoreCase("ASYNC")) {
+            throw invalid("The sql statement api currently does not support the provided execution mode [" + mode
+                    + "]. Please set [executionMode] to [ASYNC] in the query context");
+        }
+        String destination = query.contextText("selectDestination");
+        boolean durable;
+        if (destination == null || destination.equalsIgnoreCase("taskReport")) {
+            durable = false;
+        } else if (destination.equalsIgnoreCase("durableStorage")) {
+            durable = true;
+        } else {
+            throw invalid("Invalid selectDestination [" + destination + "]: expected [taskReport] or [durableStorage]");
+        }
+        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal));
+        submitted.put(status.id(), new Submitted(durable, query.resultFormat()));
+        status = statements.await(principal, status.id(), SUBMIT_WAIT);
+        writeJson(context, 200, view(principal, status, false));
+    }
+
+    void status(Context context, Principal principal) throws IOException {
+        String id = statementId(context);
+        writeJson(context, 200, view(principal, statements.status(principal, id), true));
+    }
+
+    void results(Context context, Principal principal) throws IOException {
+        String id = statementId(context);
+        String queryId = context.pathParam("queryId");
+        StatementStatus status = statements.status(principal, id);
+        switch (status.state()) {
+            case QUEUED, RUNNING -> throw invalid("Query[" + queryId + "] is currently in [" + state(status.state())
+                    + "] state. Please wait for it to complete.");
+            case FAILED, CANCELLED -> throw new SluiceException(ErrorCode.NOT_FOUND,
+                    "Query[" + queryId + "] failed. Check the status api for more details.");
+            case SUCCEEDED -> { }
+        }
+        Submitted how = submitted.getOrDefault(id, new Submitted(false, DruidFormat.OBJECT));
+        DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());
+        String pageText = context.queryParam("page");
+        SpooledResult result = statements.result(principal, id);
+        BatchStream rows;
+        if (pageText == null) {
+            rows = statements.readAll(principal, id);
+        } else {
+            int page;
+            try {
+                page = Integer.parseInt(pageText.trim());
+            } catch (NumberFormatException e) {
+                throw invalid("Invalid page [" + pageText + "]: expected a page number");
+            }
+            int pages = how.durableStorage() ? result.pageCount() : 1;
+            if (page < 0 || page >= Math.max(pages, 1)) {
+                throw invalid("Page number [" + page + "] is out of the range of results");
+            }
+            rows = how.durableStorage() ? statements.readPage(principal, id, page) : statements.readAll(principal, id);
+        }
+        try (rows) {
+            DruidApi.writeSpooled(context, rows, format);
+        }
+    }
+
+    void cancel(Context context, Principal principal) {
+        String id = statementId(context);
+        StatementStatus status = statements.status(principal, id);
+        if (status.isTerminal()) {
+            context.status(200);
+            return;
+        }
+        statements.cancel(principal, id);
+        context.status(202);
+    }
+
+    private StatementResult view(Principal principal, StatementStatus status, boolean withResult) throws IOException {
+        String queryId = ID_PREFIX + status.id();
+        long duration = status.isTerminal() ? status.elapsedMillis(Instant.now()) : -1;
+        List<SchemaColumn> schema = null;
+        Result result = null;
+        DruidErrors.Body error = null;
+        if (status.state() == StatementState.SUCCEEDED) {
+            SpooledResult spooled = statements.result(principal, status.id());
+            schema = spooled.schema().columns().stream().map(SchemaColumn::of).toList();
+            if (withResult) {
+                result = result(principal, status, spooled);
+            }
+        } else if (status.isTerminal() && status.error() != null) {
+            error = DruidErrors.current(status.error());
+        }
+        return new StatementResult(queryId, state(status.state()), ISO_MILLIS.format(status.createdAt()), schema,
+                duration, result, error);
+    }
+
+    private Result result(Principal principal, StatementStatus status, SpooledResult spooled) throws IOException {
+        boolean durable = submitted.getOrDefault(status.id(), new Submitted(false, DruidFormat.OBJECT)).durableStorage();
+        List<Page> pages;
+        if (durable) {
+            pages = spooled.pages().stream().map(page -> new Page(page.index(), page.rowCount(), page.sizeBytes())).toList();
+        } else {
+            pages = spooled.pageCount() == 0 ? List.of() : List.of(new Page(0, spooled.totalRows(), spooled.totalBytes()));
+        }
+        ByteArrayOutputStream sample = new ByteArrayOutputStream();
+        try (BatchStream rows = statements.readRows(principal, status.id(), 0, SAMPLE_ROWS)) {
+            DruidResultWriter writer = new DruidResultWriter(sample, rows.schema(), new DruidResultWriter.Options(
+                    DruidFormat.ARRAY, false, false, false, ZoneOffset.UTC, true, true));
+            writer.start();
+            while (rows.next()) {
+                writer.writeBatch(rows.root());
+            }
+            writer.finish();
+        }
+        return new Result(spooled.totalRows(), spooled.totalBytes(), "__query_select",
+                sample.toString(java.nio.charset.StandardCharsets.UTF_8), pages);
+    }
+
+    private static String state(StatementState state) {
+        return switch (state) {
+            case QUEUED -> "ACCEPTED";
+            case RUNNING -> "RUNNING";
+            case SUCCEEDED -> "SUCCESS";
+            case FAILED, CANCELLED -> "FAILED";
+        };
+    }
+
+    private static String statementId(Context context) {
+        String queryId = context.pathParam("queryId");
+        if (!queryId.startsWith(ID_PREFIX) || queryId.length() == ID_PREFIX.length()) {
+            throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "Query [" + queryId + "] was not found");
+        }
+        return queryId.substring(ID_PREFIX.length()).toLowerCase(Locale.ROOT);
+    }
+
+    private void writeJson(Context context, int status, Object body) throws IOException {
+        context.status(status).contentType("application/json").result(json.writeValueAsBytes(body));
+    }
+
+    private static SluiceException invalid(String message) {
+        return new SluiceException(ErrorCode.MALFORMED_REQUEST, message);
+    }
+}
