@@ -65,18 +65,22 @@ public final class ResultStreaming {
                 throw e;
             }
             LOG.debug("result stream failed after the response was committed; cutting the connection", e);
-            cutConnection(context);
+            abortResponse(context);
             return Outcome.FAILED;
         }
     }
 
-    /** Closes the TCP connection under a committed response so the client sees the body is incomplete. */
-    public static void cutConnection(Context context) {
+    /**
+     * Aborts a committed response so the client sees the body is incomplete: on HTTP/1.1 the connection is
+     * closed before the final chunk; on HTTP/2 only this stream is reset, so other requests multiplexed on
+     * the same connection (a cancel, say) are not hurt.
+     */
+    public static void abortResponse(Context context) {
         try {
             ServletContextRequest request = ServletContextRequest.getServletContextRequest(context.req());
-            request.getConnectionMetaData().getConnection().getEndPoint().close();
+            request.getServletChannel().abort(new java.io.IOException("result stream failed after the response was committed"));
         } catch (RuntimeException e) {
-            LOG.debug("could not cut the connection", e);
+            LOG.debug("could not abort the response", e);
         }
     }
 }

@@ -65,7 +65,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             apis.forEach(api -> api.register(routes));
             routes.exception(SluiceException.class, (exception, context) -> {
                 if (context.res().isCommitted()) {
-                    ResultStreaming.cutConnection(context);
+                    ResultStreaming.abortResponse(context);
                     return;
                 }
                 context.res().resetBuffer();
@@ -86,7 +86,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             });
             routes.exception(Exception.class, (exception, context) -> {
                 if (context.res().isCommitted()) {
-                    ResultStreaming.cutConnection(context);
+                    ResultStreaming.abortResponse(context);
                     return;
                 }
                 LOG.error("unexpected error on {} {}", context.method(), context.path(), exception);

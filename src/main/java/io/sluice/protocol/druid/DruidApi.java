@@ -84,7 +84,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
             fail(context, style, e.error());
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("client went away on {} {}", context.method(), context.path(), e);
-            ResultStreaming.cutConnection(context);
+            ResultStreaming.abortResponse(context);
         } catch (RuntimeException e) {
             LOG.error("unexpected error on {} {}", context.method(), context.path(), e);
             fail(context, style, SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error"));
@@ -93,7 +93,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
 
     private void fail(Context context, ErrorStyle style, SluiceError error) {
         if (context.res().isCommitted()) {
-            ResultStreaming.cutConnection(context);
+            ResultStreaming.abortResponse(context);
             return;
         }
         context.res().resetBuffer();
