@@ -19,6 +19,7 @@ import io.sluice.format.ResultFormat;
 import io.sluice.http.Authentication;
 import io.sluice.http.ErrorResponses;
 import io.sluice.http.HttpApi;
+import io.sluice.http.RequestAddress;
 import io.sluice.http.ResultStreaming;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,14 +45,16 @@ public final class NativeApi implements HttpApi {
     private final ObjectMapper json;
     private final FormatOptions formatDefaults;
     private final Clock clock;
+    private final NativeExports exports;
 
     public NativeApi(StatementService statements, Authentication authentication, ObjectMapper json,
-                     FormatOptions formatDefaults, Clock clock) {
+                     FormatOptions formatDefaults, Clock clock, io.sluice.core.export.Exporter exporter) {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.json = Objects.requireNonNull(json, "json");
         this.formatDefaults = Objects.requireNonNull(formatDefaults, "formatDefaults");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.exports = new NativeExports(Objects.requireNonNull(exporter, "exporter"), statements);
     }
 
     @Override
@@ -63,6 +66,7 @@ public final class NativeApi implements HttpApi {
         routes.get("/sluice/v1/statements/{id}", this::status);
         routes.get("/sluice/v1/statements/{id}/results", this::results);
         routes.delete("/sluice/v1/statements/{id}", this::cancel);
+        routes.post("/sluice/v1/statements/{id}/export", this::export);
         routes.post("/sluice/v1/query", this::query);
     }
 
@@ -71,12 +75,22 @@ public final class NativeApi implements HttpApi {
         JsonNode body = NativeRequests.body(context, json);
         StatementRequest request = NativeRequests.statement(body, PROTOCOL);
         long waitMillis = NativeRequests.longField(body, "waitMs", DEFAULT_WAIT_MILLIS, 0, MAX_WAIT_MILLIS);
+        io.sluice.core.export.ExportSpec export = NativeExports.spec(body);
         ZoneId zone = request.session().timeZone();
+        long started = System.nanoTime();
         StatementStatus submitted = statements.submit(principal, request);
         context.attribute("sluice.statementId", submitted.id());
+        if (export != null) {
+            exports.start(principal, submitted.id(), export);
+        }
         StatementStatus status = statements.await(principal, submitted.id(), Duration.ofMillis(waitMillis));
+        if (status.state() == io.sluice.core.statement.StatementState.SUCCEEDED) {
+            long left = waitMillis - Duration.ofNanos(System.nanoTime() - started).toMillis();
+            exports.await(status.id(), Duration.ofMillis(Math.max(0, left)));
+        }
         switch (status.state()) {
-            case QUEUED, RUNNING -> context.status(202).json(StatementView.of(status, null, clock.instant()));
+            case QUEUED, RUNNING -> context.status(202).json(StatementView.of(status, null, clock.instant(),
+                    exports.view(status.id(), RequestAddress.base(context)).orElse(null)));
             case FAILED, CANCELLED -> ErrorResponses.write(context, status.error(), status.id());
             case SUCCEEDED -> writeFinished(context, principal, status, zone);
         }
@@ -85,7 +99,7 @@ public final class NativeApi implements HttpApi {
     /** The status with the first page inlined as {@code data} (arrays of values), streamed, not built in memory. */
     private void writeFinished(Context context, Principal principal, StatementStatus status, ZoneId zone) throws IOException {
         SpooledResult result = statements.result(principal, status.id());
-        StatementView view = StatementView.of(status, result, clock.instant());
+        StatementView view = StatementView.of(status, result, clock.instant(), exports.view(status.id(), RequestAddress.base(context)).orElse(null));
         context.status(200).contentType("application/json");
         OutputStream out = context.res().getOutputStream();
         String head = json.writeValueAsString(view);
@@ -116,7 +130,30 @@ public final class NativeApi implements HttpApi {
         StatementStatus status = statements.status(principal, id);
         SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
                 ? statements.result(principal, id) : null;
-        context.json(StatementView.of(status, result, clock.instant()));
+        context.json(StatementView.of(status, result, clock.instant(), exports.view(id, RequestAddress.base(context)).orElse(null)));
+    }
+
+    /** Exports a finished statement's result as files on demand; answers with the links. */
+    private void export(Context context) {
+        Principal principal = Authentication.principal(context);
+        String id = context.pathParam("id");
+        context.attribute("sluice.statementId", id);
+        JsonNode body = NativeRequests.body(context, json);
+        com.fasterxml.jackson.databind.node.ObjectNode wrapped = json.createObjectNode();
+        wrapped.set("export", body);
+        io.sluice.core.export.ExportSpec spec = NativeExports.spec(wrapped);
+        StatementStatus status = statements.status(principal, id);
+        if (status.state() != io.sluice.core.statement.StatementState.SUCCEEDED) {
+            statements.readAll(principal, id).close(); // throws the statement's own reason
+        }
+        exports.start(principal, id, spec);
+        exports.await(id, Duration.ofMinutes(10));
+        NativeExports.ExportView view = exports.view(id, RequestAddress.base(context)).orElseThrow();
+        if (view.error() != null) {
+            throw new SluiceException(new io.sluice.core.error.SluiceError(ErrorCode.valueOf(view.error().code()),
+                    view.error().message(), view.error().sqlState(), null));
+        }
+        context.json(view);
     }
 
     private void results(Context context) {

@@ -26,7 +26,8 @@ record StatementView(
         Boolean reused,
         List<ColumnView> schema,
         List<PageView> pages,
-        ErrorResponses.ErrorBody error) {
+        ErrorResponses.ErrorBody error,
+        NativeExports.ExportView export) {
 
     record ColumnView(String name, String type, boolean nullable) {
     }
@@ -35,6 +36,10 @@ record StatementView(
     }
 
     static StatementView of(StatementStatus status, SpooledResult result, Instant now) {
+        return of(status, result, now, null);
+    }
+
+    static StatementView of(StatementStatus status, SpooledResult result, Instant now, NativeExports.ExportView export) {
         List<ColumnView> schema = result == null ? null : result.schema().columns().stream()
                 .map(StatementView::column).toList();
         List<PageView> pages = result == null ? null : result.pages().stream().map(StatementView::page).toList();
@@ -45,7 +50,7 @@ record StatementView(
                 status.truncated() ? Boolean.TRUE : null,
                 status.reused() ? Boolean.TRUE : null,
                 schema, pages,
-                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()));
+                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()), export);
     }
 
     private static ColumnView column(Column column) {

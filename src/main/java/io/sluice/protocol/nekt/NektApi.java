@@ -102,7 +102,6 @@ public final class NektApi implements io.sluice.http.HttpApi {
 
     /** Links of the local store are relative to this server; they are completed with the address the client used. */
     private static URI requestBase(Context context) {
-        String host = context.header("Host");
-        return URI.create(context.scheme() + "://" + (host == null ? context.host() : host) + "/");
+        return io.sluice.http.RequestAddress.base(context);
     }
 }
