@@ -25,42 +25,51 @@ public record SluiceConfig(
         long spoolQuotaBytes,
         long spoolPageRows,
         long memoryLimitBytes,
-        ExportSettings export) {
+        ExportSettings export,
+        Duration snowflakeSyncWait) {
+
+    /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
+    static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
 
     public static SluiceConfig defaults(Path dataDirectory) {
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
-                ExportSettings.defaults());
+                ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT);
     }
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait);
+    }
+
+    public SluiceConfig withSnowflakeSyncWait(Duration wait) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, wait);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export);
+                rows, memoryLimitBytes, export, snowflakeSyncWait);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -103,14 +112,15 @@ public record SluiceConfig(
                 longValue(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
                 longValue(properties, "spool.pageRows", defaults.spoolPageRows()),
                 longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()),
-                ExportSettings.fromProperties(properties));
+                ExportSettings.fromProperties(properties),
+                duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes"), ExportSettings.KEYS.stream()).toList();
+            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds"), ExportSettings.KEYS.stream()).toList();
 
     private static int intValue(Properties properties, String key, int defaultValue) {
         return Math.toIntExact(longValue(properties, key, defaultValue));

@@ -81,7 +81,7 @@ public final class SluiceServer implements AutoCloseable {
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
-                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), java.time.Duration.ofSeconds(45)),
+                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
 
                 new DruidApi(statements, authentication, json)));
