@@ -1,5 +1,6 @@
 package io.sluice.format;
 
+import io.sluice.core.types.ArrowSchemas;
 import io.sluice.core.types.ResultSchema;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -5,10 +5,8 @@ import io.sluice.core.error.SluiceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -182,17 +180,6 @@ public final class ApiKeyStore {
                     Boolean.toString(key.principal().admin()), HEX.formatHex(key.salt()), HEX.formatHex(key.digest()),
                     key.sealedSecret() == null ? "" : Base64.getEncoder().encodeToString(key.sealedSecret())));
         }
-        try {
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(temporary, lines, StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write API keys to " + file, e);
-        }
+        io.sluice.core.io.AtomicFiles.writeLines(file, lines);
     }
 }

@@ -114,7 +114,7 @@ public final class SpoolWriter implements AutoCloseable {
             }
             closePage();
             if (arrowSchema == null) {
-                arrowSchema = ArrowSchemas.defaultArrowSchema(schema);
+                arrowSchema = io.sluice.core.types.ArrowSchemas.toArrow(schema);
             }
             // Page contents were forced when written; their directory entries, and the result directory's
             // own entry, must be durable too before a manifest can claim the result is complete.

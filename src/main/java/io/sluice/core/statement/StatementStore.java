@@ -5,14 +5,9 @@ import io.sluice.core.error.SluiceError;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,24 +57,13 @@ final class StatementStore {
                 put(properties, "error.column", status.error().position().column());
             }
         }
-        Path target = file(status.id());
-        Path temporary = directory.resolve(status.id() + ".tmp");
+        java.io.StringWriter text = new java.io.StringWriter();
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 Writer writer = java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8)) {
-                properties.store(writer, null);
-                writer.flush();
-                channel.force(true);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            properties.store(text, null);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save statement " + status.id(), e);
+            throw new UncheckedIOException("cannot format statement " + status.id(), e);
         }
+        io.sluice.core.io.AtomicFiles.writeString(file(status.id()), text.toString());
     }
 
     List<StatementStatus> loadAll() {

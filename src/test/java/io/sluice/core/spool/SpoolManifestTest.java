@@ -36,7 +36,7 @@ class SpoolManifestTest {
         SpooledResult result = new SpooledResult("r1", schema,
                 List.of(new PageInfo(0, 0, 10, 1000), new PageInfo(1, 10, 5, 600)), 15, 1600,
                 Instant.parse("2030-01-01T00:00:00Z"), Instant.parse("2030-01-02T00:00:00.123456789Z"));
-        SpoolManifest manifest = new SpoolManifest(result, ArrowSchemas.defaultArrowSchema(schema));
+        SpoolManifest manifest = new SpoolManifest(result, io.sluice.core.types.ArrowSchemas.toArrow(schema));
 
         manifest.writeTo(directory);
         SpoolManifest read = SpoolManifest.readFrom(directory);

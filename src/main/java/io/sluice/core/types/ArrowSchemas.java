@@ -1,8 +1,5 @@
-package io.sluice.format;
+package io.sluice.core.types;
 
-import io.sluice.core.types.Column;
-import io.sluice.core.types.ResultSchema;
-import io.sluice.core.types.SqlType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.types.DateUnit;
@@ -16,7 +13,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The Arrow schema for a canonical schema, using the vector types engines produce (see
- * {@link io.sluice.core.result.BatchStream}). Needed when a result has no batch to take the schema from.
+ * {@link io.sluice.core.result.BatchStream}). Needed when a result has no batch to take the schema from:
+ * the spool's empty results and the Arrow encoder's empty streams.
  */
 public final class ArrowSchemas {
     private ArrowSchemas() {
@@ -30,7 +28,11 @@ public final class ArrowSchemas {
         return new Schema(fields);
     }
 
-    public static Field field(String name, SqlType type, boolean nullable) {
+    public static Field field(String canonicalName, SqlType type, boolean nullable) {
+        // Arrow stores names as UTF-8, which cannot carry an unpaired surrogate; the spool's manifest keeps the
+        // exact canonical name and readers identify columns by position, so a replaced character is harmless.
+        String name = new String(canonicalName.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8);
         return switch (type) {
             case SqlType.ListOf list ->
                     new Field(name, FieldType.nullable(ArrowType.List.INSTANCE), List.of(field("l", list.element(), true)));
