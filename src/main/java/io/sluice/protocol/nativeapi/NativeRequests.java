@@ -1,6 +1,5 @@
 package io.sluice.protocol.nativeapi;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -10,7 +9,6 @@ import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.format.FormatOptions;
 import io.sluice.format.ResultFormat;
-import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,22 +26,7 @@ final class NativeRequests {
             throw new SluiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Send the request as 'Content-Type: application/json'");
         }
-        byte[] bytes = context.bodyAsBytes();
-        if (bytes.length == 0) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body is empty; expected a JSON object");
-        }
-        try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON: "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read");
-        }
+        return io.sluice.http.JsonBodies.object(context, json);
     }
 
     static StatementRequest statement(JsonNode body, String protocol) {

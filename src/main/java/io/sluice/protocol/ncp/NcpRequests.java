@@ -1,13 +1,11 @@
 package io.sluice.protocol.ncp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,22 +97,7 @@ final class NcpRequests {
     }
 
     private static JsonNode body(Context context, ObjectMapper json) {
-        byte[] bytes = context.bodyAsBytes();
-        if (bytes.length == 0) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body is empty; expected a JSON object");
-        }
-        try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON: "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "The request body could not be read");
-        }
+        return io.sluice.http.JsonBodies.object(context, json);
     }
 
     /** Values for the positional {@code ?}: strings as the documentation shows, other JSON scalars as they are. */
