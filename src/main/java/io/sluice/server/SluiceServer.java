@@ -69,7 +69,8 @@ public final class SluiceServer implements AutoCloseable {
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
-                new NativeApi(statements, authentication, json, formats, clock)));
+                new NativeApi(statements, authentication, json, formats, clock),
+                new io.sluice.console.ConsoleApi()));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */
