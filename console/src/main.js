@@ -92,6 +92,7 @@ async function run(kind) {
   const running = { kind, id: null, controller: new AbortController(), started: performance.now(), sql, rows: 0, state: 'RUNNING' };
   state.running = running;
   setRunning(true);
+  showProgress(running);
   const ticker = setInterval(() => showProgress(running), 100);
   state.grid.message(kind === 'stream' ? 'Running…' : 'Submitted…');
   try {
@@ -178,6 +179,7 @@ function showProgress(running) {
   $('run-status').textContent = `${label} · ${running.rows.toLocaleString('en-US')} rows · ${seconds} s${running.id ? ` · ${running.id.slice(0, 8)}` : ''}`;
   $('run-status').dataset.state = running.state;
   $('run-status').dataset.rows = String(running.rows);
+  $('run-status').dataset.id = running.id ?? '';
 }
 
 function setRunning(isRunning) {
@@ -271,7 +273,7 @@ async function refreshStatements() {
       statement.id.slice(0, 12),
       statement.state,
       statement.protocol ?? '',
-      new Date(statement.createdAt).toLocaleTimeString(),
+      toDate(statement.createdAt).toLocaleTimeString(),
       formatDuration(statement.elapsedMs),
       (statement.rows ?? 0).toLocaleString('en-US'),
     ];
@@ -303,6 +305,12 @@ async function refreshStatements() {
     return row;
   });
   document.querySelector('#statements tbody').replaceChildren(...rows);
+}
+
+/** Instants arrive as ISO text or, from some JSON mappers, as epoch seconds with a fraction. */
+function toDate(value) {
+  if (typeof value === 'number') return new Date(value < 1e11 ? value * 1000 : value);
+  return new Date(value);
 }
 
 function formatDuration(ms) {
