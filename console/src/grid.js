@@ -73,6 +73,25 @@ export class ResultGrid {
     });
   }
 
+  /** Widens columns whose values in view are longer than the first rows suggested (never narrows). */
+  widenFor(first, last) {
+    let changed = false;
+    for (let index = first; index < last; index++) {
+      this.rows[index].forEach((value, column) => {
+        const width = clampWidth(text(value).length + 2);
+        if (width > this.widths[column]) {
+          this.widths[column] = width;
+          changed = true;
+        }
+      });
+    }
+    if (changed) {
+      this.head.querySelectorAll('.cell').forEach((element, index) => {
+        if (index > 0) element.style.width = `${this.widths[index - 1]}px`;
+      });
+    }
+  }
+
   draw() {
     if (!this.columns.length) return;
     const count = this.rows.length;
@@ -83,6 +102,7 @@ export class ResultGrid {
     const last = Math.min(count, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     if (first === this.drawn.first && last === this.drawn.last && count === this.drawn.count) return;
     this.drawn = { first, last, count };
+    this.widenFor(first, last);
     const fragment = document.createDocumentFragment();
     const totalWidth = this.rowNumberWidth + this.widths.reduce((sum, width) => sum + width, 0);
     for (let index = first; index < last; index++) {
