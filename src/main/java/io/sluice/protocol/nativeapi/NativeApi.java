@@ -105,8 +105,9 @@ public final class NativeApi implements HttpApi {
     private void list(Context context) {
         Principal principal = Authentication.principal(context);
         int limit = (int) NativeRequests.queryLong(context, "limit", 100, 1, 1000);
-        context.json(java.util.Map.of("statements", statements.list(principal, limit).stream()
-                .map(status -> StatementView.of(status, null, clock.instant())).toList()));
+        boolean everyone = "true".equalsIgnoreCase(context.queryParam("all"));
+        context.json(java.util.Map.of("statements", statements.list(principal, limit, everyone).stream()
+                .map(status -> StatementView.listed(status, clock.instant())).toList()));
     }
 
     private void status(Context context) {
