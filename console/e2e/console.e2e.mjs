@@ -199,6 +199,15 @@ try {
   await finished('CANCELLED');
   await pass('cancelled-from-list');
 
+  step = 'everyone\'s statements';
+  check(await page.locator('#statements tbody tr[data-owner="bob"]').count() === 0, 'another user\'s statement is listed without asking for all');
+  await page.check('#statements-all');
+  await page.waitForSelector('#statements tbody tr[data-owner="bob"]');
+  const bobsRow = await page.textContent('#statements tbody tr[data-owner="bob"]');
+  check(bobsRow.includes("SELECT 'bob was here'"), `bob's row does not show its SQL: ${bobsRow}`);
+  await pass('admin-sees-everyone');
+  await page.uncheck('#statements-all');
+
   step = 'sign out';
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in-form', { state: 'visible' });

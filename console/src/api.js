@@ -35,8 +35,8 @@ export class SluiceApi {
     return response.json();
   }
 
-  listStatements(limit = 50) {
-    return this.json('GET', `/sluice/v1/statements?limit=${limit}`);
+  listStatements(limit = 50, everyone = false) {
+    return this.json('GET', `/sluice/v1/statements?limit=${limit}${everyone ? '&all=true' : ''}`);
   }
 
   submit(sql, waitMs = 0) {

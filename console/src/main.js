@@ -80,6 +80,7 @@ function setUpWorkspace() {
   $('download-csv').addEventListener('click', () => download('csv'));
   $('download-parquet').addEventListener('click', () => download('parquet'));
   $('catalog-refresh').addEventListener('click', loadCatalog);
+  $('statements-all').addEventListener('change', refreshStatements);
 }
 
 // ---- running statements ------------------------------------------------------------------------------
@@ -259,19 +260,26 @@ async function download(format) {
 async function refreshStatements() {
   if (!state.api) return;
   let list;
+  const everyone = $('statements-all').checked;
   try {
-    list = (await state.api.listStatements(50)).statements;
+    list = (await state.api.listStatements(50, everyone)).statements;
   } catch (error) {
     if (error.status === 401) return signOut();
     return;
   }
+  // Without "all users" every statement listed is the caller's own: that tells who "me" is.
+  if (!everyone && list.length && list[0].owner) state.me = list[0].owner;
   const rows = list.map(statement => {
     const row = document.createElement('tr');
     row.dataset.id = statement.id;
     row.dataset.state = statement.state;
+    row.dataset.owner = statement.owner ?? '';
+    const sqlText = (statement.sql ?? '').replace(/\s+/g, ' ');
     const cells = [
       statement.id.slice(0, 12),
       statement.state,
+      statement.owner ?? '',
+      sqlText.length > 70 ? `${sqlText.slice(0, 69)}…` : sqlText,
       statement.protocol ?? '',
       toDate(statement.createdAt).toLocaleTimeString(),
       formatDuration(statement.elapsedMs),
@@ -282,11 +290,16 @@ async function refreshStatements() {
       cell.textContent = value;
       if (index === 0) cell.title = statement.id;
       if (index === 1) cell.className = `state state-${statement.state}`;
-      if (index >= 4) cell.className = 'num';
+      if (index === 3) {
+        cell.className = 'sql';
+        cell.title = statement.sql ?? '';
+      }
+      if (index >= 6) cell.className = 'num';
       row.appendChild(cell);
     });
     const action = document.createElement('td');
-    if (!TERMINAL.has(statement.state)) {
+    const mine = !everyone || (state.me !== undefined && statement.owner === state.me);
+    if (!TERMINAL.has(statement.state) && mine) {
       const button = document.createElement('button');
       button.textContent = 'Cancel';
       button.className = 'cancel-statement';

@@ -54,6 +54,9 @@ class ConsoleBrowserTest {
         }
         Files.createDirectories(SCREENSHOTS);
         String url = "http://127.0.0.1:" + sluice.server.port() + "/";
+        // Another user's statement, for the admin's "all users" list.
+        assertThat(sluice.post("/sluice/v1/statements", SluiceTestServer.body("sql", "SELECT 'bob was here' AS note", "waitMs", 5000),
+                sluice.otherUserKey).statusCode()).isEqualTo(200);
 
         Run run = node("console/e2e/console.e2e.mjs", url, SluiceTestServer.ADMIN_KEY, SCREENSHOTS.toAbsolutePath().toString());
 
@@ -61,7 +64,7 @@ class ConsoleBrowserTest {
         assertThat(run.output()).contains("PASS sign-in-page", "PASS signed-in", "PASS catalog-browser",
                 "PASS completion-table", "PASS completion-column", "PASS grid", "PASS chart-bar", "PASS download-csv",
                 "PASS async-result", "PASS grid-100k-bottom", "PASS error-at-line", "PASS cancelled-in-list",
-                "PASS cancelled-from-list", "PASS signed-out", "E2E OK");
+                "PASS cancelled-from-list", "PASS admin-sees-everyone", "PASS signed-out", "E2E OK");
         for (String step : new String[] {"01-sign-in-page", "07-grid", "08-chart-bar", "11-grid-100k-bottom",
                 "12-error-at-line", "14-cancelled-in-list"}) {
             assertThat(SCREENSHOTS.resolve(step + ".png")).isNotEmptyFile();
