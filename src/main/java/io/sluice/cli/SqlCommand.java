@@ -29,7 +29,7 @@ public final class SqlCommand implements Callable<Integer> {
     record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Path home, boolean interactiveTerminal) {
         static Io system() {
             return new Io(System.in, System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")),
-                    System.console() != null);
+                    System.console() != null && System.console().isTerminal());
         }
     }
 
