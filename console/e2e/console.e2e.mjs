@@ -191,6 +191,18 @@ try {
   await page.waitForSelector(`#statements tbody tr[data-id="${runningId}"][data-state="CANCELLED"]`, { timeout: 15_000 });
   await pass('cancelled-in-list');
 
+  step = 'cancel a streamed query';
+  await setSql('SELECT sum(a.range * b.range) AS streamed_total\nFROM range(300000) a CROSS JOIN range(300000) b');
+  await page.click('#run');
+  await page.waitForSelector('#statements tbody tr[data-state="RUNNING"]');
+  await page.click('#cancel');
+  await finished('CANCELLED');
+  await page.waitForFunction(() => {
+    const row = document.querySelector('#statements tbody tr');
+    return row && row.dataset.state === 'CANCELLED' && row.textContent.includes('streamed_total');
+  }, null, { timeout: 15_000 });
+  await pass('cancelled-streamed');
+
   step = 'cancel from the list';
   await setSql('SELECT sum(a.range * b.range) AS total\nFROM range(300000) a CROSS JOIN range(300000) b');
   await page.click('#run-async');

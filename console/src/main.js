@@ -165,13 +165,23 @@ async function cancelRunning() {
   const running = state.running;
   if (!running) return;
   running.controller.abort();
-  if (running.id) {
-    try {
-      await state.api.cancel(running.id);
-    } catch {
-      // it may have ended already
-    }
+  try {
+    const id = running.id ?? await streamedStatementId(running);
+    if (id) await state.api.cancel(id);
+  } catch {
+    // it may have ended already
   }
+}
+
+/**
+ * A streamed statement's id arrives with the first rows; one cancelled before that is found in the caller's
+ * own list: the newest active statement with the same SQL. (Closing the connection alone does not stop a
+ * statement that has not sent anything yet.)
+ */
+async function streamedStatementId(running) {
+  const { statements } = await state.api.listStatements(20);
+  const match = statements.find(statement => !TERMINAL.has(statement.state) && statement.sql === running.sql);
+  return match?.id;
 }
 
 function showProgress(running) {

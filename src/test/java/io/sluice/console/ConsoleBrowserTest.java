@@ -63,7 +63,7 @@ class ConsoleBrowserTest {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("PASS sign-in-page", "PASS signed-in", "PASS catalog-browser",
                 "PASS completion-table", "PASS completion-column", "PASS grid", "PASS chart-bar", "PASS download-csv",
-                "PASS async-result", "PASS grid-100k-bottom", "PASS error-at-line", "PASS cancelled-in-list",
+                "PASS async-result", "PASS grid-100k-bottom", "PASS error-at-line", "PASS cancelled-in-list", "PASS cancelled-streamed",
                 "PASS cancelled-from-list", "PASS admin-sees-everyone", "PASS signed-out", "E2E OK");
         for (String step : new String[] {"01-sign-in-page", "07-grid", "08-chart-bar", "11-grid-100k-bottom",
                 "12-error-at-line", "14-cancelled-in-list"}) {
