@@ -22,4 +22,3 @@ await build({
 for (const file of ['index.html', 'console.css']) {
   copyFileSync(join(here, 'src', file), join(out, file));
 }
-console.log(`console built into ${out}`);

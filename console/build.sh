@@ -3,6 +3,8 @@
 # packages with the machine's npm when package-lock.json changed since the last install, then bundles.
 # Usage: console/build.sh <output-folder>. No node toolchain or browser is downloaded here.
 set -euo pipefail
+# Everything goes to stderr: `./sluice sql -o csv > result.csv` may build first and must not write into the file.
+exec 1>&2
 cd "$(dirname "${BASH_SOURCE[0]}")"
 if ! command -v npm > /dev/null; then
     echo "console: npm is not installed; the console is left out of this build" >&2
