@@ -76,7 +76,7 @@ public final class NativeApi implements HttpApi {
         context.attribute("sluice.statementId", submitted.id());
         StatementStatus status = statements.await(principal, submitted.id(), Duration.ofMillis(waitMillis));
         switch (status.state()) {
-            case QUEUED, RUNNING -> context.status(202).json(StatementView.of(status, null, clock.instant()));
+            case QUEUED, RUNNING -> writeJson(context.status(202), StatementView.of(status, null, clock.instant()));
             case FAILED, CANCELLED -> ErrorResponses.write(context, status.error(), status.id());
             case SUCCEEDED -> writeFinished(context, principal, status, zone);
         }
@@ -106,7 +106,7 @@ public final class NativeApi implements HttpApi {
         Principal principal = Authentication.principal(context);
         int limit = (int) NativeRequests.queryLong(context, "limit", 100, 1, 1000);
         boolean everyone = "true".equalsIgnoreCase(context.queryParam("all"));
-        context.json(java.util.Map.of("statements", statements.list(principal, limit, everyone).stream()
+        writeJson(context, java.util.Map.of("statements", statements.list(principal, limit, everyone).stream()
                 .map(status -> StatementView.listed(status, clock.instant())).toList()));
     }
 
@@ -117,7 +117,7 @@ public final class NativeApi implements HttpApi {
         StatementStatus status = statements.status(principal, id);
         SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
                 ? statements.result(principal, id) : null;
-        context.json(StatementView.of(status, result, clock.instant()));
+        writeJson(context, StatementView.of(status, result, clock.instant()));
     }
 
     private void results(Context context) {
@@ -139,7 +139,7 @@ public final class NativeApi implements HttpApi {
         String id = context.pathParam("id");
         context.attribute("sluice.statementId", id);
         StatementStatus status = statements.cancel(principal, id);
-        context.json(StatementView.of(status, null, clock.instant()));
+        writeJson(context, StatementView.of(status, null, clock.instant()));
     }
 
     private void query(Context context) {
@@ -161,6 +161,18 @@ public final class NativeApi implements HttpApi {
                 throw new SluiceException(ErrorCode.NOT_FOUND, "The OpenAPI document is missing from this build");
             }
             context.contentType("application/json").result(document.readAllBytes());
+        }
+    }
+
+    /**
+     * JSON through this API's mapper, so instants are ISO-8601 text everywhere (as the OpenAPI document says
+     * and the 200 answer of a submit already does), not Javalin's default epoch seconds.
+     */
+    private void writeJson(Context context, Object value) {
+        try {
+            context.contentType("application/json").result(json.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -52,6 +52,11 @@ class StatementListingTest {
             assertThat(bob.get("sql").asText()).isEqualTo(SLOW_SQL);
             assertThat(bob.get("state").asText()).isIn("QUEUED", "RUNNING");
             assertThat(find(everyone, mine).get("owner").asText()).isEqualTo("admin");
+            // Instants are ISO-8601 text, as the OpenAPI document says, in listings as in every answer.
+            assertThat(bob.get("createdAt").isTextual()).as(bob.toString()).isTrue();
+            assertThat(bob.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+            JsonNode status = json(sluice.get("/sluice/v1/statements/" + mine));
+            assertThat(status.get("endedAt").isTextual()).as(status.toString()).isTrue();
 
             // Others never see anyone else's, with or without the flag.
             assertThat(ids(sluice.get("/sluice/v1/statements?all=true", sluice.otherUserKey))).contains(bobs).doesNotContain(mine);
