@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The {@code sluice} command: {@code serve} and {@code demo}. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "Sluice 0.1.0",
         description = "SQL query service over HTTP.",
-        subcommands = {SluiceMain.Serve.class, SluiceMain.Demo.class, io.sluice.bench.BenchCommand.class})
+        subcommands = {SluiceMain.Serve.class, SluiceMain.Demo.class, io.sluice.bench.BenchCommand.class, io.sluice.cli.SqlCommand.class})
 public final class SluiceMain implements Runnable {
 
     @CommandLine.Spec

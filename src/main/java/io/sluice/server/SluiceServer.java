@@ -83,8 +83,8 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
-
-                new DruidApi(statements, authentication, json)));
+                new DruidApi(statements, authentication, json),
+                new io.sluice.console.ConsoleApi()));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */

@@ -332,6 +332,20 @@ public final class StatementService implements AutoCloseable {
     }
 
     /** The caller's statements, newest first. */
+    /**
+     * The caller's own statements, newest first; with {@code everyone} an admin gets every principal's
+     * (others still get only their own).
+     */
+    public List<StatementStatus> list(Principal principal, int limit, boolean everyone) {
+        boolean all = everyone && principal.admin();
+        return statements.values().stream()
+                .filter(statement -> all || statement.ownerId().equals(principal.id()))
+                .map(Statement::snapshot)
+                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
+                .limit(limit)
+                .toList();
+    }
+
     public List<StatementStatus> list(Principal principal, int limit) {
         return statements.values().stream()
                 .filter(statement -> principal.admin() || statement.ownerId().equals(principal.id()))

@@ -89,7 +89,7 @@ public final class NativeApi implements HttpApi {
             exports.await(status.id(), Duration.ofMillis(Math.max(0, left)));
         }
         switch (status.state()) {
-            case QUEUED, RUNNING -> context.status(202).json(StatementView.of(status, null, clock.instant(),
+            case QUEUED, RUNNING -> writeJson(context.status(202), StatementView.of(status, null, clock.instant(),
                     exports.view(status.id(), RequestAddress.base(context)).orElse(null)));
             case FAILED, CANCELLED -> ErrorResponses.write(context, status.error(), status.id());
             case SUCCEEDED -> writeFinished(context, principal, status, zone);
@@ -119,8 +119,9 @@ public final class NativeApi implements HttpApi {
     private void list(Context context) {
         Principal principal = Authentication.principal(context);
         int limit = (int) NativeRequests.queryLong(context, "limit", 100, 1, 1000);
-        context.json(java.util.Map.of("statements", statements.list(principal, limit).stream()
-                .map(status -> StatementView.of(status, null, clock.instant())).toList()));
+        boolean everyone = "true".equalsIgnoreCase(context.queryParam("all"));
+        writeJson(context, java.util.Map.of("statements", statements.list(principal, limit, everyone).stream()
+                .map(status -> StatementView.listed(status, clock.instant())).toList()));
     }
 
     private void status(Context context) {
@@ -130,7 +131,7 @@ public final class NativeApi implements HttpApi {
         StatementStatus status = statements.status(principal, id);
         SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
                 ? statements.result(principal, id) : null;
-        context.json(StatementView.of(status, result, clock.instant(), exports.view(id, RequestAddress.base(context)).orElse(null)));
+        writeJson(context, StatementView.of(status, result, clock.instant(), exports.view(id, RequestAddress.base(context)).orElse(null)));
     }
 
     /** Exports a finished statement's result as files on demand; answers with the links. */
@@ -153,7 +154,7 @@ public final class NativeApi implements HttpApi {
             throw new SluiceException(new io.sluice.core.error.SluiceError(ErrorCode.valueOf(view.error().code()),
                     view.error().message(), view.error().sqlState(), null));
         }
-        context.json(view);
+        writeJson(context, view);
     }
 
     private void results(Context context) {
@@ -175,7 +176,7 @@ public final class NativeApi implements HttpApi {
         String id = context.pathParam("id");
         context.attribute("sluice.statementId", id);
         StatementStatus status = statements.cancel(principal, id);
-        context.json(StatementView.of(status, null, clock.instant()));
+        writeJson(context, StatementView.of(status, null, clock.instant()));
     }
 
     private void query(Context context) {
@@ -197,6 +198,18 @@ public final class NativeApi implements HttpApi {
                 throw new SluiceException(ErrorCode.NOT_FOUND, "The OpenAPI document is missing from this build");
             }
             context.contentType("application/json").result(document.readAllBytes());
+        }
+    }
+
+    /**
+     * JSON through this API's mapper, so instants are ISO-8601 text everywhere (as the OpenAPI document says
+     * and the 200 answer of a submit already does), not Javalin's default epoch seconds.
+     */
+    private void writeJson(Context context, Object value) {
+        try {
+            context.contentType("application/json").result(json.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -27,7 +27,9 @@ record StatementView(
         List<ColumnView> schema,
         List<PageView> pages,
         ErrorResponses.ErrorBody error,
-        NativeExports.ExportView export) {
+        NativeExports.ExportView export,
+        String owner,
+        String sql) {
 
     record ColumnView(String name, String type, boolean nullable) {
     }
@@ -50,7 +52,15 @@ record StatementView(
                 status.truncated() ? Boolean.TRUE : null,
                 status.reused() ? Boolean.TRUE : null,
                 schema, pages,
-                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()), export);
+                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()), export, null, null);
+    }
+
+    /** A statement in a listing: also who submitted it and its SQL, so a list can be read on its own. */
+    static StatementView listed(StatementStatus status, Instant now) {
+        StatementView view = of(status, null, now);
+        return new StatementView(view.id, view.state, view.protocol, view.createdAt, view.startedAt, view.endedAt,
+                view.elapsedMs, view.rows, view.updateCount, view.pageCount, view.truncated, view.reused, view.schema,
+                view.pages, view.error, null, status.ownerId(), status.sql());
     }
 
     private static ColumnView column(Column column) {
