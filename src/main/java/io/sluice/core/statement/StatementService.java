@@ -331,7 +331,18 @@ public final class StatementService implements AutoCloseable {
         return statement.snapshot();
     }
 
-    /** The caller's statements, newest first. */
+    /**
+     * Asks a statement to stop without waiting for it (for callbacks such as a client going away, which
+     * must not block). Unknown or finished statements are ignored.
+     */
+    public void abandon(Principal principal, String id, String reason) {
+        Statement statement = statements.get(id);
+        if (statement != null && statement.ownerId().equals(principal.id())
+                && statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, reason))) {
+            admission.wakeUp();
+        }
+    }
+
     /**
      * The caller's own statements, newest first; with {@code everyone} an admin gets every principal's
      * (others still get only their own).

@@ -17,6 +17,7 @@ import io.sluice.core.statement.StreamingStatement;
 import io.sluice.format.FormatOptions;
 import io.sluice.format.ResultFormat;
 import io.sluice.http.Authentication;
+import io.sluice.http.ClientDisconnects;
 import io.sluice.http.ErrorResponses;
 import io.sluice.http.HttpApi;
 import io.sluice.http.RequestAddress;
@@ -185,7 +186,8 @@ public final class NativeApi implements HttpApi {
         StatementRequest request = NativeRequests.statement(body, PROTOCOL);
         ResultFormat format = NativeRequests.format(context, body, ResultFormat.JSON);
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults).withTimeZone(request.session().timeZone());
-        try (StreamingStatement stream = statements.stream(principal, request)) {
+        try (StreamingStatement stream = statements.stream(principal, request, id -> ClientDisconnects.onGone(context,
+                () -> statements.abandon(principal, id, "The client disconnected before the result was ready")))) {
             context.attribute("sluice.statementId", stream.id());
             context.header("X-Sluice-Statement-Id", stream.id());
             ResultStreaming.write(context, stream, format, options, stream::abort);
