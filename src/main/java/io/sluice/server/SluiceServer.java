@@ -68,8 +68,13 @@ public final class SluiceServer implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
+        io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
+        if (demo) {
+            io.sluice.demo.RiderLocations.start(streams);
+        }
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
-                new NativeApi(statements, authentication, json, formats, clock)));
+                new NativeApi(statements, authentication, json, formats, clock),
+                new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication)));
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */

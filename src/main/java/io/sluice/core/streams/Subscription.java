@@ -62,14 +62,11 @@ public final class Subscription implements AutoCloseable {
         if (isEnded()) {
             return null;
         }
-        if (!live) {
-            if (replayed.isEmpty()) {
-                replayed.addAll(poller.replay(this));
-            }
-            ChangeRow row = replayed.poll();
-            if (row != null) {
-                return row;
-            }
+        if (replayed.isEmpty() && !live) {
+            replayed.addAll(poller.replay(this));
+        }
+        if (!replayed.isEmpty()) {
+            return replayed.poll();
         }
         ChangeRow row = buffer.poll(timeout, unit);
         while (row == WAKE) {
