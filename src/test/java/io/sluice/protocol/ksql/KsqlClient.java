@@ -41,13 +41,20 @@ final class KsqlClient {
         final HttpResponse<InputStream> response;
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final Thread reader;
+        /** Held by a test to stop the reader (a slow consumer). */
+        final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(1);
 
         Stream(HttpResponse<InputStream> response) {
             this.response = response;
             this.reader = Thread.ofVirtual().start(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                     String line;
-                    while ((line = in.readLine()) != null) {
+                    while (true) {
+                        gate.acquireUninterruptibly();
+                        gate.release();
+                        if ((line = in.readLine()) == null) {
+                            break;
+                        }
                         if (!line.isBlank()) {
                             lines.add(line);
                         }
