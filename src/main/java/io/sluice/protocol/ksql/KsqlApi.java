@@ -221,6 +221,11 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private RowWriter start(Context context, Layout layout) throws IOException {
         context.status(200);
         OutputStream out = context.res().getOutputStream();
+        boolean http1 = !"HTTP/2.0".equals(context.req().getProtocol());
+        return writer(context, layout, out).keepAlive(layout == Layout.QUERY || http1);
+    }
+
+    private RowWriter writer(Context context, Layout layout, OutputStream out) {
         return switch (layout) {
             case QUERY -> {
                 String accept = context.header("Accept");

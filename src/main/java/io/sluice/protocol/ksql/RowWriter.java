@@ -28,8 +28,23 @@ abstract class RowWriter {
 
     abstract void error(KsqlError error) throws IOException;
 
-    /** Called while no row comes; a layout that may carry whitespace sends some so a gone client is noticed. */
+    /**
+     * Called while no row comes. Over HTTP/1.1 a client that went away is only noticed by writing, so
+     * layouts send a bare newline there (JSON whitespace; an empty line between delimited rows). Over
+     * HTTP/2 a reset stream is reported at once and nothing is sent.
+     */
     void idle() throws IOException {
+        if (keepAlive) {
+            write("\n");
+            flush();
+        }
+    }
+
+    private boolean keepAlive;
+
+    RowWriter keepAlive(boolean enabled) {
+        this.keepAlive = enabled;
+        return this;
     }
 
     void flush() throws IOException {
@@ -74,12 +89,6 @@ abstract class RowWriter {
         @Override
         void error(KsqlError error) throws IOException {
             write(json.writeValueAsString(Map.of("errorMessage", error.generic())) + "]");
-            flush();
-        }
-
-        @Override
-        void idle() throws IOException {
-            write("\n");
             flush();
         }
     }

@@ -97,6 +97,20 @@ class KsqlStreamingTest {
     }
 
     @Test
+    void queryStreamOverHttp11EndedByTheClientFreesItsQuery() throws Exception {
+        KsqlClient.Stream stream = ksql.open("/query-stream", body("sql", "SELECT * FROM locations EMIT CHANGES;"),
+                "application/vnd.ksqlapi.delimited.v1", HttpClient.Version.HTTP_1_1);
+        String queryId = SluiceTestServer.JSON.readTree(stream.next()).get("queryId").asText();
+        assertThat(json(ksql.ksql("SHOW QUERIES;")).toString()).contains(queryId);
+        stream.close();
+        long deadline = System.currentTimeMillis() + 1_500;
+        while (json(ksql.ksql("SHOW QUERIES;")).toString().contains(queryId) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(json(ksql.ksql("SHOW QUERIES;")).toString()).doesNotContain(queryId);
+    }
+
+    @Test
     void insertsStreamAcknowledgesEachRowAndRejectsWrongTypesRowByRow() throws Exception {
         ksql.ok("CREATE STREAM readings (sensor VARCHAR KEY, reading DOUBLE, ok BOOLEAN);");
         String rows = "{\"target\":\"readings\"}\n"
