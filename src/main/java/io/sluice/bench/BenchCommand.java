@@ -41,7 +41,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "scratch directory (default a new temp dir)")
     Path workDirectory;
 
+    @Option(names = "--stream-rows", description = "rows inserted per streams latency run (default 200)")
+    int streamRows = 200;
+
     private final List<String> lines = new ArrayList<>();
+    private List<String> streamsLines = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -55,11 +59,14 @@ public final class BenchCommand implements Callable<Integer> {
             smallStatements(baseline, http);
             memory(http, server);
             scaling(http, server);
+            streamsLines = new StreamLatency(server, http, streamRows).measure();
         }
         lines.add("");
         lines.add("## 6. Export");
         lines.add("");
         lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
+        lines.add("");
+        lines.addAll(streamsLines);
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);
         Files.writeString(output, report);

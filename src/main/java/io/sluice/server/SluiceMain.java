@@ -106,6 +106,8 @@ public final class SluiceMain implements Runnable {
                         -d '{"sql": "SELECT * FROM public_data.korea_trade_insurance.exchange_rate WHERE currency_code = ?", "parameters": ["CNY"]}'
                       curl -s %1$s/sluice/v1/statements -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
                         -d '{"sql": "SELECT * FROM \\"nekt_raw\\".\\"customers\\"", "waitMs": 1000}'
+                      curl -sN %1$s/query -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
+                        -d '{"ksql": "SELECT * FROM riderLocations EMIT CHANGES LIMIT 5;", "streamsProperties": {}}'
                     Press Ctrl-C to stop.
                     """.formatted(base, keyFromEnvironment ? "(from SLUICE_ADMIN_API_KEY)" : key.text(),
                     keyFromEnvironment ? "" : "  (shown once; keep it)", shownKey));

@@ -76,6 +76,10 @@ public final class SluiceServer implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
+        io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
+        if (demo) {
+            io.sluice.demo.RiderLocations.start(streams);
+        }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
@@ -84,6 +88,7 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
                 new DruidApi(statements, authentication, json),
+                new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.console.ConsoleApi()));
     }
 

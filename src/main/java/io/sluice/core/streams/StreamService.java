@@ -1,0 +1,403 @@
+package io.sluice.core.streams;
+
+import io.sluice.core.engine.Engine;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Streams and tables with change feeds. Each is a real engine table (so plain SQL through any API reads and
+ * writes it, and it survives a restart) with a hidden, increasing sequence column that orders its changes:
+ * a STREAM only grows; a TABLE has a primary key, an insert with an existing key updates the row, and a
+ * delete becomes a tombstone on the feed. Definitions live in {@code sluice_ksql.sources}. One
+ * {@link SourcePoller} per source fans new rows out to its {@link Subscription}s; persistent aggregates
+ * ({@code CREATE TABLE … AS SELECT … GROUP BY}) are maintained incrementally from their source's feed.
+ */
+public final class StreamService implements AutoCloseable {
+
+    static final String SEQUENCE_COLUMN = "__sluice_seq";
+    private static final String CATALOG = "sluice_ksql.sources";
+
+    private final EngineAccess db;
+    private final long pollNanos;
+    private final int bufferRows;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, SourcePoller> pollers = new ConcurrentHashMap<>();
+    private final Map<String, PersistentAggregate> aggregates = new ConcurrentHashMap<>();
+    private final Map<String, Subscription> transientQueries = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator) {
+        this(engine, allocator, Duration.ofMillis(5), 10_000);
+    }
+
+    /**
+     * @param pollInterval how often a source with subscribers is checked for rows inserted by other APIs
+     * @param bufferRows how far a subscriber may fall behind before it is cut off
+     */
+    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator, Duration pollInterval, int bufferRows) {
+        this.db = new EngineAccess(engine, allocator);
+        this.pollNanos = pollInterval.toNanos();
+        this.bufferRows = bufferRows;
+        db.execute("CREATE SCHEMA IF NOT EXISTS sluice_ksql");
+        db.execute("CREATE TABLE IF NOT EXISTS " + CATALOG + " (name VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL)");
+        db.execute("CREATE SEQUENCE IF NOT EXISTS sluice_ksql.commands");
+        for (List<Object> row : db.query("SELECT definition FROM " + CATALOG + " ORDER BY name", List.of())) {
+            SourceDefinition definition = SourceCodec.decode((String) row.getFirst());
+            startPoller(definition);
+        }
+        for (SourcePoller poller : List.copyOf(pollers.values())) {
+            if (poller.definition().aggregate() != null) {
+                startAggregate(poller.definition());
+            }
+        }
+    }
+
+    // ---- catalog ---------------------------------------------------------------------------------------
+
+    public List<SourceDefinition> sources() {
+        return pollers.values().stream().map(SourcePoller::definition)
+                .sorted(Comparator.comparing(SourceDefinition::name)).toList();
+    }
+
+    public Optional<SourceDefinition> source(String name) {
+        return Optional.ofNullable(pollers.get(normalise(name))).map(SourcePoller::definition);
+    }
+
+    public SourceDefinition require(String name) {
+        return source(name).orElseThrow(() -> new SluiceException(ErrorCode.SQL_CATALOG_ERROR,
+                "" + name + " does not exist."));
+    }
+
+    /** A number for each command that changes the catalog (ksqlDB's commandSequenceNumber). */
+    public long nextCommandSequence() {
+        return ((Number) db.query("SELECT nextval('sluice_ksql.commands')", List.of()).getFirst().getFirst()).longValue();
+    }
+
+    /** Creates a stream or table. Returns false when it exists and {@code ifNotExists} was given. */
+    public synchronized boolean create(SourceDefinition definition, boolean ifNotExists) {
+        if (definition.aggregate() != null) {
+            throw new IllegalArgumentException("use createAggregate");
+        }
+        if (exists(normalise(definition.name()), ifNotExists)) {
+            return false;
+        }
+        createStorage(definition, List.of());
+        startPoller(definition);
+        return true;
+    }
+
+    /**
+     * Creates a table maintained by a persistent aggregate over {@code sourceName}; its columns are the
+     * GROUP BY columns (the primary key) and one column per aggregation.
+     */
+    public synchronized SourceDefinition createAggregate(String name, Map<String, String> properties, String statement,
+                                                         String sourceName, List<String> groupBy, List<Aggregation> aggregations,
+                                                         boolean ifNotExists) {
+        SourceDefinition source = require(sourceName);
+        List<SourceColumn> columns = new ArrayList<>();
+        for (String group : groupBy) {
+            int index = source.columnIndex(group);
+            if (index < 0) {
+                throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "GROUP BY column " + group + " cannot be resolved.");
+            }
+            columns.add(new SourceColumn(source.columns().get(index).name(), source.columns().get(index).sqlType(), true));
+        }
+        for (Aggregation aggregation : aggregations) {
+            String type = "BIGINT";
+            if (aggregation.argument() != null) {
+                int index = source.columnIndex(aggregation.argument());
+                if (index < 0) {
+                    throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Column " + aggregation.argument() + " cannot be resolved.");
+                }
+                String argumentType = source.columns().get(index).sqlType().toUpperCase(Locale.ROOT);
+                type = switch (aggregation.function()) {
+                    case COUNT -> "BIGINT";
+                    case SUM -> argumentType.startsWith("DECIMAL") ? "DECIMAL(38, " + scale(argumentType) + ")"
+                            : argumentType.equals("DOUBLE") || argumentType.equals("REAL") ? "DOUBLE"
+                            : argumentType.equals("INTEGER") || argumentType.equals("BIGINT") ? "BIGINT"
+                            : fail("SUM does not accept " + argumentType);
+                    case MIN, MAX -> argumentType;
+                };
+            }
+            columns.add(new SourceColumn(aggregation.alias(), type, false));
+        }
+        String queryId = "CTAS_" + normalise(name) + "_" + nextCommandSequence();
+        SourceDefinition definition = new SourceDefinition(name, SourceKind.TABLE, columns, properties, statement,
+                new AggregateDefinition(queryId, source.name(), columns.subList(0, groupBy.size()).stream()
+                        .map(SourceColumn::name).toList(), aggregations));
+        if (exists(normalise(definition.name()), ifNotExists)) {
+            return source(name).orElseThrow();
+        }
+        createStorage(definition, List.of(PersistentAggregate.SOURCE_SEQUENCE_COLUMN + " BIGINT"));
+        startPoller(definition);
+        startAggregate(definition);
+        return definition;
+    }
+
+    /** Drops a stream or table and its data; persistent queries writing to it stop, ones reading it refuse the drop. */
+    public synchronized boolean drop(String name, boolean ifExists) {
+        SourcePoller poller = pollers.get(normalise(name));
+        if (poller == null) {
+            if (ifExists) {
+                return false;
+            }
+            throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Source " + normalise(name) + " does not exist.");
+        }
+        SourceDefinition definition = poller.definition();
+        List<String> readers = aggregates.values().stream()
+                .filter(query -> query.sink().aggregate().source().equals(definition.name()))
+                .map(PersistentAggregate::queryId).toList();
+        if (!readers.isEmpty()) {
+            throw new SluiceException(ErrorCode.SQL_ERROR, "Cannot drop " + definition.name()
+                    + ".\nThe following queries read from this source: " + readers + ".\n"
+                    + "You need to terminate them before dropping " + definition.name() + ".");
+        }
+        if (definition.aggregate() != null) {
+            PersistentAggregate writer = aggregates.remove(definition.aggregate().queryId());
+            if (writer != null) {
+                writer.stop();
+            }
+        }
+        pollers.remove(normalise(definition.name()));
+        poller.stop("Source " + definition.name() + " was dropped");
+        db.execute("DROP TABLE IF EXISTS " + EngineAccess.quote(definition.name()));
+        db.execute("DROP SEQUENCE IF EXISTS " + EngineAccess.quote(sequenceName(definition.name())));
+        db.update("DELETE FROM " + CATALOG + " WHERE name = ?", List.of(definition.name()));
+        return true;
+    }
+
+    // ---- rows ------------------------------------------------------------------------------------------
+
+    /**
+     * Inserts one row (values by column name, case-insensitive; missing columns are NULL). On a table an
+     * existing key is updated. Values are bound as parameters; a value the column cannot hold fails with
+     * a SluiceException and nothing is written.
+     */
+    public void insert(String name, Map<String, Object> values) {
+        SourcePoller poller = pollers.get(normalise(name));
+        if (poller == null) {
+            throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Cannot insert values into an unknown stream/table: " + name);
+        }
+        SourceDefinition definition = poller.definition();
+        if (definition.aggregate() != null) {
+            throw new SluiceException(ErrorCode.SQL_ERROR, "Cannot insert into " + definition.name()
+                    + " because it is written by the query " + definition.aggregate().queryId());
+        }
+        Map<String, Object> byColumn = new LinkedHashMap<>();
+        values.forEach((column, value) -> {
+            int index = definition.columnIndex(column);
+            if (index < 0) {
+                throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Column name " + column + " does not exist.");
+            }
+            byColumn.put(definition.columns().get(index).name(), value);
+        });
+        for (SourceColumn key : definition.keyColumns()) {
+            if (definition.kind() == SourceKind.TABLE && byColumn.get(key.name()) == null) {
+                throw new SluiceException(ErrorCode.SQL_ERROR, "Value for primary key column " + key.name() + " is required for tables");
+            }
+        }
+        List<String> columns = new ArrayList<>();
+        List<String> placeholders = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (SourceColumn column : definition.columns()) {
+            columns.add(EngineAccess.quote(column.name()));
+            placeholders.add("CAST(? AS " + column.sqlType() + ")");
+            parameters.add(byColumn.get(column.name()));
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(EngineAccess.quote(definition.name()))
+                .append(" (").append(String.join(", ", columns)).append(") VALUES (").append(String.join(", ", placeholders)).append(')');
+        if (definition.kind() == SourceKind.TABLE) {
+            List<String> keys = definition.keyColumns().stream().map(c -> EngineAccess.quote(c.name())).toList();
+            List<String> updates = new ArrayList<>();
+            for (SourceColumn column : definition.columns()) {
+                if (!column.key()) {
+                    updates.add(EngineAccess.quote(column.name()) + " = excluded." + EngineAccess.quote(column.name()));
+                }
+            }
+            updates.add(SEQUENCE_COLUMN + " = nextval('" + sequenceName(definition.name()).replace("'", "''") + "')");
+            sql.append(" ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ").append(String.join(", ", updates));
+        }
+        db.update(sql.toString(), parameters);
+        poller.wake();
+    }
+
+    /** Wakes the poller of a source after a change made outside {@link #insert} (a delete, plain SQL). */
+    public void changed(String name) {
+        SourcePoller poller = pollers.get(normalise(name));
+        if (poller != null) {
+            poller.wake();
+        }
+    }
+
+    // ---- queries ---------------------------------------------------------------------------------------
+
+    /** Starts a transient push query on a source: from now on, or replaying the stored rows first. */
+    public Subscription subscribe(String name, String statement, boolean earliest) {
+        if (closed) {
+            throw new SluiceException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
+        }
+        SourcePoller poller = pollers.get(normalise(name));
+        if (poller == null) {
+            throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, name + " does not exist.");
+        }
+        String id = "transient_" + poller.definition().name() + "_" + Long.toUnsignedString(random.nextLong());
+        Subscription subscription = poller.subscribe(id, statement, bufferRows, earliest, 0, () -> transientQueries.remove(id));
+        transientQueries.put(id, subscription);
+        return subscription;
+    }
+
+    public List<QueryInfo> queries() {
+        List<QueryInfo> queries = new ArrayList<>();
+        for (PersistentAggregate aggregate : aggregates.values()) {
+            queries.add(new QueryInfo(aggregate.queryId(), true, aggregate.sink().statement(),
+                    aggregate.sink().aggregate().source(), List.of(aggregate.sink().name()), aggregate.state()));
+        }
+        for (Subscription subscription : transientQueries.values()) {
+            queries.add(new QueryInfo(subscription.id(), false, subscription.statement(), subscription.source().name(),
+                    List.of(), "RUNNING"));
+        }
+        queries.sort(Comparator.comparing(QueryInfo::id));
+        return queries;
+    }
+
+    /** Ends a transient push query (its reader gets {@code message}); false when no such query runs. */
+    public boolean closeQuery(String queryId, String message) {
+        Subscription subscription = transientQueries.remove(queryId);
+        if (subscription == null) {
+            return false;
+        }
+        subscription.end(message);
+        return true;
+    }
+
+    /**
+     * Terminates a query. A persistent query stops feeding its table (the table keeps its rows but is no
+     * longer maintained, and its definition no longer restarts the query).
+     */
+    public synchronized boolean terminate(String queryId) {
+        if (closeQuery(queryId, "Query terminated")) {
+            return true;
+        }
+        PersistentAggregate aggregate = aggregates.remove(queryId);
+        if (aggregate == null) {
+            return false;
+        }
+        aggregate.stop();
+        SourceDefinition sink = aggregate.sink();
+        SourceDefinition unmaintained = new SourceDefinition(sink.name(), sink.kind(), sink.columns(), sink.properties(),
+                sink.statement(), null);
+        db.update("UPDATE " + CATALOG + " SET definition = ? WHERE name = ?", List.of(SourceCodec.encode(unmaintained), sink.name()));
+        return true;
+    }
+
+    /** Something (a demo generator) to stop when the service closes. */
+    public void closeWith(AutoCloseable companion) {
+        companions.add(companion);
+    }
+
+    /** Ends every feed with {@code message} and stops the pollers and persistent queries. */
+    public void shutdown(String message) {
+        closed = true;
+        for (AutoCloseable companion : companions) {
+            try {
+                companion.close();
+            } catch (Exception ignored) {
+                // shutting down anyway
+            }
+        }
+        aggregates.values().forEach(PersistentAggregate::stop);
+        for (SourcePoller poller : pollers.values()) {
+            poller.stop(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            shutdown("Server shutting down");
+        }
+    }
+
+    // ---- storage ---------------------------------------------------------------------------------------
+
+    static String sequenceName(String source) {
+        return source + SEQUENCE_COLUMN;
+    }
+
+    /** Sources are found case-insensitively, as the engine finds tables. */
+    static String normalise(String name) {
+        return name.toUpperCase(Locale.ROOT);
+    }
+
+    private boolean exists(String name, boolean ifNotExists) {
+        if (!pollers.containsKey(name)) {
+            return false;
+        }
+        if (ifNotExists) {
+            return true;
+        }
+        SourceDefinition existing = pollers.get(name).definition();
+        throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Cannot add " + existing.kind().name().toLowerCase(Locale.ROOT)
+                + " '" + name + "': A " + existing.kind().name().toLowerCase(Locale.ROOT) + " with the same name already exists");
+    }
+
+    private void createStorage(SourceDefinition definition, List<String> extraColumns) {
+        String sequence = sequenceName(definition.name());
+        List<String> columns = new ArrayList<>();
+        for (SourceColumn column : definition.columns()) {
+            columns.add(EngineAccess.quote(column.name()) + " " + column.sqlType()
+                    + (definition.kind() == SourceKind.TABLE && column.key() ? " NOT NULL" : ""));
+        }
+        columns.addAll(extraColumns);
+        columns.add(SEQUENCE_COLUMN + " BIGINT NOT NULL DEFAULT nextval('" + sequence.replace("'", "''") + "')");
+        if (definition.kind() == SourceKind.TABLE) {
+            columns.add("PRIMARY KEY (" + String.join(", ", definition.keyColumns().stream()
+                    .map(c -> EngineAccess.quote(c.name())).toList()) + ")");
+        }
+        db.execute("CREATE SEQUENCE " + EngineAccess.quote(sequence));
+        try {
+            db.execute("CREATE TABLE " + EngineAccess.quote(definition.name()) + " (" + String.join(", ", columns) + ")");
+        } catch (RuntimeException e) {
+            db.execute("DROP SEQUENCE IF EXISTS " + EngineAccess.quote(sequence));
+            throw e;
+        }
+        db.update("INSERT INTO " + CATALOG + " (name, definition) VALUES (?, ?)", List.of(definition.name(), SourceCodec.encode(definition)));
+    }
+
+    private void startPoller(SourceDefinition definition) {
+        SourcePoller poller = new SourcePoller(definition, db, pollNanos);
+        pollers.put(normalise(definition.name()), poller);
+        poller.start();
+    }
+
+    private void startAggregate(SourceDefinition sink) {
+        SourcePoller source = pollers.get(normalise(sink.aggregate().source()));
+        if (source == null) {
+            return;
+        }
+        SourcePoller sinkPoller = pollers.get(normalise(sink.name()));
+        PersistentAggregate aggregate = new PersistentAggregate(sink, source.definition(), db, sinkPoller::wake);
+        aggregates.put(sink.aggregate().queryId(), aggregate);
+        aggregate.start(source);
+    }
+
+    private static String scale(String decimalType) {
+        int comma = decimalType.indexOf(',');
+        return comma < 0 ? "0" : decimalType.substring(comma + 1, decimalType.indexOf(')')).trim();
+    }
+
+    private static String fail(String message) {
+        throw new SluiceException(ErrorCode.SQL_ERROR, message);
+    }
+}
