@@ -37,9 +37,13 @@ public final class Authentication {
         if (known != null) {
             return known;
         }
-        Principal principal = presentedKey(context).flatMap(keys::authenticate)
-                .orElseThrow(() -> new SluiceException(ErrorCode.UNAUTHENTICATED,
-                        "A valid API key is required: send 'Authorization: Bearer <keyId>.<secret>'"));
+        Optional<Principal> authenticated = presentedKey(context).flatMap(keys::authenticate);
+        if (authenticated.isEmpty()) {
+            discardBody(context);
+            throw new SluiceException(ErrorCode.UNAUTHENTICATED,
+                    "A valid API key is required: send 'Authorization: Bearer <keyId>.<secret>'");
+        }
+        Principal principal = authenticated.get();
         context.attribute(PRINCIPAL_ATTRIBUTE, principal);
         return principal;
     }
@@ -50,6 +54,23 @@ public final class Authentication {
             throw new SluiceException(ErrorCode.UNAUTHENTICATED, "Not authenticated");
         }
         return principal;
+    }
+
+    /**
+     * Reads and drops the request body of a refused request. Answering without reading it makes Jetty reset an
+     * HTTP/2 stream whose body is still arriving, and clients report that reset instead of the 401.
+     */
+    public static void discardBody(Context context) {
+        try (var in = context.req().getInputStream()) {
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int read;
+            while (total < 16L * 1024 * 1024 && (read = in.read(buffer)) >= 0) {
+                total += read;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the client is gone or sent garbage; the 401 is still the answer
+        }
     }
 
     private static Optional<ApiKey> presentedKey(Context context) {

@@ -69,6 +69,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                     return;
                 }
                 context.res().resetBuffer();
+                Authentication.discardBody(context);
                 ErrorResponses.write(context, exception.error(), context.attribute("sluice.statementId"));
             });
             routes.exception(HttpResponseException.class, (exception, context) -> {
