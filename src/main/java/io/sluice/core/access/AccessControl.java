@@ -50,6 +50,8 @@ public final class AccessControl implements StatementGuard {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$@.\\-]{1,128}");
     /** Schemas that only admins can ever read, whatever is granted (the audit table lives in one). */
     private static final Set<String> RESERVED_SCHEMAS = Set.of("sluice");
+    /** Where the engine keeps the audit rows; only admins ever read it. */
+    public static final String AUDIT_TABLE = "sluice.main.audit";
 
     private final AccessStore store;
     private final ApiKeyStore keys;
@@ -179,9 +181,10 @@ public final class AccessControl implements StatementGuard {
         }
     }
 
+    /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
     private static boolean reserved(String object) {
         String[] parts = object.split("\\.");
-        return parts.length >= 2 && RESERVED_SCHEMAS.contains(parts[1]);
+        return object.equals(AUDIT_TABLE) || parts.length >= 2 && RESERVED_SCHEMAS.contains(parts[1]);
     }
 
     private static SluiceException denied(String message) {

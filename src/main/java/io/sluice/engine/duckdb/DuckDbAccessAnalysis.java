@@ -42,6 +42,11 @@ final class DuckDbAccessAnalysis {
         return first.path("name").asText("");
     }
 
+    /** Statements whose plan tells what they touch: queries and INSERT/UPDATE/DELETE; the rest is OTHER at once. */
+    static boolean analysable(String firstWord) {
+        return QUERY_WORDS.contains(firstWord) || DML_ROOTS.contains(firstWord);
+    }
+
     static AccessedTables.Kind kind(String firstWord, String root) {
         if (DML_ROOTS.contains(root)) {
             return switch (firstWord) {

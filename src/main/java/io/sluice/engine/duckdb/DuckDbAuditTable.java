@@ -25,8 +25,8 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
 
     public DuckDbAuditTable(DuckDbEngine engine) {
         this.engine = engine;
-        engine.executeTrusted("CREATE SCHEMA IF NOT EXISTS sluice");
-        engine.executeTrusted("CREATE TABLE IF NOT EXISTS sluice.audit (time TIMESTAMP, principal VARCHAR, admin BOOLEAN,"
+        // The database is the catalog "sluice", so "sluice.audit" names its table main.audit.
+        engine.executeTrusted("CREATE TABLE IF NOT EXISTS main.audit (time TIMESTAMP, principal VARCHAR, admin BOOLEAN,"
                 + " remote_address VARCHAR, protocol VARCHAR, statement_id VARCHAR, sql_sha256 VARCHAR, sql VARCHAR,"
                 + " tables VARCHAR[], outcome VARCHAR, error_code VARCHAR, rows BIGINT, duration_ms BIGINT)");
     }
@@ -43,7 +43,7 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     private void write(AuditRecord record) {
         String tables = String.join("\u001f", record.tables());
         try {
-            engine.executeTrusted("INSERT INTO sluice.audit VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            engine.executeTrusted("INSERT INTO main.audit VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
                     + " CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?)",
                     Arrays.asList(Timestamp.from(record.time()), record.principal(), record.admin(), record.remoteAddress(),
                             record.protocol(), record.statementId(), record.sqlSha256(), record.sql(), tables, tables,

@@ -103,6 +103,9 @@ final class DuckDbStatement implements EngineStatement {
             // Several statements in one text: later ones could depend on earlier ones; only admins may.
             return new io.sluice.core.engine.AccessedTables(io.sluice.core.engine.AccessedTables.Kind.OTHER, none, none, none);
         }
+        if (!DuckDbAccessAnalysis.analysable(plan.scan().words().getFirst())) {
+            return new io.sluice.core.engine.AccessedTables(io.sluice.core.engine.AccessedTables.Kind.OTHER, none, none, none);
+        }
         try {
             applySession();
             String planJson;
