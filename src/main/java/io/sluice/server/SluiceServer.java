@@ -49,6 +49,7 @@ public final class SluiceServer implements AutoCloseable {
     private final ApiKeyStore keys;
     private final SluiceHttpServer http;
     private final Exporter exporter;
+    private final io.sluice.core.access.AccessControl access;
 
     private SluiceServer(SluiceConfig config, boolean demo) {
         Path data = config.dataDirectory();
@@ -72,6 +73,8 @@ public final class SluiceServer implements AutoCloseable {
         this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
                 allocator, meters, clock);
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
+        var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
+        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, data, clock);
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
@@ -85,10 +88,11 @@ public final class SluiceServer implements AutoCloseable {
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
-                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv")), json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
+                new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
                 new DruidApi(statements, authentication, json),
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
+                new io.sluice.protocol.admin.AdminApi(access, authentication, json),
                 new io.sluice.console.ConsoleApi()));
     }
 
@@ -106,6 +110,10 @@ public final class SluiceServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    public io.sluice.core.access.AccessControl access() {
+        return access;
     }
 
     public ApiKeyStore keys() {
@@ -128,6 +136,7 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
+        closeQuietly(access.audit());
         closeQuietly(engine);
         closeQuietly(allocator);
     }

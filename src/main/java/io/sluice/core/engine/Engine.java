@@ -17,6 +17,19 @@ public interface Engine extends AutoCloseable {
      */
     EngineStatement open(EngineRequest request);
 
+    /**
+     * Resolves a table or view name (1 to 3 parts, as written, unquoted) to its lower-case
+     * {@code catalog.schema.table}; empty when no such table or view exists.
+     */
+    default java.util.Optional<String> resolveTable(java.util.List<String> nameParts) {
+        return java.util.Optional.empty();
+    }
+
+    /** Resolves a schema name (1 or 2 parts) to its lower-case {@code catalog.schema}; empty when unknown. */
+    default java.util.Optional<String> resolveSchema(java.util.List<String> nameParts) {
+        return java.util.Optional.empty();
+    }
+
     /** True when the engine can take statements (for readiness checks). */
     boolean healthy();
 

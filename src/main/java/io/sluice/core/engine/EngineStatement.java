@@ -16,6 +16,18 @@ public interface EngineStatement extends AutoCloseable {
      */
     EngineResult execute();
 
+    /**
+     * Learns from the engine, without running the statement, which tables it reads and writes, resolved the
+     * way the engine will resolve them when it runs (same connection, session and parameters). Called before
+     * {@link #execute()} to enforce grants.
+     *
+     * @throws UnsupportedOperationException when the engine cannot tell (callers then refuse non-admins)
+     * @throws io.sluice.core.error.SluiceException for SQL errors found while planning
+     */
+    default AccessedTables accessedTables() {
+        throw new UnsupportedOperationException("this engine cannot tell which tables a statement touches");
+    }
+
     /** Idempotent and thread-safe. */
     void cancel();
 

@@ -21,6 +21,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(ErrorCategory.TOO_LARGE),
     UNSUPPORTED_MEDIA_TYPE(ErrorCategory.UNSUPPORTED_MEDIA_TYPE),
     BUSY(ErrorCategory.BUSY),
+    /** The principal went past its statements-per-minute or concurrent-statements limit. */
+    RATE_LIMITED(ErrorCategory.BUSY),
     TIMEOUT(ErrorCategory.TIMEOUT),
     CANCELLED(ErrorCategory.CANCELLED),
     SPOOL_QUOTA_EXCEEDED(ErrorCategory.QUOTA),

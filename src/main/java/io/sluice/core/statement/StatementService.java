@@ -70,6 +70,7 @@ public final class StatementService implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("statement-timers").daemon().factory());
     private volatile boolean accepting = true;
+    private volatile StatementGuard guard = StatementGuard.NONE;
 
     public StatementService(Engine engine, ResultSpool spool, java.nio.file.Path statementDirectory,
                             StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
@@ -85,6 +86,30 @@ public final class StatementService implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::purgeExpired, 1, 1, TimeUnit.MINUTES);
     }
 
+    /** Puts access control (or any guard) in front of every statement from now on. */
+    public void guardWith(StatementGuard guard) {
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    private int activeStatements(Principal principal) {
+        int active = 0;
+        for (Statement statement : statements.values()) {
+            if (statement.ownerId().equals(principal.id()) && !statement.snapshot().isTerminal()) {
+                active++;
+            }
+        }
+        return active;
+    }
+
+    private void finished(StatementStatus status) {
+        metrics.finished(status);
+        try {
+            guard.finished(status);
+        } catch (RuntimeException e) {
+            LOG.warn("statement guard failed to record the end of [{}]", status.id(), e);
+        }
+    }
+
     // ---- submit and run ------------------------------------------------------------------------------
 
     /**
@@ -93,6 +118,7 @@ public final class StatementService implements AutoCloseable {
      */
     public StatementStatus submit(Principal principal, StatementRequest request) {
         validate(request);
+        guard.admit(principal, request, activeStatements(principal));
         if (request.requestId() == null) {
             return launch(principal, request);
         }
@@ -146,6 +172,7 @@ public final class StatementService implements AutoCloseable {
     public StreamingStatement stream(Principal principal, StatementRequest request,
                                      java.util.function.Consumer<String> onRegistered) {
         validate(request);
+        guard.admit(principal, request, activeStatements(principal));
         admission.enqueue();
         Statement statement = register(principal, request, true);
         onRegistered.accept(statement.id());
@@ -160,7 +187,8 @@ public final class StatementService implements AutoCloseable {
             statement.markRunning(clock.instant());
             save(statement.snapshot(), statement);
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
-            engineStatement = engine.open(new EngineRequest(request.sql(), request.parameters(), request.session(), allocator));
+            engineStatement = guard.open(principal, statement.id(), request,
+                    new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine);
             statement.attach(engineStatement);
             EngineResult result = engineStatement.execute();
             if (result.modifiesData()) {
@@ -202,8 +230,8 @@ public final class StatementService implements AutoCloseable {
             save(statement.snapshot(), statement);
             long epochAtStart = reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
-                 EngineStatement engineStatement = engine.open(
-                         new EngineRequest(request.sql(), request.parameters(), request.session(), allocator))) {
+                 EngineStatement engineStatement = guard.open(principal, statement.id(), request,
+                         new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine)) {
                 statement.attach(engineStatement);
                 EngineResult result = engineStatement.execute();
                 if (result.modifiesData()) {
@@ -232,7 +260,7 @@ public final class StatementService implements AutoCloseable {
                             statement.id())) {
                         StatementStatus status = statement.snapshot();
                         store.save(status);
-                        metrics.finished(status);
+                        finished(status);
                     }
                 }
             }
@@ -415,7 +443,7 @@ public final class StatementService implements AutoCloseable {
         if (statement.succeed(clock.instant(), rows, updateCount, 0, false, statement.id())) {
             StatementStatus status = statement.snapshot();
             save(status, statement);
-            metrics.finished(status);
+            finished(status);
         }
     }
 
@@ -449,7 +477,7 @@ public final class StatementService implements AutoCloseable {
         statement.succeed(now, entry.rows(), entry.updateCount(), entry.pageCount(), true, entry.resultId());
         StatementStatus status = statement.snapshot();
         store.save(status);
-        metrics.finished(status);
+        finished(status);
         return Optional.of(status);
     }
 
@@ -504,7 +532,7 @@ public final class StatementService implements AutoCloseable {
         if (statement.fail(clock.instant(), error)) {
             StatementStatus status = statement.snapshot();
             save(status, statement);
-            metrics.finished(status);
+            finished(status);
         }
     }
 

@@ -59,6 +59,8 @@ public final class DuckDbEngine implements Engine {
         properties.setProperty("memory_limit", config.memoryLimit());
         properties.setProperty("threads", Integer.toString(config.threads()));
         properties.setProperty("temp_directory", config.tempDirectory().toAbsolutePath().toString());
+        // EXPLAIN shows the unoptimised logical plan too, which access control reads (nothing folded away).
+        properties.setProperty("explain_output", "all");
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         properties.setProperty("allow_community_extensions", "false");
@@ -114,6 +116,67 @@ public final class DuckDbEngine implements Engine {
         Objects.requireNonNull(sql, "sql");
         try (DuckDBConnection connection = newConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
+        } catch (SQLException e) {
+            throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        }
+    }
+
+    /**
+     * Runs trusted SQL with bound parameters (audit rows and other internal bookkeeping), never user SQL.
+     */
+    public void executeTrusted(String sql, List<Object> parameters) {
+        Objects.requireNonNull(sql, "sql");
+        try (DuckDBConnection connection = newConnection(); var statement = connection.prepareStatement(sql)) {
+            for (int index = 0; index < parameters.size(); index++) {
+                statement.setObject(index + 1, parameters.get(index));
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> resolveTable(List<String> parts) {
+        if (parts.isEmpty() || parts.size() > 3) {
+            return java.util.Optional.empty();
+        }
+        String objects = "(SELECT database_name AS d, schema_name AS s, table_name AS t FROM duckdb_tables()"
+                + " UNION ALL SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal)";
+        String where = switch (parts.size()) {
+            case 1 -> "lower(d) = lower(current_database()) AND lower(s) = lower(current_schema()) AND lower(t) = lower(?)";
+            case 2 -> "((lower(d) = lower(current_database()) AND lower(s) = lower(?) AND lower(t) = lower(?))"
+                    + " OR (lower(d) = lower(?) AND s = 'main' AND lower(t) = lower(?)))";
+            default -> "lower(d) = lower(?) AND lower(s) = lower(?) AND lower(t) = lower(?)";
+        };
+        List<String> bound = parts.size() == 2 ? List.of(parts.get(0), parts.get(1), parts.get(0), parts.get(1)) : parts;
+        return lookup("SELECT lower(d || '.' || s || '.' || t) FROM " + objects + " WHERE " + where + " ORDER BY 1 LIMIT 1", bound);
+    }
+
+    @Override
+    public java.util.Optional<String> resolveSchema(List<String> parts) {
+        String where = switch (parts.size()) {
+            case 1 -> "(lower(database_name) = lower(current_database()) AND lower(schema_name) = lower(?))"
+                    + " OR (lower(database_name) = lower(?) AND schema_name = 'main')";
+            case 2 -> "lower(database_name) = lower(?) AND lower(schema_name) = lower(?)";
+            default -> null;
+        };
+        if (where == null) {
+            return java.util.Optional.empty();
+        }
+        List<String> bound = parts.size() == 1 ? List.of(parts.get(0), parts.get(0)) : parts;
+        return lookup("SELECT lower(database_name || '.' || schema_name) FROM duckdb_schemas() WHERE " + where
+                + " ORDER BY (lower(database_name) = lower(current_database())) DESC LIMIT 1", bound);
+    }
+
+    private java.util.Optional<String> lookup(String sql, List<String> parameters) {
+        try (DuckDBConnection connection = newConnection(); var statement = connection.prepareStatement(sql)) {
+            for (int index = 0; index < parameters.size(); index++) {
+                statement.setString(index + 1, parameters.get(index));
+            }
+            try (var rows = statement.executeQuery()) {
+                return rows.next() ? java.util.Optional.ofNullable(rows.getString(1)) : java.util.Optional.empty();
+            }
         } catch (SQLException e) {
             throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
         }

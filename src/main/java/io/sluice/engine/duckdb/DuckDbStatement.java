@@ -95,6 +95,91 @@ final class DuckDbStatement implements EngineStatement {
         }
     }
 
+    @Override
+    public io.sluice.core.engine.AccessedTables accessedTables() {
+        ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
+        java.util.Set<String> none = java.util.Set.of();
+        if (plan.scan().statements() != 1 || plan.scan().words().isEmpty()) {
+            // Several statements in one text: later ones could depend on earlier ones; only admins may.
+            return new io.sluice.core.engine.AccessedTables(io.sluice.core.engine.AccessedTables.Kind.OTHER, none, none, none);
+        }
+        if (!DuckDbAccessAnalysis.analysable(plan.scan().words().getFirst())) {
+            return new io.sluice.core.engine.AccessedTables(io.sluice.core.engine.AccessedTables.Kind.OTHER, none, none, none);
+        }
+        try {
+            applySession();
+            String planJson;
+            try (var explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + plan.executedSql())
+                    .unwrap(DuckDBPreparedStatement.class)) {
+                ParameterConverter converter = new ParameterConverter(connection);
+                for (ParameterPlan.Binding binding : plan.bindings()) {
+                    explain.setObject(binding.index(), converter.toJdbc(binding.label(), binding.value()));
+                }
+                planJson = logicalPlan(explain.executeQuery());
+            }
+            java.util.Set<String> functions = new java.util.LinkedHashSet<>();
+            java.util.Set<String> reads = new java.util.LinkedHashSet<>(DuckDbAccessAnalysis.tablesIn(planJson, functions));
+            String root = DuckDbAccessAnalysis.rootOperator(planJson);
+            var kind = DuckDbAccessAnalysis.kind(plan.scan().words().getFirst(), root);
+            java.util.Set<String> writes = new java.util.LinkedHashSet<>();
+            if (kind != io.sluice.core.engine.AccessedTables.Kind.QUERY && kind != io.sluice.core.engine.AccessedTables.Kind.OTHER) {
+                java.util.Optional<String> target = resolveByScan(DuckDbAccessAnalysis.dmlTarget(request.sql()));
+                if (target.isEmpty()) {
+                    kind = io.sluice.core.engine.AccessedTables.Kind.OTHER;
+                } else {
+                    writes.add(target.get());
+                    if (!plan.scan().words().getFirst().equals("INSERT")) {
+                        reads.remove(target.get());
+                    }
+                }
+            }
+            return new io.sluice.core.engine.AccessedTables(kind, reads, writes, functions);
+        } catch (SluiceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw DuckDbErrors.map(e, cancelled, plan.source());
+        }
+    }
+
+    /** Resolves a written name the way DuckDB does for this connection: plan a scan of it and read the table back. */
+    private java.util.Optional<String> resolveByScan(List<String> parts) throws Exception {
+        if (parts.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        StringBuilder name = new StringBuilder();
+        for (String part : parts) {
+            if (!name.isEmpty()) {
+                name.append('.');
+            }
+            name.append(DuckDbTypes.quoteIdentifier(part));
+        }
+        try (var explain = connection.createStatement();
+             ResultSet rows = explain.executeQuery("EXPLAIN (FORMAT JSON) SELECT * FROM " + name)) {
+            java.util.Set<String> functions = new java.util.HashSet<>();
+            java.util.Set<String> tables = DuckDbAccessAnalysis.tablesIn(logicalPlan(rows), functions);
+            return tables.size() == 1 && functions.isEmpty() ? java.util.Optional.of(tables.iterator().next())
+                    : java.util.Optional.empty();
+        }
+    }
+
+    /** The logical plan (unoptimised, so nothing is folded away) when DuckDB gives it, else the physical one. */
+    private static String logicalPlan(ResultSet rows) throws SQLException {
+        String physical = null;
+        while (rows.next()) {
+            String key = rows.getString(1);
+            if ("logical_plan".equals(key)) {
+                return rows.getString(2);
+            }
+            if ("physical_plan".equals(key)) {
+                physical = rows.getString(2);
+            }
+        }
+        if (physical == null) {
+            throw new SQLException("DuckDB gave no plan");
+        }
+        return physical;
+    }
+
     private void applySession() throws SQLException {
         String catalog = request.session().catalog();
         String schema = request.session().schema();

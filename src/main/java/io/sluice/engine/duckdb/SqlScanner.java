@@ -19,13 +19,18 @@ final class SqlScanner {
     }
 
     /** Placeholders in order of appearance, and the upper-cased unquoted words (keywords, identifiers). */
-    record Scan(List<Placeholder> placeholders, List<String> words) {
+    record Scan(List<Placeholder> placeholders, List<String> words, int statements) {
+        Scan(List<Placeholder> placeholders, List<String> words) {
+            this(placeholders, words, 1);
+        }
     }
 
     private final String sql;
     private final List<Placeholder> placeholders = new ArrayList<>();
     private final List<String> words = new ArrayList<>();
     private int position;
+    private int statements;
+    private boolean codeSinceSemicolon;
 
     private SqlScanner(String sql) {
         this.sql = sql;
@@ -34,12 +39,28 @@ final class SqlScanner {
     static Scan scan(String sql) {
         SqlScanner scanner = new SqlScanner(sql);
         scanner.run();
-        return new Scan(List.copyOf(scanner.placeholders), List.copyOf(scanner.words));
+        if (scanner.codeSinceSemicolon) {
+            scanner.statements++;
+        }
+        return new Scan(List.copyOf(scanner.placeholders), List.copyOf(scanner.words), scanner.statements);
     }
 
     private void run() {
         while (position < sql.length()) {
             char c = sql.charAt(position);
+            if (c == ';') {
+                // Statements are counted by the semicolons between code, outside literals and comments.
+                if (codeSinceSemicolon) {
+                    statements++;
+                }
+                codeSinceSemicolon = false;
+                position++;
+                continue;
+            }
+            boolean comment = (c == '-' && next(1) == '-') || (c == '/' && next(1) == '*');
+            if (!comment && !Character.isWhitespace(c)) {
+                codeSinceSemicolon = true;
+            }
             if (c == '\'') {
                 skipQuoted('\'', isEscapeStringPrefix());
             } else if (c == '"') {

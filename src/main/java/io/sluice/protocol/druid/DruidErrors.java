@@ -93,7 +93,7 @@ final class DruidErrors {
                     "general", "USER", "FORBIDDEN");
             case NOT_FOUND, STATEMENT_NOT_FOUND, RESULT_EXPIRED -> new Kind(404, "druidException", INVALID_INPUT_CLASS,
                     "notFound", "USER", "NOT_FOUND");
-            case BUSY, SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Kind(429, "Query capacity exceeded",
+            case BUSY, RATE_LIMITED, SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Kind(429, "Query capacity exceeded",
                     "org.apache.druid.query.QueryCapacityExceededException", "legacyQueryException", "OPERATOR",
                     "CAPACITY_EXCEEDED");
             case TIMEOUT -> new Kind(504, "Query timeout", "java.util.concurrent.TimeoutException",

@@ -40,7 +40,7 @@ final class SnowflakeErrors {
             case UNAUTHENTICATED -> new SnowflakeException(401, "390303", "Invalid OAuth access token. " + detail,
                     null, null);
             case FORBIDDEN -> new SnowflakeException(403, "390101", detail, null, null);
-            case BUSY -> new SnowflakeException(429, "390505", "Too many requests.", null, null);
+            case BUSY, RATE_LIMITED -> new SnowflakeException(429, "390505", "Too many requests.", null, null);
             case SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED, ENGINE_UNAVAILABLE, SHUTTING_DOWN, STORAGE_UNAVAILABLE ->
                     new SnowflakeException(503, "390502", detail, null, handle);
             case SERVER_RESTARTED -> SnowflakeException.failure("000603", "XX000", detail, handle);

@@ -1,0 +1,495 @@
+package io.sluice.core.access;
+
+import io.sluice.core.auth.ApiKey;
+import io.sluice.core.auth.ApiKeyStore;
+import io.sluice.core.auth.Principal;
+import io.sluice.core.auth.PublicKeyStore;
+import io.sluice.core.engine.AccessedTables;
+import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineResult;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
+import io.sluice.core.statement.StatementGuard;
+import io.sluice.core.statement.StatementRequest;
+import io.sluice.core.statement.StatementStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Who may do what: users, roles and grants managed with admin statements (through any protocol) or the
+ * admin API; every statement's tables — as the engine resolved them — checked against the grants before it
+ * runs; per-principal rate and concurrency limits; one audit record per statement.
+ *
+ * <p>Admins bypass grants. A principal without grants may still run statements that touch no table.
+ * Non-admins may not run anything but queries and INSERT/UPDATE/DELETE, nor call table functions that read
+ * the catalog (duckdb_*, information_schema, pragma_*), so metadata of tables they cannot see stays hidden.
+ */
+public final class AccessControl implements StatementGuard {
+
+    /** Limits per principal; admins have them too (a runaway script should not starve everyone). */
+    public record Limits(int maxConcurrent, int statementsPerMinute) {
+        public static final Limits DEFAULT = new Limits(16, 600);
+    }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$@.\\-]{1,128}");
+    /** Schemas that only admins can ever read, whatever is granted (the audit table lives in one). */
+    private static final Set<String> RESERVED_SCHEMAS = Set.of("sluice");
+    /** Where the engine keeps the audit rows; only admins ever read it. */
+    public static final String AUDIT_TABLE = "sluice.main.audit";
+
+    private final AccessStore store;
+    private final ApiKeyStore keys;
+    private final PublicKeyStore publicKeys;
+    private final Engine engine;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final boolean auditText;
+    private volatile Limits limits = Limits.DEFAULT;
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> adminOwners = new ConcurrentHashMap<>();
+
+    public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
+                         Clock clock, boolean auditText) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.publicKeys = publicKeys;
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.auditText = auditText;
+    }
+
+    public void limits(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        buckets.clear();
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    // ---- StatementGuard ------------------------------------------------------------------------------
+
+    @Override
+    public void admit(Principal principal, StatementRequest request, int active) {
+        Limits current = limits;
+        SluiceException refusal = null;
+        if (active >= current.maxConcurrent()) {
+            refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this principal (limit "
+                    + current.maxConcurrent() + "); retry when one has finished");
+        } else if (!buckets.computeIfAbsent(principal.id(), id -> new TokenBucket(current.statementsPerMinute()))
+                .take(clock.millis())) {
+            refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements per minute for this principal (limit "
+                    + current.statementsPerMinute() + "); retry later");
+        }
+        if (refusal != null) {
+            record(principal.id(), principal.admin(), request.protocol(), null, request.sql(), List.of(), "REFUSED",
+                    ErrorCode.RATE_LIMITED.name(), 0, 0);
+            throw refusal;
+        }
+    }
+
+    @Override
+    public EngineStatement open(Principal principal, String statementId, StatementRequest request,
+                                EngineRequest engineRequest, Engine engine) {
+        adminOwners.put(statementId, principal.admin());
+        Optional<AdminCommand> command;
+        try {
+            command = AdminStatementParser.parse(request.sql());
+        } catch (SluiceException e) {
+            return new Refused(e);
+        }
+        if (command.isPresent()) {
+            return new AdminStatement(principal, command.get(), engineRequest);
+        }
+        EngineStatement statement = engine.open(engineRequest);
+        return new CheckedStatement(principal, statementId, statement);
+    }
+
+    @Override
+    public void finished(StatementStatus status) {
+        List<String> tables = touched.remove(status.id());
+        Boolean admin = adminOwners.remove(status.id());
+        long duration = status.elapsedMillis(clock.instant());
+        record(status.ownerId(), admin != null && admin, status.protocol(), status.id(), status.sql(),
+                tables == null ? List.of() : tables, status.state().name(),
+                status.error() == null ? null : status.error().code().name(), status.rows(), duration);
+    }
+
+    private void record(String principal, boolean admin, String protocol, String statementId, String sql,
+                        List<String> tables, String outcome, String errorCode, long rows, long duration) {
+        audit.write(new AuditRecord(clock.instant(), principal, admin, null, protocol, statementId, sha256(sql),
+                auditText ? sql : null, tables, outcome, errorCode, rows, duration));
+    }
+
+    /** Statements refused because the principal may not run them (admin statements from non-admins). */
+    public void auditRefusal(Principal principal, String protocol, String what) {
+        record(principal.id(), principal.admin(), protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
+    }
+
+    // ---- enforcement ---------------------------------------------------------------------------------
+
+    /** Refuses the statement unless the principal may touch every table it touches; remembers them for the audit. */
+    void check(Principal principal, String statementId, AccessedTables accessed) {
+        List<String> all = new ArrayList<>(new TreeSet<>(accessed.reads()));
+        accessed.writes().stream().filter(table -> !all.contains(table)).forEach(all::add);
+        touched.put(statementId, all);
+        if (principal.admin()) {
+            return;
+        }
+        if (accessed.kind() == AccessedTables.Kind.OTHER) {
+            throw denied("Only administrators may run this kind of statement (DDL, settings, several statements in one request)");
+        }
+        if (!accessed.functions().isEmpty()) {
+            throw denied("Table function " + accessed.functions().iterator().next().toLowerCase(java.util.Locale.ROOT)
+                    + " is not available to this user");
+        }
+        for (String table : accessed.reads()) {
+            require(principal, Privilege.SELECT, table);
+        }
+        Privilege write = switch (accessed.kind()) {
+            case INSERT -> Privilege.INSERT;
+            case UPDATE -> Privilege.UPDATE;
+            case DELETE -> Privilege.DELETE;
+            default -> null;
+        };
+        for (String table : accessed.writes()) {
+            require(principal, write, table);
+        }
+    }
+
+    private void require(Principal principal, Privilege privilege, String table) {
+        if (privilege == null || reserved(table) || !store.allows(principal.id(), privilege, table)) {
+            throw denied("Insufficient privileges: " + privilege + " on " + table + " is not granted to " + principal.name());
+        }
+    }
+
+    /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
+    private static boolean reserved(String object) {
+        String[] parts = object.split("\\.");
+        return object.equals(AUDIT_TABLE) || parts.length >= 2 && RESERVED_SCHEMAS.contains(parts[1]);
+    }
+
+    private static SluiceException denied(String message) {
+        return new SluiceException(new SluiceError(ErrorCode.SQL_PERMISSION_DENIED, message, "42501", null));
+    }
+
+    // ---- admin commands ------------------------------------------------------------------------------
+
+    /** Runs an admin command for {@code principal}; FORBIDDEN (and audited) unless it is an admin. */
+    public AdminAnswer execute(Principal principal, AdminCommand command) {
+        if (!principal.admin()) {
+            throw new SluiceException(ErrorCode.FORBIDDEN, "Only administrators may manage users, roles, grants and keys");
+        }
+        return switch (command) {
+            case AdminCommand.CreateUser create -> {
+                String user = name(create.name(), "user");
+                if (userExists(user)) {
+                    if (create.ifNotExists()) {
+                        yield AdminAnswer.status("User " + user + " already exists, statement succeeded.");
+                    }
+                    throw conflict("User '" + user + "' already exists");
+                }
+                store.addUser(user);
+                yield AdminAnswer.status("User " + AccessStore.normal(user) + " successfully created.");
+            }
+            case AdminCommand.DropUser drop -> {
+                String user = name(drop.name(), "user");
+                if (!store.hasUser(user)) {
+                    throw unknown("User '" + user + "' does not exist or was not created with CREATE USER");
+                }
+                store.dropUser(user);
+                yield AdminAnswer.status("User " + AccessStore.normal(user) + " successfully dropped.");
+            }
+            case AdminCommand.CreateRole create -> {
+                String role = name(create.name(), "role");
+                if (store.hasRole(role)) {
+                    if (create.ifNotExists()) {
+                        yield AdminAnswer.status("Role " + role + " already exists, statement succeeded.");
+                    }
+                    throw conflict("Role '" + role + "' already exists");
+                }
+                store.addRole(role);
+                yield AdminAnswer.status("Role " + AccessStore.normal(role) + " successfully created.");
+            }
+            case AdminCommand.DropRole drop -> {
+                String role = knownRole(drop.name());
+                store.dropRole(role);
+                yield AdminAnswer.status("Role " + AccessStore.normal(role) + " successfully dropped.");
+            }
+            case AdminCommand.GrantRole grant -> {
+                String role = knownRole(grant.role());
+                String user = knownUser(grant.user());
+                if (grant.revoke()) {
+                    if (!store.removeMember(role, user)) {
+                        throw conflict("Role '" + AccessStore.normal(role) + "' was not granted to user '" + AccessStore.normal(user) + "'");
+                    }
+                    yield AdminAnswer.status("Statement executed successfully.");
+                }
+                store.addMember(role, user);
+                yield AdminAnswer.status("Statement executed successfully.");
+            }
+            case AdminCommand.GrantPrivileges grant -> grantPrivileges(grant);
+            case AdminCommand.ShowGrants show -> showGrants(show);
+            case AdminCommand.ShowUsers ignored -> new AdminAnswer(List.of("name", "roles"), knownUsers().stream()
+                    .map(user -> List.of(user, String.join(",", store.rolesOf(user)))).toList());
+            case AdminCommand.ShowRoles ignored -> new AdminAnswer(List.of("name"),
+                    store.roles().stream().map(List::of).toList());
+            case AdminCommand.CreateApiKey create -> {
+                String user = knownUser(create.user());
+                Principal owner = keys.principal(user).orElse(new Principal(AccessStore.normal(user), AccessStore.normal(user), false));
+                ApiKey key = keys.issue(owner);
+                yield new AdminAnswer(List.of("key_id", "api_key", "user"), List.of(List.of(key.keyId(), key.text(), owner.id())));
+            }
+            case AdminCommand.DropApiKey drop -> {
+                if (!keys.revoke(drop.keyId())) {
+                    throw unknown("API key '" + drop.keyId() + "' does not exist");
+                }
+                yield AdminAnswer.status("API key " + drop.keyId() + " successfully dropped.");
+            }
+            case AdminCommand.SetRsaPublicKey set -> {
+                if (publicKeys == null) {
+                    throw new SluiceException(ErrorCode.FORBIDDEN, "Public keys are not enabled");
+                }
+                String user = knownUser(set.user());
+                Principal owner = keys.principal(user).orElse(new Principal(AccessStore.normal(user), AccessStore.normal(user), false));
+                String fingerprint = publicKeys.register(owner, set.slot().endsWith("_2") ? 2 : 1, set.key());
+                yield new AdminAnswer(List.of("status", "fingerprint"),
+                        List.of(List.of("Statement executed successfully.", fingerprint)));
+            }
+        };
+    }
+
+    private AdminAnswer grantPrivileges(AdminCommand.GrantPrivileges grant) {
+        String role = knownRole(grant.role());
+        String object;
+        if (grant.on() == Grant.ObjectKind.TABLE) {
+            object = engine.resolveTable(grant.objectName())
+                    .orElseThrow(() -> unknown("Table '" + String.join(".", grant.objectName()) + "' does not exist"));
+        } else {
+            object = engine.resolveSchema(grant.objectName())
+                    .orElseThrow(() -> unknown("Schema '" + String.join(".", grant.objectName()) + "' does not exist"));
+        }
+        if (grant.on() == Grant.ObjectKind.SCHEMA ? RESERVED_SCHEMAS.contains(object.substring(object.indexOf('.') + 1))
+                : reserved(object)) {
+            throw new SluiceException(ErrorCode.FORBIDDEN, "Sluice's own schema cannot be granted; only admins read it");
+        }
+        String normalRole = AccessStore.normal(role);
+        for (Privilege privilege : grant.privileges()) {
+            Grant value = new Grant(normalRole, privilege, grant.on(), object);
+            if (grant.revoke()) {
+                if (!store.removeGrant(value)) {
+                    throw conflict(privilege + " on " + object + " was not granted to role '" + normalRole + "'");
+                }
+            } else {
+                store.addGrant(value);
+            }
+        }
+        return AdminAnswer.status("Statement executed successfully.");
+    }
+
+    private AdminAnswer showGrants(AdminCommand.ShowGrants show) {
+        List<List<String>> rows = new ArrayList<>();
+        String role = show.toRole() == null ? null : AccessStore.normal(knownRole(show.toRole()));
+        String user = show.toUser() == null ? null : AccessStore.normal(knownUser(show.toUser()));
+        if (user != null) {
+            store.rolesOf(user).forEach(r -> rows.add(List.of("USAGE", "ROLE", r, "USER", user)));
+        } else {
+            for (Grant grant : store.grants()) {
+                if (role == null || grant.role().equals(role)) {
+                    rows.add(List.of(grant.privilege().name(), grant.on().name(), grant.object(), "ROLE", grant.role()));
+                }
+            }
+            if (role == null) {
+                store.memberships().forEach((member, roles) -> roles.forEach(r -> rows.add(List.of("USAGE", "ROLE", r, "USER", member))));
+            }
+        }
+        return new AdminAnswer(List.of("privilege", "granted_on", "name", "granted_to", "grantee_name"), rows);
+    }
+
+    public List<String> knownUsers() {
+        Set<String> users = new TreeSet<>(store.users());
+        return List.copyOf(users);
+    }
+
+    private boolean userExists(String user) {
+        return store.hasUser(user) || keys.principal(user).isPresent();
+    }
+
+    private String knownUser(String user) {
+        name(user, "user");
+        if (!userExists(user)) {
+            throw unknown("User '" + user + "' does not exist");
+        }
+        return user;
+    }
+
+    private String knownRole(String role) {
+        name(role, "role");
+        if (!store.hasRole(role)) {
+            throw unknown("Role '" + role + "' does not exist");
+        }
+        return role;
+    }
+
+    private static String name(String name, String what) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new SluiceException(ErrorCode.INVALID_PARAMETER, "A " + what
+                    + " name is 1 to 128 letters, digits or _ $ @ . -");
+        }
+        return name;
+    }
+
+    private static SluiceException unknown(String message) {
+        return new SluiceException(new SluiceError(ErrorCode.SQL_CATALOG_ERROR, message, "42704", null));
+    }
+
+    private static SluiceException conflict(String message) {
+        return new SluiceException(new SluiceError(ErrorCode.SQL_ERROR, message, "42710", null));
+    }
+
+    static String sha256(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    // ---- statements ----------------------------------------------------------------------------------
+
+    /** An engine statement that is checked against the grants before it runs. */
+    private final class CheckedStatement implements EngineStatement {
+        private final Principal principal;
+        private final String statementId;
+        private final EngineStatement delegate;
+
+        CheckedStatement(Principal principal, String statementId, EngineStatement delegate) {
+            this.principal = principal;
+            this.statementId = statementId;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public EngineResult execute() {
+            AccessedTables accessed;
+            try {
+                accessed = delegate.accessedTables();
+            } catch (UnsupportedOperationException e) {
+                if (!principal.admin()) {
+                    throw denied("This engine cannot tell which tables a statement touches; only administrators may run statements");
+                }
+                return delegate.execute();
+            }
+            check(principal, statementId, accessed);
+            return delegate.execute();
+        }
+
+        @Override
+        public AccessedTables accessedTables() {
+            return delegate.accessedTables();
+        }
+
+        @Override
+        public void cancel() {
+            delegate.cancel();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /** An admin statement, answered by access control itself. */
+    private final class AdminStatement implements EngineStatement {
+        private final Principal principal;
+        private final AdminCommand command;
+        private final EngineRequest request;
+
+        AdminStatement(Principal principal, AdminCommand command, EngineRequest request) {
+            this.principal = principal;
+            this.command = command;
+            this.request = request;
+        }
+
+        @Override
+        public EngineResult execute() {
+            AdminAnswer answer = AccessControl.this.execute(principal, command);
+            boolean modifies = !(command instanceof AdminCommand.ShowGrants || command instanceof AdminCommand.ShowUsers
+                    || command instanceof AdminCommand.ShowRoles);
+            return new EngineResult.Rows(new AnswerStream(answer, request.allocator()), modifies);
+        }
+
+        @Override
+        public void cancel() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A statement that fails as soon as it runs (a malformed admin statement). */
+    private record Refused(SluiceException failure) implements EngineStatement {
+        @Override
+        public EngineResult execute() {
+            throw failure;
+        }
+
+        @Override
+        public void cancel() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Statements per minute, refilled continuously; a full minute's worth may come at once. */
+    private static final class TokenBucket {
+        private final double capacity;
+        private final double perMilli;
+        private double tokens;
+        private long last;
+
+        TokenBucket(int perMinute) {
+            this.capacity = Math.max(1, perMinute);
+            this.perMilli = perMinute / 60_000.0;
+            this.tokens = capacity;
+            this.last = -1;
+        }
+
+        synchronized boolean take(long now) {
+            if (last >= 0) {
+                tokens = Math.min(capacity, tokens + (now - last) * perMilli);
+            }
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+}

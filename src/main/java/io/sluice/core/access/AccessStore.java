@@ -1,0 +1,189 @@
+package io.sluice.core.access;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Users, roles, role memberships and grants, kept in one tab-separated file under the data dir and rewritten
+ * atomically (temporary file, then rename) on every change. Names are lower-case: Snowflake-style names are
+ * case-insensitive. Reads see a consistent copy; every request reads the current state, so a revoke takes
+ * effect for the next statement.
+ */
+public final class AccessStore {
+
+    private final Path file;
+    private final Set<String> users = new TreeSet<>();
+    private final Set<String> roles = new TreeSet<>();
+    /** user → roles */
+    private final TreeMap<String, Set<String>> memberships = new TreeMap<>();
+    private final Set<Grant> grants = new LinkedHashSet<>();
+
+    public AccessStore(Path file) {
+        this.file = file;
+        load();
+    }
+
+    static String normal(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    public synchronized boolean hasUser(String user) {
+        return users.contains(normal(user));
+    }
+
+    public synchronized boolean hasRole(String role) {
+        return roles.contains(normal(role));
+    }
+
+    public synchronized List<String> users() {
+        return List.copyOf(users);
+    }
+
+    public synchronized List<String> roles() {
+        return List.copyOf(roles);
+    }
+
+    public synchronized boolean addUser(String user) {
+        boolean added = users.add(normal(user));
+        save();
+        return added;
+    }
+
+    public synchronized boolean addRole(String role) {
+        boolean added = roles.add(normal(role));
+        save();
+        return added;
+    }
+
+    public synchronized boolean dropUser(String user) {
+        boolean removed = users.remove(normal(user));
+        memberships.remove(normal(user));
+        save();
+        return removed;
+    }
+
+    public synchronized boolean dropRole(String role) {
+        String name = normal(role);
+        boolean removed = roles.remove(name);
+        memberships.values().forEach(set -> set.remove(name));
+        grants.removeIf(grant -> grant.role().equals(name));
+        save();
+        return removed;
+    }
+
+    public synchronized boolean addMember(String role, String user) {
+        boolean added = memberships.computeIfAbsent(normal(user), ignored -> new TreeSet<>()).add(normal(role));
+        save();
+        return added;
+    }
+
+    public synchronized boolean removeMember(String role, String user) {
+        Set<String> set = memberships.get(normal(user));
+        boolean removed = set != null && set.remove(normal(role));
+        save();
+        return removed;
+    }
+
+    public synchronized Set<String> rolesOf(String user) {
+        Set<String> set = memberships.get(normal(user));
+        return set == null ? Set.of() : Set.copyOf(set);
+    }
+
+    public synchronized TreeMap<String, Set<String>> memberships() {
+        TreeMap<String, Set<String>> copy = new TreeMap<>();
+        memberships.forEach((user, set) -> copy.put(user, new TreeSet<>(set)));
+        return copy;
+    }
+
+    public synchronized boolean addGrant(Grant grant) {
+        boolean added = grants.add(grant);
+        save();
+        return added;
+    }
+
+    public synchronized boolean removeGrant(Grant grant) {
+        boolean removed = grants.remove(grant);
+        save();
+        return removed;
+    }
+
+    public synchronized List<Grant> grants() {
+        return List.copyOf(grants);
+    }
+
+    /** True when one of the user's roles grants {@code privilege} on {@code table} (catalog.schema.table). */
+    public synchronized boolean allows(String user, Privilege privilege, String table) {
+        Set<String> userRoles = memberships.getOrDefault(normal(user), Set.of());
+        for (Grant grant : grants) {
+            if (userRoles.contains(grant.role()) && grant.allows(privilege, table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void load() {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.split("\t", -1);
+                switch (fields[0]) {
+                    case "user" -> users.add(fields[1]);
+                    case "role" -> roles.add(fields[1]);
+                    case "member" -> memberships.computeIfAbsent(fields[2], ignored -> new TreeSet<>()).add(fields[1]);
+                    case "grant" -> grants.add(new Grant(fields[1], Privilege.valueOf(fields[2]),
+                            Grant.ObjectKind.valueOf(fields[3]), fields[4]));
+                    default -> {
+                        // a newer version's record: kept out rather than misread
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read access control from " + file, e);
+        }
+    }
+
+    private void save() {
+        List<String> lines = new ArrayList<>();
+        lines.add("# users, roles, role memberships (member, role, user) and grants (grant, role, privilege, TABLE|SCHEMA, object)");
+        users.forEach(user -> lines.add("user\t" + clean(user)));
+        roles.forEach(role -> lines.add("role\t" + clean(role)));
+        memberships.forEach((user, set) -> set.forEach(role -> lines.add("member\t" + clean(role) + "\t" + clean(user))));
+        grants.forEach(grant -> lines.add(String.join("\t", "grant", clean(grant.role()), grant.privilege().name(),
+                grant.on().name(), clean(grant.object()))));
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(temporary, lines, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write access control to " + file, e);
+        }
+    }
+
+    /** Names never hold tabs or line breaks in the file (the parser refuses none, so they are replaced). */
+    private static String clean(String value) {
+        return value.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+}

@@ -1,0 +1,70 @@
+package io.sluice.core.access;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One audited statement: who ran it, from where (when known), through which protocol, what it was (SHA-256 of
+ * the text, and the text unless turned off), what it touched and how it ended.
+ */
+public record AuditRecord(Instant time, String principal, boolean admin, String remoteAddress, String protocol,
+                          String statementId, String sqlSha256, String sql, List<String> tables, String outcome,
+                          String errorCode, long rows, long durationMillis) {
+
+    /** The record as one line of JSON. */
+    public String toJson() {
+        StringBuilder json = new StringBuilder(256).append('{');
+        field(json, "time", time.toString()).append(',');
+        field(json, "principal", principal).append(',');
+        json.append("\"admin\":").append(admin).append(',');
+        field(json, "remoteAddress", remoteAddress).append(',');
+        field(json, "protocol", protocol).append(',');
+        field(json, "statementId", statementId).append(',');
+        field(json, "sqlSha256", sqlSha256).append(',');
+        field(json, "sql", sql).append(',');
+        json.append("\"tables\":[");
+        for (int i = 0; i < tables.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            string(json, tables.get(i));
+        }
+        json.append("],");
+        field(json, "outcome", outcome).append(',');
+        field(json, "errorCode", errorCode).append(',');
+        json.append("\"rows\":").append(rows).append(',');
+        json.append("\"durationMs\":").append(durationMillis);
+        return json.append('}').toString();
+    }
+
+    private static StringBuilder field(StringBuilder json, String name, String value) {
+        json.append('"').append(name).append("\":");
+        if (value == null) {
+            return json.append("null");
+        }
+        string(json, value);
+        return json;
+    }
+
+    private static void string(StringBuilder json, String value) {
+        json.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        json.append('"');
+    }
+}

@@ -1,0 +1,34 @@
+package io.sluice.core.statement;
+
+import io.sluice.core.auth.Principal;
+import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineStatement;
+
+/**
+ * Decides what a principal may run and sees every statement end: access control plugs in here. The
+ * {@link StatementService} calls it for every statement of every protocol.
+ */
+public interface StatementGuard {
+
+    StatementGuard NONE = new StatementGuard() {
+    };
+
+    /**
+     * Called before a statement is registered; throws (e.g. RATE_LIMITED) to refuse it.
+     *
+     * @param active how many of the principal's statements are queued or running now
+     */
+    default void admit(Principal principal, StatementRequest request, int active) {
+    }
+
+    /** Opens the statement on the engine; may answer it itself (admin statements) or refuse it when it runs. */
+    default EngineStatement open(Principal principal, String statementId, StatementRequest request,
+                                 EngineRequest engineRequest, Engine engine) {
+        return engine.open(engineRequest);
+    }
+
+    /** Called once when a statement ends, whatever the outcome. */
+    default void finished(StatementStatus status) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.sluice.server;
+
+import io.sluice.core.access.AccessControl;
+import io.sluice.core.access.AccessStore;
+import io.sluice.core.access.AuditLog;
+import io.sluice.core.auth.ApiKeyStore;
+import io.sluice.core.auth.PublicKeyStore;
+import io.sluice.core.statement.StatementService;
+import io.sluice.engine.duckdb.DuckDbAuditTable;
+import io.sluice.engine.duckdb.DuckDbEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Puts access control in front of every statement: grants under {@code data/security/access.tsv}, the audit
+ * log in {@code data/audit/audit.log} and the engine's {@code sluice.audit} table. {@code SLUICE_AUDIT_SQL=false}
+ * keeps statement texts out of the audit (their SHA-256 stays).
+ */
+final class AccessWiring {
+
+    private AccessWiring() {
+    }
+
+    static AccessControl guard(StatementService statements, DuckDbEngine engine, ApiKeyStore keys, PublicKeyStore publicKeys,
+                               Path data, Clock clock) {
+        AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
+        audit.addSink(new DuckDbAuditTable(engine));
+        boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
+        AccessControl access = new AccessControl(new AccessStore(data.resolve("security").resolve("access.tsv")), keys,
+                publicKeys, engine, audit, clock, auditText);
+        statements.guardWith(access);
+        return access;
+    }
+}
