@@ -39,8 +39,10 @@ final class ServerProcess implements AutoCloseable {
         }
         Files.createDirectories(dataDirectory);
         Path config = dataDirectory.resolve("bench.properties");
-        // Enough slots that 200 clients really stream at once instead of waiting in the queue.
-        Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n");
+        // Enough slots that 200 clients really stream at once instead of waiting in the queue, and principal
+        // limits above the load the benchmark itself generates with one key.
+        Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n"
+                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",

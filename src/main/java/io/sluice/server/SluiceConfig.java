@@ -26,7 +26,8 @@ public record SluiceConfig(
         long spoolPageRows,
         long memoryLimitBytes,
         ExportSettings export,
-        Duration snowflakeSyncWait) {
+        Duration snowflakeSyncWait,
+        io.sluice.core.access.AccessControl.Limits principalLimits) {
 
     /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
@@ -34,42 +35,43 @@ public record SluiceConfig(
     public static SluiceConfig defaults(Path dataDirectory) {
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
-                ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT);
+                ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT,
+                io.sluice.core.access.AccessControl.Limits.DEFAULT);
     }
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits);
     }
 
     public SluiceConfig withSnowflakeSyncWait(Duration wait) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, wait);
+                spoolPageRows, memoryLimitBytes, export, wait, principalLimits);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export, snowflakeSyncWait);
+                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -113,14 +115,17 @@ public record SluiceConfig(
                 longValue(properties, "spool.pageRows", defaults.spoolPageRows()),
                 longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()),
                 ExportSettings.fromProperties(properties),
-                duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()));
+                duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
+                new io.sluice.core.access.AccessControl.Limits(
+                        intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
+                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute())));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds"), ExportSettings.KEYS.stream()).toList();
+            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"), ExportSettings.KEYS.stream()).toList();
 
     private static int intValue(Properties properties, String key, int defaultValue) {
         return Math.toIntExact(longValue(properties, key, defaultValue));

@@ -75,6 +75,7 @@ public final class SluiceServer implements AutoCloseable {
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
         var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
         this.access = AccessWiring.guard(statements, engine, keys, publicKeys, data, clock);
+        access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);

@@ -42,9 +42,19 @@ import java.util.regex.Pattern;
  */
 public final class AccessControl implements StatementGuard {
 
-    /** Limits per principal; admins have them too (a runaway script should not starve everyone). */
+    /**
+     * Limits per principal; admins have them too (a runaway script should not starve everyone). The defaults
+     * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
+     * configuration keys.
+     */
     public record Limits(int maxConcurrent, int statementsPerMinute) {
-        public static final Limits DEFAULT = new Limits(16, 600);
+        public static final Limits DEFAULT = new Limits(64, 60_000);
+
+        public Limits {
+            if (maxConcurrent < 1 || statementsPerMinute < 1) {
+                throw new IllegalArgumentException("principal limits must be at least 1");
+            }
+        }
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$@.\\-]{1,128}");
