@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,67 @@ class DocsCurlExamplesTest {
             assertThat(process.exitValue()).as("%s:%d failed:%n%s%n--- output ---%n%s", block.page(), block.line(),
                     block.code(), output).isZero();
         }));
+    }
+
+    /**
+     * Splits a bash block into commands: a line ending in a backslash, or inside an open single quote,
+     * continues on the next line.
+     */
+    static List<String> commands(String code) {
+        List<String> commands = new ArrayList<>();
+        StringBuilder command = new StringBuilder();
+        boolean quoted = false;
+        for (String line : code.split("\n")) {
+            if (!quoted && line.strip().startsWith("#")) {
+                continue;
+            }
+            command.append(line).append('\n');
+            for (int index = 0; index < line.length(); index++) {
+                if (!quoted && line.charAt(index) == '\\') {
+                    index++;
+                } else if (line.charAt(index) == '\'') {
+                    quoted = !quoted;
+                }
+            }
+            if (!quoted && !line.endsWith("\\")) {
+                commands.add(command.toString());
+                command.setLength(0);
+            }
+        }
+        if (!command.isEmpty()) {
+            commands.add(command.toString());
+        }
+        return commands;
+    }
+
+    /**
+     * Every curl call (also through docs/bin/ncp-curl) checks its status — curl -f, or the status code compared
+     * with -w '%{http_code}' — and a key part of its body: piped into grep/jq, captured into a variable the block
+     * goes on to use, or written with -o to a file the block checks. An error answer checked by status alone
+     * writes its body to /dev/null. Calls started in the background (&) are exempt: the block checks their effect.
+     */
+    @Test
+    void everyCurlChecksItsStatusAndItsBody() throws IOException {
+        Pattern curl = Pattern.compile("(^|[\\s($|])(curl|docs/bin/ncp-curl) ");
+        Pattern status = Pattern.compile("(\\s-[a-zA-Z]*f[a-zA-Z]*\\s)|--fail|%\\{http_code\\}");
+        Pattern body = Pattern.compile("\\|\\s*(grep|jq)|=\\$\\(|\\s-o\\s+\\S+");
+        int checked = 0;
+        for (Block block : blocks()) {
+            if (!block.language().equals("bash")) {
+                continue;
+            }
+            for (String command : commands(block.code())) {
+                if (!curl.matcher(command).find() || command.strip().endsWith("&")) {
+                    continue;
+                }
+                checked++;
+                assertThat(status.matcher(command).find()).as("%s:%d does not check the status of%n%s", block.page(),
+                        block.line(), command).isTrue();
+                assertThat(body.matcher(command).find()).as("%s:%d does not check the body of%n%s", block.page(),
+                        block.line(), command).isTrue();
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
     }
 
     @Test
