@@ -15,7 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one JSON line per statement to {@code audit.log} under the data dir and to the log (logger
- * {@code sluice.audit}), and hands each record to further sinks (the engine's {@code sluice.audit} table).
+ * {@code sluice.audit}, at INFO), and hands each record to further sinks (the engine's {@code sluice.audit}
+ * table).
+ *
+ * <p>Records are written by one background thread, in order, in batches: a statement never waits for the
+ * disk, the console or the engine's audit table, only — when the writer falls 65,536 records behind — for
+ * room in the queue, so no record is ever dropped. {@link #close()} drains the queue before it returns.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -24,6 +29,9 @@ public final class AuditLog implements AutoCloseable {
     private final Path file;
     private final Writer writer;
     private final List<Consumer<AuditRecord>> sinks = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.BlockingQueue<java.util.Optional<AuditRecord>> queue =
+            new java.util.concurrent.LinkedBlockingQueue<>(65_536);
+    private final Thread drainer;
 
     public AuditLog(Path file) {
         this.file = file;
@@ -34,6 +42,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit log " + file, e);
         }
+        this.drainer = Thread.ofPlatform().name("audit-writer").daemon().start(this::drain);
     }
 
     public Path file() {
@@ -45,12 +54,38 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public void write(AuditRecord record) {
+        try {
+            queue.put(java.util.Optional.of(record));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writeNow(record);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                java.util.Optional<AuditRecord> next = queue.take();
+                if (next.isEmpty()) {
+                    flush();
+                    return;
+                }
+                writeNow(next.get());
+                if (queue.isEmpty()) {
+                    flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeNow(AuditRecord record) {
         String line = record.toJson();
         synchronized (writer) {
             try {
                 writer.write(line);
                 writer.write('\n');
-                writer.flush();
             } catch (IOException e) {
                 LOG.error("cannot write the audit log {}", file, e);
             }
@@ -65,13 +100,38 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    private void flush() {
+        synchronized (writer) {
+            try {
+                writer.flush();
+            } catch (IOException e) {
+                LOG.error("cannot write the audit log {}", file, e);
+            }
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            queue.put(java.util.Optional.empty());
+            drainer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (writer) {
             try {
                 writer.close();
             } catch (IOException e) {
                 LOG.warn("cannot close the audit log {}", file, e);
+            }
+        }
+        for (Consumer<AuditRecord> sink : sinks) {
+            if (sink instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("an audit sink did not close cleanly", e);
+                }
             }
         }
     }

@@ -10,6 +10,9 @@ import java.time.Duration;
 final class StatementMetrics {
 
     private final MeterRegistry meters;
+    /** Meters looked up once per tag combination: the registry's own lookup takes a lock on every call. */
+    private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     StatementMetrics(MeterRegistry meters, AdmissionControl admission) {
         this.meters = meters;
@@ -20,20 +23,23 @@ final class StatementMetrics {
     }
 
     void submitted(String protocol) {
-        Counter.builder("sluice_statements_submitted").tag("protocol", protocol)
-                .description("Statements submitted").register(meters).increment();
+        counters.computeIfAbsent("submitted\u0000" + protocol, ignored -> Counter.builder("sluice_statements_submitted")
+                .tag("protocol", protocol).description("Statements submitted").register(meters)).increment();
     }
 
     void finished(StatementStatus status) {
-        Counter.builder("sluice_statements_finished").tag("protocol", status.protocol())
-                .tag("state", status.state().name()).description("Statements finished, by outcome")
-                .register(meters).increment();
-        Counter.builder("sluice_result_rows").tag("protocol", status.protocol())
-                .description("Rows produced by statements").register(meters).increment(status.rows());
+        String protocol = status.protocol();
+        String state = status.state().name();
+        counters.computeIfAbsent("finished\u0000" + protocol + "\u0000" + state, ignored -> Counter.builder("sluice_statements_finished")
+                .tag("protocol", protocol).tag("state", state).description("Statements finished, by outcome")
+                .register(meters)).increment();
+        counters.computeIfAbsent("rows\u0000" + protocol, ignored -> Counter.builder("sluice_result_rows")
+                .tag("protocol", protocol).description("Rows produced by statements").register(meters))
+                .increment(status.rows());
         if (status.endedAt() != null) {
-            Timer.builder("sluice_statement_duration").tag("protocol", status.protocol())
+            timers.computeIfAbsent(protocol, ignored -> Timer.builder("sluice_statement_duration").tag("protocol", protocol)
                     .publishPercentileHistogram().description("Statement duration from submission to end")
-                    .register(meters).record(Duration.ofMillis(status.elapsedMillis(status.endedAt())));
+                    .register(meters)).record(Duration.ofMillis(status.elapsedMillis(status.endedAt())));
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
@@ -60,9 +61,12 @@ public final class StatementService implements AutoCloseable {
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
     private final ResultReuse reuse = new ResultReuse();
-    private final SecureRandom random = new SecureRandom();
+    /** One generator per thread: a shared SecureRandom is a lock every submission would queue on. */
+    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
+    /** Statements not yet ended, per principal: counted, not scanned, because every submission asks. */
+    private final Map<String, AtomicInteger> activeByPrincipal = new ConcurrentHashMap<>();
     // Platform threads: a statement spends its life in the engine's native code, where a virtual thread would
     // pin its carrier. Admission control bounds how many exist (running plus queued).
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
@@ -92,13 +96,8 @@ public final class StatementService implements AutoCloseable {
     }
 
     private int activeStatements(Principal principal) {
-        int active = 0;
-        for (Statement statement : statements.values()) {
-            if (statement.ownerId().equals(principal.id()) && !statement.snapshot().isTerminal()) {
-                active++;
-            }
-        }
-        return active;
+        AtomicInteger active = activeByPrincipal.get(principal.id());
+        return active == null ? 0 : active.get();
     }
 
     private void finished(StatementStatus status) {
@@ -492,8 +491,13 @@ public final class StatementService implements AutoCloseable {
                 admission.wakeUp();
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicInteger active = activeByPrincipal.computeIfAbsent(principal.id(), ignored -> new AtomicInteger());
+        active.incrementAndGet();
         // Without this, every finished statement would keep its timer queued until the timeout passed.
-        statement.completion().whenComplete((status, failure) -> timer.cancel(false));
+        statement.completion().whenComplete((status, failure) -> {
+            timer.cancel(false);
+            active.decrementAndGet();
+        });
         metrics.submitted(request.protocol());
         return statement;
     }
@@ -558,7 +562,7 @@ public final class StatementService implements AutoCloseable {
 
     private String newId() {
         byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
+        random.get().nextBytes(bytes);
         return "s" + HexFormat.of().formatHex(bytes);
     }
 

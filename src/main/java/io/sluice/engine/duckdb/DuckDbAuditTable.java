@@ -3,9 +3,9 @@ package io.sluice.engine.duckdb;
 import io.sluice.core.access.AuditRecord;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +19,16 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbAuditTable.class);
 
+    private static final int BATCH = 5_000;
+    /** Rows wait at most this long, so admins see them within a second and the engine takes one insert a second. */
+    private static final long BATCH_WINDOW_MILLIS = 1_000;
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?)";
+
     private final DuckDbEngine engine;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("audit-table").daemon().factory());
+    /** Bounded: when the table falls far behind, statements wait for room rather than memory growing. */
+    private final java.util.concurrent.BlockingQueue<AuditRecord> pending = new java.util.concurrent.LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private volatile boolean closing;
 
     public DuckDbAuditTable(DuckDbEngine engine) {
         this.engine = engine;
@@ -29,32 +36,78 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
         engine.executeTrusted("CREATE TABLE IF NOT EXISTS main.audit (time TIMESTAMP, principal VARCHAR, admin BOOLEAN,"
                 + " remote_address VARCHAR, protocol VARCHAR, statement_id VARCHAR, sql_sha256 VARCHAR, sql VARCHAR,"
                 + " tables VARCHAR[], outcome VARCHAR, error_code VARCHAR, rows BIGINT, duration_ms BIGINT)");
+        this.writer = Thread.ofPlatform().name("audit-table").daemon().start(this::drain);
     }
 
     @Override
     public void accept(AuditRecord record) {
+        if (closing) {
+            return; // shutting down: the file has the record
+        }
         try {
-            writer.execute(() -> write(record));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down: the file has the record
+            pending.put(record);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void write(AuditRecord record) {
-        String tables = String.join("\u001f", record.tables());
+    /**
+     * One INSERT per second at most: a transaction per statement cost the engine more than the statements
+     * themselves (its writes and checkpoints held up every other statement).
+     */
+    private void drain() {
+        List<AuditRecord> batch = new ArrayList<>(BATCH);
+        while (!closing || !pending.isEmpty()) {
+            try {
+                AuditRecord first = pending.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + BATCH_WINDOW_MILLIS * 1_000_000;
+                while (batch.size() < BATCH && !closing) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    AuditRecord next = pending.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    pending.drainTo(batch, BATCH - batch.size());
+                }
+                write(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void write(List<AuditRecord> records) {
+        List<Object> parameters = new ArrayList<>(records.size() * 14);
+        for (AuditRecord record : records) {
+            String tables = String.join("\u001f", record.tables());
+            parameters.addAll(Arrays.asList(Timestamp.from(record.time()), record.principal(), record.admin(),
+                    record.remoteAddress(), record.protocol(), record.statementId(), record.sqlSha256(), record.sql(),
+                    tables, tables, record.outcome(), record.errorCode(), record.rows(), record.durationMillis()));
+        }
         try {
-            engine.executeTrusted("INSERT INTO main.audit VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?)",
-                    Arrays.asList(Timestamp.from(record.time()), record.principal(), record.admin(), record.remoteAddress(),
-                            record.protocol(), record.statementId(), record.sqlSha256(), record.sql(), tables, tables,
-                            record.outcome(), record.errorCode(), record.rows(), record.durationMillis()));
+            engine.executeTrusted("INSERT INTO main.audit VALUES " + String.join(", ", Collections.nCopies(records.size(), ROW)),
+                    parameters);
         } catch (RuntimeException e) {
-            LOG.warn("cannot write an audit row to sluice.audit", e);
+            LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), e);
         }
     }
 
     @Override
     public void close() {
-        writer.shutdown();
+        closing = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
