@@ -108,7 +108,8 @@ public record SluiceConfig(
                         duration(properties, "statements.defaultTimeoutSeconds", statements.defaultTimeout()),
                         duration(properties, "statements.maxTimeoutSeconds", statements.maxTimeout()),
                         duration(properties, "statements.retentionSeconds", statements.retention()),
-                        duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace())),
+                        duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace()),
+                        intValue(properties, "statements.streamingHistory", statements.streamingHistory())),
                 properties.getProperty("engine.memoryLimit", defaults.engineMemoryLimit()),
                 intValue(properties, "engine.threads", defaults.engineThreads()),
                 longValue(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
@@ -124,7 +125,7 @@ public record SluiceConfig(
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
-            "statements.shutdownGraceSeconds", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
+            "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"), ExportSettings.KEYS.stream()).toList();
 
     private static int intValue(Properties properties, String key, int defaultValue) {

@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param maxTimeout the ceiling for any requested timeout
  * @param retention how long finished statements and their results are kept
  * @param shutdownGrace how long running statements may finish when the server stops
+ * @param streamingHistory how many finished streaming statements stay listed (they have no stored result;
+ *     without a cap a server answering thousands of small statements a second would fill its heap)
  */
 public record StatementConfig(
         int maxRunning,
@@ -18,7 +20,13 @@ public record StatementConfig(
         Duration defaultTimeout,
         Duration maxTimeout,
         Duration retention,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int streamingHistory) {
+
+    public StatementConfig(int maxRunning, int maxQueued, Duration defaultTimeout, Duration maxTimeout,
+                           Duration retention, Duration shutdownGrace) {
+        this(maxRunning, maxQueued, defaultTimeout, maxTimeout, retention, shutdownGrace, 10_000);
+    }
 
     public static StatementConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();

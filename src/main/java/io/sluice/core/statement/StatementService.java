@@ -65,6 +65,8 @@ public final class StatementService implements AutoCloseable {
     private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
+    /** Finished streaming statements, oldest first, so the listing of them can be capped cheaply. */
+    private final java.util.Queue<String> finishedStreaming = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Statements not yet ended, per principal: counted, not scanned, because every submission asks. */
     private final Map<String, AtomicInteger> activeByPrincipal = new ConcurrentHashMap<>();
     // Platform threads: a statement spends its life in the engine's native code, where a virtual thread would
@@ -497,6 +499,9 @@ public final class StatementService implements AutoCloseable {
         statement.completion().whenComplete((status, failure) -> {
             timer.cancel(false);
             active.decrementAndGet();
+            if (streaming) {
+                forgetOldStreaming(statement.id());
+            }
         });
         metrics.submitted(request.protocol());
         return statement;
@@ -509,6 +514,16 @@ public final class StatementService implements AutoCloseable {
     private void save(StatementStatus status, Statement statement) {
         if (!statement.streaming()) {
             store.save(status);
+        }
+    }
+
+    private void forgetOldStreaming(String id) {
+        finishedStreaming.add(id);
+        while (finishedStreaming.size() > config.streamingHistory()) {
+            String oldest = finishedStreaming.poll();
+            if (oldest != null) {
+                statements.remove(oldest);
+            }
         }
     }
 
