@@ -60,6 +60,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                         "engine", Map.of("name", engine.name(), "healthy", ready)));
             });
             routes.before("/metrics", authentication::require);
+            routes.after(context -> responseBytes(meters, context));
             routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(meters.scrape()));
             apis.forEach(api -> api.register(routes));
@@ -101,6 +102,40 @@ public final class SluiceHttpServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Bytes of response content by protocol (the first path segment names it), for every request. */
+    private static void responseBytes(io.micrometer.core.instrument.MeterRegistry meters, io.javalin.http.Context context) {
+        try {
+            long bytes = org.eclipse.jetty.server.Response.getContentBytesWritten(
+                    org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(context.req())
+                            .getServletContextResponse());
+            meters.counter("sluice_http_response_bytes", "protocol", protocolOf(context.path())).increment(bytes);
+        } catch (RuntimeException e) {
+            LOG.debug("cannot count response bytes", e);
+        }
+    }
+
+    static String protocolOf(String path) {
+        if (path.startsWith("/sluice/")) {
+            return "native";
+        }
+        if (path.startsWith("/druid/")) {
+            return "druid";
+        }
+        if (path.startsWith("/api/v2/statements")) {
+            return "snowflake";
+        }
+        if (path.startsWith("/api/v2/queries")) {
+            return "ncp";
+        }
+        if (path.startsWith("/api/v1/sql-query")) {
+            return "nekt";
+        }
+        return switch (path) {
+            case "/query", "/query-stream", "/ksql", "/inserts-stream", "/close-query" -> "ksql";
+            default -> "other";
+        };
     }
 
     public SluiceHttpServer start() {

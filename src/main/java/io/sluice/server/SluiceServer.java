@@ -70,6 +70,10 @@ public final class SluiceServer implements AutoCloseable {
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice_spool_bytes", spool, ResultSpool::bytesInUse)
+                .description("Disk bytes held by spooled results").baseUnit("bytes").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
+                .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
         this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
                 allocator, meters, clock);
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));

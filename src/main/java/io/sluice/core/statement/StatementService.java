@@ -34,6 +34,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Submits, runs, tracks, cancels and reads statements — the heart of Sluice, shared by every protocol.
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class StatementService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatementService.class);
+    /** MDC key: every log line written while a statement runs carries its id. */
+    public static final String STATEMENT_ID = "statementId";
     /** Streaming statements have no stored result; they stay listed this long after they end. */
     private static final Duration STREAMING_MEMORY = Duration.ofMinutes(15);
 
@@ -176,6 +179,7 @@ public final class StatementService implements AutoCloseable {
         guard.admit(principal, request, activeStatements(principal));
         admission.enqueue();
         Statement statement = register(principal, request, true);
+        MDC.put(STATEMENT_ID, statement.id());
         onRegistered.accept(statement.id());
         boolean admitted = false;
         BufferAllocator allocator = null;
@@ -211,6 +215,7 @@ public final class StatementService implements AutoCloseable {
                 admission.release();
             }
             finishFailed(statement, error);
+            MDC.remove(STATEMENT_ID);
             throw new SluiceException(error, e);
         }
     }
@@ -219,6 +224,8 @@ public final class StatementService implements AutoCloseable {
         StatementRequest request = statement.request();
         String previousName = Thread.currentThread().getName();
         Thread.currentThread().setName("sql[" + statement.id() + "]");
+        MDC.put(STATEMENT_ID, statement.id());
+        LOG.debug("statement started");
         // The slot is given back before the statement is marked ended, so whoever sees it ended can use the slot.
         SlotRelease slot = new SlotRelease(admission);
         try {
@@ -270,6 +277,8 @@ public final class StatementService implements AutoCloseable {
             finishFailed(statement, errorOf(statement, e));
         } finally {
             slot.release();
+            LOG.debug("statement ended {}", statement.state());
+            MDC.remove(STATEMENT_ID);
             Thread.currentThread().setName(previousName);
         }
     }

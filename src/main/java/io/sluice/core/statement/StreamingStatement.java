@@ -126,6 +126,8 @@ public final class StreamingStatement implements BatchStream {
             engineStatement.close();
             allocator.close();
             service.streamFinished(statement, rowCount, updateCount, outcome);
+            // The request thread goes back to a pool: its log lines must stop naming this statement.
+            org.slf4j.MDC.remove(StatementService.STATEMENT_ID);
         }
     }
 }

@@ -48,9 +48,13 @@ class NativeApiTest {
         HttpResponse<String> wrongSecret = sluice.get("/sluice/v1/statements", "testadmin.wrongwrongwrongwrongwrong");
         assertThat(wrongSecret.statusCode()).isEqualTo(401);
         assertThat(sluice.send(HttpRequest.newBuilder(sluice.uri("/metrics")).build()).statusCode()).isEqualTo(401);
+        int csvBytes = sluice.post("/sluice/v1/query?format=csv", body("sql", "SELECT i FROM range(1000) t(i)")).body().length();
         HttpResponse<String> metrics = sluice.get("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("sluice_statements_running");
+        assertThat(metrics.body()).contains("sluice_statements_running", "sluice_spool_bytes", "sluice_arrow_memory_bytes");
+        double nativeBytes = metrics.body().lines().filter(line -> line.startsWith("sluice_http_response_bytes_total{protocol=\"native\"}"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        assertThat(nativeBytes).isGreaterThanOrEqualTo(csvBytes);
     }
 
     @Test
