@@ -56,8 +56,8 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
                 boolean ready = engine.healthy();
-                context.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN",
-                        "engine", Map.of("name", engine.name(), "healthy", ready)));
+                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN",
+                        new EngineHealth(ready, engine.name())));
             });
             routes.before("/metrics", authentication::require);
             routes.after(context -> responseBytes(meters, context));
@@ -102,6 +102,13 @@ public final class SluiceHttpServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /** Records, not maps: their fields come out in a fixed order, which clients and docs can rely on. */
+    record EngineHealth(boolean healthy, String name) {
+    }
+
+    record Readiness(String status, EngineHealth engine) {
     }
 
     /** Bytes of response content by protocol (the first path segment names it), for every request. */
