@@ -448,7 +448,7 @@ public final class AccessControl implements StatementGuard {
             AdminAnswer answer = AccessControl.this.execute(principal, command);
             boolean modifies = !(command instanceof AdminCommand.ShowGrants || command instanceof AdminCommand.ShowUsers
                     || command instanceof AdminCommand.ShowRoles);
-            return new EngineResult.Rows(new AnswerStream(answer, request.allocator()), modifies);
+            return new EngineResult.Rows(AnswerStream.of(answer, request.allocator()), modifies);
         }
 
         @Override

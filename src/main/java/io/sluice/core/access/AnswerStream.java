@@ -13,14 +13,13 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** An {@link AdminAnswer} as one Arrow batch of VARCHAR columns, so every protocol and format can deliver it. */
-final class AnswerStream implements BatchStream {
+final class AnswerStream {
 
-    private final ResultSchema schema;
-    private final VectorSchemaRoot root;
-    private boolean delivered;
+    private AnswerStream() {
+    }
 
-    AnswerStream(AdminAnswer answer, BufferAllocator allocator) {
-        this.schema = new ResultSchema(answer.columns().stream().map(name -> new Column(name, SqlType.VARCHAR, true)).toList());
+    static BatchStream of(AdminAnswer answer, BufferAllocator allocator) {
+        ResultSchema schema = new ResultSchema(answer.columns().stream().map(name -> new Column(name, SqlType.VARCHAR, true)).toList());
         List<FieldVector> vectors = new ArrayList<>();
         for (int column = 0; column < answer.columns().size(); column++) {
             VarCharVector vector = new VarCharVector(answer.columns().get(column), allocator);
@@ -36,31 +35,8 @@ final class AnswerStream implements BatchStream {
             vector.setValueCount(answer.rows().size());
             vectors.add(vector);
         }
-        this.root = new VectorSchemaRoot(vectors);
+        VectorSchemaRoot root = new VectorSchemaRoot(vectors);
         root.setRowCount(answer.rows().size());
-    }
-
-    @Override
-    public ResultSchema schema() {
-        return schema;
-    }
-
-    @Override
-    public boolean next() {
-        if (delivered) {
-            return false;
-        }
-        delivered = true;
-        return true;
-    }
-
-    @Override
-    public VectorSchemaRoot root() {
-        return root;
-    }
-
-    @Override
-    public void close() {
-        root.close();
+        return new io.sluice.core.result.SingleBatchStream(schema, root);
     }
 }

@@ -13,48 +13,20 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * DML and DDL answer with a one-row result {@code count BIGINT}, so every statement has a result that
  * every protocol and format can deliver the same way.
  */
-final class UpdateCountStream implements BatchStream {
+final class UpdateCountStream {
 
     static final ResultSchema SCHEMA = new ResultSchema(List.of(new Column("count", SqlType.BIGINT, false)));
 
-    private final VectorSchemaRoot root;
-    private boolean delivered;
-
-    private UpdateCountStream(VectorSchemaRoot root) {
-        this.root = root;
+    private UpdateCountStream() {
     }
 
-    static UpdateCountStream of(long count, BufferAllocator allocator) {
+    static BatchStream of(long count, BufferAllocator allocator) {
         BigIntVector vector = new BigIntVector("count", allocator);
         vector.allocateNew(1);
         vector.set(0, count);
         vector.setValueCount(1);
         VectorSchemaRoot root = VectorSchemaRoot.of(vector);
         root.setRowCount(1);
-        return new UpdateCountStream(root);
-    }
-
-    @Override
-    public ResultSchema schema() {
-        return SCHEMA;
-    }
-
-    @Override
-    public boolean next() {
-        if (delivered) {
-            return false;
-        }
-        delivered = true;
-        return true;
-    }
-
-    @Override
-    public VectorSchemaRoot root() {
-        return root;
-    }
-
-    @Override
-    public void close() {
-        root.close();
+        return new io.sluice.core.result.SingleBatchStream(SCHEMA, root);
     }
 }
