@@ -1,13 +1,11 @@
 package io.sluice.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,9 +126,6 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("the benchmark server did not become ready");
     }
 
-    static String readAll(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
 
     @Override
     public void close() {

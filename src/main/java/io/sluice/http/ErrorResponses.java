@@ -3,7 +3,6 @@ package io.sluice.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import io.sluice.core.error.SluiceError;
-import java.util.Map;
 
 /**
  * The native error body, the same on every native endpoint:
@@ -30,9 +29,5 @@ public final class ErrorResponses {
             context.header("Retry-After", "1");
         }
         context.json(body(error, statementId));
-    }
-
-    public static Map<String, Object> asMap(SluiceError error) {
-        return Map.of("code", error.code().name(), "message", error.message());
     }
 }

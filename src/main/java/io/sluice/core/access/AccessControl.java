@@ -15,13 +15,8 @@ import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementGuard;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementStatus;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -379,11 +374,7 @@ public final class AccessControl implements StatementGuard {
         if (text == null) {
             return null;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return io.sluice.core.io.Digests.sha256Hex(text);
     }
 
     // ---- statements ----------------------------------------------------------------------------------

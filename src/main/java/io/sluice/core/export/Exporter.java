@@ -11,9 +11,6 @@ import io.sluice.core.statement.StreamingStatement;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -396,12 +393,7 @@ public final class Exporter implements AutoCloseable {
         if (id.matches("[A-Za-z0-9_-]{1,64}")) {
             return id + "/";
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return "u" + HexFormat.of().formatHex(digest, 0, 16) + "/";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "u" + io.sluice.core.io.Digests.sha256Hex(id).substring(0, 32) + "/";
     }
 
     @Override

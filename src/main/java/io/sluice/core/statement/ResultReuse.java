@@ -3,9 +3,6 @@ package io.sluice.core.statement;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -79,12 +76,7 @@ final class ResultReuse {
                 });
             }
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return io.sluice.core.io.Digests.sha256Hex(text.toString());
     }
 
     private static void appendParameter(StringBuilder text, ParameterValue value) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sluice.core.auth.Principal;
-import io.sluice.core.engine.SessionContext;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.result.BatchStream;
@@ -229,7 +228,4 @@ public final class NativeApi implements HttpApi {
         };
     }
 
-    static SessionContext session(String catalog, String schema, ZoneId zone) {
-        return new SessionContext(catalog, schema, zone, null);
-    }
 }
