@@ -60,7 +60,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                         new EngineHealth(ready, engine.name())));
             });
             routes.before("/metrics", authentication::require);
-            routes.after(context -> responseBytes(meters, context));
+            routes.after(context -> countResponseBytes(meters, context));
             routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(meters.scrape()));
             apis.forEach(api -> api.register(routes));
@@ -111,13 +111,18 @@ public final class SluiceHttpServer implements AutoCloseable {
     record Readiness(String status, EngineHealth engine) {
     }
 
+    /** One counter per protocol, looked up once: the registry's own lookup locks, and this runs per request. */
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> responseBytes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Bytes of response content by protocol (the first path segment names it), for every request. */
-    private static void responseBytes(io.micrometer.core.instrument.MeterRegistry meters, io.javalin.http.Context context) {
+    private void countResponseBytes(io.micrometer.core.instrument.MeterRegistry meters, io.javalin.http.Context context) {
         try {
             long bytes = org.eclipse.jetty.server.Response.getContentBytesWritten(
                     org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(context.req())
                             .getServletContextResponse());
-            meters.counter("sluice_http_response_bytes", "protocol", protocolOf(context.path())).increment(bytes);
+            responseBytes.computeIfAbsent(protocolOf(context.path()),
+                    protocol -> meters.counter("sluice_http_response_bytes", "protocol", protocol)).increment(bytes);
         } catch (RuntimeException e) {
             LOG.debug("cannot count response bytes", e);
         }

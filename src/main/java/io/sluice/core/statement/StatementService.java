@@ -190,7 +190,7 @@ public final class StatementService implements AutoCloseable {
                 throw new SluiceException(statement.cancelReason());
             }
             statement.markRunning(clock.instant());
-            save(statement.snapshot(), statement);
+            // Streaming statements are never saved (see save()).
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
             engineStatement = guard.open(principal, statement.id(), request,
                     new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine);
@@ -235,7 +235,7 @@ public final class StatementService implements AutoCloseable {
             }
             slot.taken();
             statement.markRunning(clock.instant());
-            save(statement.snapshot(), statement);
+            // Not saved: after a crash QUEUED and RUNNING both come back FAILED, so this fsync would buy nothing.
             long epochAtStart = reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = guard.open(principal, statement.id(), request,
