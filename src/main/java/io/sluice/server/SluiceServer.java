@@ -74,7 +74,9 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Disk bytes held by spooled results").baseUnit("bytes").register(meters);
         io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
                 .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
-        this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
+        // Streams first: statements run on an engine that tells the streams' change feeds what they wrote.
+        io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
+        this.statements = new StatementService(streams.observing(engine), spool, data.resolve("statements"), config.statements(),
                 allocator, meters, clock);
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
         var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
@@ -84,7 +86,6 @@ public final class SluiceServer implements AutoCloseable {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
         FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
-        io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
         if (demo) {
             io.sluice.demo.RiderLocations.start(streams);
         }

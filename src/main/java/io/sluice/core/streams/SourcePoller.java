@@ -1,56 +1,56 @@
 package io.sluice.core.streams;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one stream or table for changes and fans them out to its subscribers. Rows are found by the
- * hidden sequence column, so rows inserted through any Sluice API are seen; inserts made through the
- * streams module wake the poller at once, others are found within one poll interval. For a table, deletes
- * (which leave no row behind) are found by comparing the keys it knows with the keys stored, and become
- * tombstones. The poller only queries while someone subscribes.
+ * The change feed of one stream or table: one thread that fans new rows out to every subscriber. It sleeps
+ * until it is woken — by an insert through the streams module, or by {@link #externalWrite()} when a
+ * statement through any other Sluice API wrote the table — and then reads the rows past the last sequence
+ * it delivered (the hidden sequence column orders them). A slow backstop check ({@code backstopNanos})
+ * covers writes nothing announced. For a table, plain SQL can also update rows in place (their sequence
+ * stays) or delete them (nothing is left behind): after an announced external write the feed compares the
+ * stored rows with the current rows it keeps while it has subscribers, and sends changed rows as upserts
+ * and missing keys as tombstones. The feed only queries while someone subscribes.
  */
 final class SourcePoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourcePoller.class);
     private static final int BATCH_ROWS = 5_000;
-    private static final long KEY_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final SourceDefinition definition;
     private final EngineAccess db;
-    private final long pollNanos;
+    private final long backstopNanos;
     private final String selectChanges;
-    private final String countRows;
-    private final String selectKeys;
+    private final String selectAll;
     private final int[] keyIndexes;
     private final Object lock = new Object();
     private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
-    private final Set<List<Object>> keys = new HashSet<>();
+    /** A table's current rows by key, as last delivered (kept while it has subscribers). */
+    private final Map<List<Object>, List<Object>> current = new HashMap<>();
     private long lastSequence;
-    private long lastKeyCheck;
+    private final AtomicBoolean externalWrite = new AtomicBoolean();
     private volatile boolean running = true;
     private final Thread thread;
 
-    SourcePoller(SourceDefinition definition, EngineAccess db, long pollNanos) {
+    SourcePoller(SourceDefinition definition, EngineAccess db, long backstopNanos) {
         this.definition = definition;
         this.db = db;
-        this.pollNanos = pollNanos;
+        this.backstopNanos = backstopNanos;
         String table = EngineAccess.quote(definition.name());
         String columns = String.join(", ", definition.columns().stream().map(c -> EngineAccess.quote(c.name())).toList());
         this.selectChanges = "SELECT " + columns + ", " + StreamService.SEQUENCE_COLUMN + " FROM " + table
                 + " WHERE " + StreamService.SEQUENCE_COLUMN + " > ? ORDER BY " + StreamService.SEQUENCE_COLUMN + " LIMIT ?";
-        this.countRows = "SELECT count(*) FROM " + table;
-        List<SourceColumn> keyColumns = definition.keyColumns();
-        this.keyIndexes = keyColumns.stream().mapToInt(c -> definition.columnIndex(c.name())).toArray();
-        this.selectKeys = "SELECT " + String.join(", ", keyColumns.stream().map(c -> EngineAccess.quote(c.name())).toList())
-                + " FROM " + table;
+        this.selectAll = "SELECT " + columns + ", " + StreamService.SEQUENCE_COLUMN + " FROM " + table;
+        this.keyIndexes = definition.keyColumns().stream().mapToInt(c -> definition.columnIndex(c.name())).toArray();
         this.thread = Thread.ofVirtual().name("stream-poller-" + definition.name()).unstarted(this::run);
     }
 
@@ -86,6 +86,15 @@ final class SourcePoller {
 
     void wake() {
         LockSupport.unpark(thread);
+    }
+
+    /**
+     * A statement outside the streams module wrote this source: new rows are found by their sequence; on a
+     * table, rows updated in place or deleted are found by comparing with the rows the feed knows.
+     */
+    void externalWrite() {
+        externalWrite.set(true);
+        wake();
     }
 
     void stop(String message) {
@@ -128,28 +137,30 @@ final class SourcePoller {
 
     private void run() {
         while (running) {
-            boolean found = false;
+            boolean more = false;
             if (!subscribers.isEmpty()) {
                 try {
-                    found = cycle();
+                    more = cycle();
                 } catch (RuntimeException e) {
-                    LOG.debug("polling {} failed", definition.name(), e);
+                    LOG.debug("reading the feed of {} failed", definition.name(), e);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 }
             }
-            if (!found && running) {
-                LockSupport.parkNanos(subscribers.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(200) : pollNanos);
+            if (!more && running) {
+                // Woken by wake(); the timeout is only a backstop for writes nothing announced.
+                LockSupport.parkNanos(backstopNanos);
             }
         }
     }
 
     private boolean cycle() {
+        boolean compare = externalWrite.getAndSet(false);
         synchronized (lock) {
             List<ChangeRow> rows = changesAfter(lastSequence, BATCH_ROWS);
             for (ChangeRow row : rows) {
                 lastSequence = row.sequence();
                 if (definition.kind() == SourceKind.TABLE) {
-                    keys.add(key(row.values()));
+                    current.put(key(row.values()), row.values());
                 }
                 for (Subscription subscription : subscribers) {
                     if (subscription.live && row.sequence() > subscription.position) {
@@ -158,32 +169,50 @@ final class SourcePoller {
                     }
                 }
             }
-            if (definition.kind() == SourceKind.TABLE) {
-                findDeletes();
+            boolean more = rows.size() == BATCH_ROWS;
+            if (more) {
+                externalWrite.compareAndSet(false, compare);
+            } else if (compare && definition.kind() == SourceKind.TABLE) {
+                compareTable();
             }
-            return rows.size() == BATCH_ROWS;
+            if (!rows.isEmpty() || compare) {
+                subscribers.forEach(Subscription::delivered);
+            }
+            return more;
         }
     }
 
-    private void findDeletes() {
-        long now = System.nanoTime();
-        long stored = ((Number) db.query(countRows, List.of()).getFirst().getFirst()).longValue();
-        if (stored == keys.size() && now - lastKeyCheck < KEY_CHECK_NANOS) {
-            return;
+    /** Finds rows that plain SQL updated in place (upserts) or deleted (tombstones) since the last look. */
+    private void compareTable() {
+        Map<List<Object>, List<Object>> stored = new HashMap<>();
+        int width = definition.columns().size();
+        for (List<Object> row : db.query(selectAll, List.of())) {
+            List<Object> values = row.subList(0, width);
+            stored.put(key(values), values);
         }
-        lastKeyCheck = now;
-        Set<List<Object>> present = new HashSet<>(db.query(selectKeys, List.of()));
-        List<List<Object>> gone = keys.stream().filter(key -> !present.contains(key)).toList();
-        for (List<Object> key : gone) {
-            keys.remove(key);
-            List<Object> values = new ArrayList<>(java.util.Collections.nCopies(definition.columns().size(), null));
-            for (int index = 0; index < keyIndexes.length; index++) {
-                values.set(keyIndexes[index], key.get(index));
+        List<ChangeRow> changes = new ArrayList<>();
+        for (Map.Entry<List<Object>, List<Object>> row : stored.entrySet()) {
+            if (!row.getValue().equals(current.get(row.getKey()))) {
+                changes.add(new ChangeRow(lastSequence, row.getValue(), false));
             }
-            ChangeRow tombstone = new ChangeRow(lastSequence, values, true);
+        }
+        for (List<Object> key : current.keySet()) {
+            if (!stored.containsKey(key)) {
+                List<Object> values = new ArrayList<>(java.util.Collections.nCopies(width, null));
+                for (int index = 0; index < keyIndexes.length; index++) {
+                    values.set(keyIndexes[index], key.get(index));
+                }
+                changes.add(new ChangeRow(lastSequence, values, true));
+            }
+        }
+        current.clear();
+        for (Map.Entry<List<Object>, List<Object>> row : stored.entrySet()) {
+            current.put(row.getKey(), new ArrayList<>(row.getValue()));
+        }
+        for (ChangeRow change : changes) {
             for (Subscription subscription : subscribers) {
                 if (subscription.live) {
-                    subscription.deliver(tombstone);
+                    subscription.deliver(change);
                 }
             }
         }
@@ -194,9 +223,12 @@ final class SourcePoller {
                 List.of()).getFirst().getFirst();
         lastSequence = max == null ? 0 : ((Number) max).longValue();
         if (definition.kind() == SourceKind.TABLE) {
-            keys.clear();
-            keys.addAll(db.query(selectKeys, List.of()));
-            lastKeyCheck = System.nanoTime();
+            current.clear();
+            int width = definition.columns().size();
+            for (List<Object> row : db.query(selectAll, List.of())) {
+                List<Object> values = new ArrayList<>(row.subList(0, width));
+                current.put(key(values), values);
+            }
         }
     }
 

@@ -28,7 +28,7 @@ public final class StreamService implements AutoCloseable {
     private static final String CATALOG = "sluice_ksql.sources";
 
     private final EngineAccess db;
-    private final long pollNanos;
+    private final long backstopNanos;
     private final int bufferRows;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, SourcePoller> pollers = new ConcurrentHashMap<>();
@@ -38,16 +38,17 @@ public final class StreamService implements AutoCloseable {
     private volatile boolean closed;
 
     public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator) {
-        this(engine, allocator, Duration.ofMillis(5), 10_000);
+        this(engine, allocator, Duration.ofSeconds(1), 10_000);
     }
 
     /**
-     * @param pollInterval how often a source with subscribers is checked for rows inserted by other APIs
+     * @param backstop how often a source with subscribers is checked for writes nothing announced (every
+     *     write through the streams module or through {@link #observing} wakes its feed at once)
      * @param bufferRows how far a subscriber may fall behind before it is cut off
      */
-    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator, Duration pollInterval, int bufferRows) {
+    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator, Duration backstop, int bufferRows) {
         this.db = new EngineAccess(engine, allocator);
-        this.pollNanos = pollInterval.toNanos();
+        this.backstopNanos = backstop.toNanos();
         this.bufferRows = bufferRows;
         db.execute("CREATE SCHEMA IF NOT EXISTS sluice_ksql");
         db.execute("CREATE TABLE IF NOT EXISTS " + CATALOG + " (name VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL)");
@@ -232,12 +233,30 @@ public final class StreamService implements AutoCloseable {
         poller.wake();
     }
 
-    /** Wakes the poller of a source after a change made outside {@link #insert} (a delete, plain SQL). */
+    /**
+     * Tells the feed of a source that a statement outside this module wrote it (plain SQL through any API):
+     * its subscribers get the new rows, and on a table also rows updated in place and tombstones for deletes.
+     * Names may be qualified ({@code catalog.schema.table}); names that are no source are ignored.
+     */
     public void changed(String name) {
-        SourcePoller poller = pollers.get(normalise(name));
+        String table = name.substring(name.lastIndexOf('.') + 1);
+        SourcePoller poller = pollers.get(normalise(table));
         if (poller != null) {
-            poller.wake();
+            poller.externalWrite();
         }
+    }
+
+    /** Like {@link #changed} for every source: a statement wrote data, and which tables is not known. */
+    public void changedUnknown() {
+        pollers.values().forEach(SourcePoller::externalWrite);
+    }
+
+    /**
+     * The engine as the statement path should use it: every statement that writes data through it (plain
+     * SQL from any API) wakes the feeds of the streams and tables it wrote, so push queries see the change.
+     */
+    public Engine observing(Engine engine) {
+        return new WriteObservingEngine(engine, this);
     }
 
     // ---- queries ---------------------------------------------------------------------------------------
@@ -376,7 +395,7 @@ public final class StreamService implements AutoCloseable {
     }
 
     private void startPoller(SourceDefinition definition) {
-        SourcePoller poller = new SourcePoller(definition, db, pollNanos);
+        SourcePoller poller = new SourcePoller(definition, db, backstopNanos);
         pollers.put(normalise(definition.name()), poller);
         poller.start();
     }

@@ -25,6 +25,8 @@ public final class Subscription implements AutoCloseable {
     private final LinkedBlockingQueue<ChangeRow> buffer;
     private final ArrayDeque<ChangeRow> replayed = new ArrayDeque<>();
     private final Runnable onClose;
+    /** Told whenever rows arrive or the subscription ends, for readers that do not block on {@link #poll}. */
+    private volatile Runnable onAvailable = () -> { };
     /** Sequence of the last row this reader has been given (or will be given from the buffer). Guarded by the poller. */
     long position;
     volatile boolean live;
@@ -75,6 +77,41 @@ public final class Subscription implements AutoCloseable {
         return isEnded() ? null : row;
     }
 
+    /**
+     * For non-blocking readers: {@code listener} runs (on the feed's thread, so it must only hand work off)
+     * whenever new rows are buffered or the subscription ends; the reader then takes them with {@link #next}.
+     */
+    public void onAvailable(Runnable listener) {
+        this.onAvailable = java.util.Objects.requireNonNull(listener, "listener");
+        listener.run();
+    }
+
+    /**
+     * The next change without waiting, or null when none is buffered (or the subscription ended). A reader
+     * starting from the earliest row reads the stored rows here, on the caller's thread.
+     */
+    public ChangeRow next() {
+        if (isEnded()) {
+            return null;
+        }
+        if (replayed.isEmpty() && !live) {
+            replayed.addAll(poller.replay(this));
+        }
+        if (!replayed.isEmpty()) {
+            return replayed.poll();
+        }
+        ChangeRow row = buffer.poll();
+        while (row == WAKE) {
+            row = buffer.poll();
+        }
+        return isEnded() ? null : row;
+    }
+
+    /** True when a non-blocking reader has more to take: buffered rows, or stored rows still to replay. */
+    public boolean hasNext() {
+        return !isEnded() && (!live || !replayed.isEmpty() || !buffer.isEmpty());
+    }
+
     /** Rows already waiting, without blocking (for readers that work in batches). */
     public void drainTo(java.util.Collection<ChangeRow> target, int max) {
         if (isEnded()) {
@@ -110,6 +147,7 @@ public final class Subscription implements AutoCloseable {
         }
         buffer.offer(WAKE);
         poller.unsubscribe(this);
+        onAvailable.run();
     }
 
     void fail(SluiceError error) {
@@ -119,6 +157,7 @@ public final class Subscription implements AutoCloseable {
         buffer.clear();
         buffer.offer(WAKE);
         poller.unsubscribe(this);
+        onAvailable.run();
     }
 
     /** Called by the poller with its lock held. */
@@ -127,6 +166,11 @@ public final class Subscription implements AutoCloseable {
             fail(SluiceError.of(ErrorCode.BUSY, "The query was cut off: its reader fell more than "
                     + (buffer.size() + buffer.remainingCapacity()) + " rows behind"));
         }
+    }
+
+    /** Called by the poller once per batch of deliveries, so a non-blocking reader is woken once, not per row. */
+    void delivered() {
+        onAvailable.run();
     }
 
     @Override
@@ -139,5 +183,6 @@ public final class Subscription implements AutoCloseable {
         buffer.offer(WAKE);
         poller.unsubscribe(this);
         onClose.run();
+        onAvailable.run();
     }
 }

@@ -11,12 +11,10 @@ import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.SessionContext;
 import io.sluice.core.error.ErrorCode;
-import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
 import io.sluice.core.statement.StreamingStatement;
-import io.sluice.core.streams.ChangeRow;
 import io.sluice.core.streams.SourceColumn;
 import io.sluice.core.streams.SourceDefinition;
 import io.sluice.core.streams.StreamService;
@@ -35,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
@@ -59,12 +58,23 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private final Authentication authentication;
     private final ObjectMapper json = new ObjectMapper();
     private final KsqlStatements executor;
+    /**
+     * Encodes and writes push-query rows for every subscriber: a few platform threads, however many push
+     * queries are open, since a session only runs here while it has rows to write and the socket takes them.
+     */
+    private final java.util.concurrent.ExecutorService pushThreads = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().name("ksql-push-", 0).daemon().factory());
+    private final java.util.concurrent.ScheduledExecutorService idleTicks = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ksql-idle").daemon().factory());
+    private final java.util.Set<PushSession> pushSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KsqlApi(StreamService streams, StatementService statements, Authentication authentication) {
         this.streams = Objects.requireNonNull(streams, "streams");
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.executor = new KsqlStatements(streams);
+        this.idleTicks.scheduleWithFixedDelay(() -> pushSessions.forEach(PushSession::tick),
+                IDLE_MILLIS, IDLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -76,6 +86,10 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         routes.post("/inserts-stream", context -> guarded(context, () -> insertsStream(context)));
         // Every feed ends with a final message before the port closes; then the pollers stop.
         routes.getCfg$javalin().events.serverStopping(() -> streams.shutdown("Server shutting down"));
+        routes.getCfg$javalin().events.serverStopped(() -> {
+            idleTicks.shutdownNow();
+            pushThreads.shutdownNow();
+        });
     }
 
     static String quote(String identifier) {
@@ -232,68 +246,58 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     }
 
     private RowWriter writer(Context context, Layout layout, OutputStream out) {
+        return writerFactory(context, layout).create(out);
+    }
+
+    /** Sets the layout's content type and says how to build its writer over an output stream. */
+    private RowWriter.Factory writerFactory(Context context, Layout layout) {
         return switch (layout) {
             case QUERY -> {
                 String accept = context.header("Accept");
                 context.contentType(accept != null && accept.startsWith("application/json") ? "application/json" : QUERY_MEDIA_TYPE);
-                yield new RowWriter.QueryArray(out, json);
+                yield out -> new RowWriter.QueryArray(out, json);
             }
             case DELIMITED -> {
                 context.contentType(DELIMITED);
-                yield new RowWriter.Delimited(out, json);
+                yield out -> new RowWriter.Delimited(out, json);
             }
             case JSON -> {
                 context.contentType("application/json");
-                yield new RowWriter.JsonArray(out, json);
+                yield out -> new RowWriter.JsonArray(out, json);
             }
         };
     }
 
-    private void push(Context context, Layout layout, QueryPlan plan, boolean earliest) throws IOException {
+    /**
+     * A push query holds no request thread: the handler subscribes and writes the header, then hands the
+     * response to a {@link PushSession} on the servlet's asynchronous, non-blocking output, which the stream's
+     * feed wakes when rows arrive.
+     */
+    private void push(Context context, Layout layout, QueryPlan plan, boolean earliest) {
         Subscription subscription = streams.subscribe(plan.source().name(), plan.select().text(), earliest);
         try {
             // A client that resets its stream or drops the connection ends the query at once.
             ServletContextRequest.getServletContextRequest(context.req()).addFailureListener(failure -> subscription.close());
-            RowWriter writer = start(context, layout);
-            writer.header(subscription.id(), plan);
-            long limit = plan.select().limit();
-            long sent = 0;
-            if (limit == 0) {
-                writer.finish("Limit Reached");
-                return;
-            }
-            while (true) {
-                ChangeRow row = subscription.poll(IDLE_MILLIS, TimeUnit.MILLISECONDS);
-                if (row == null) {
-                    if (subscription.isEnded()) {
-                        SluiceError failure = subscription.failure();
-                        if (failure != null) {
-                            writer.error(KsqlError.of(failure));
-                        } else {
-                            writer.finish(subscription.endMessage() == null ? "Query Completed" : subscription.endMessage());
-                        }
-                        return;
-                    }
-                    writer.idle();
-                    continue;
+            context.status(200);
+            boolean keepAlive = layout == Layout.QUERY || !"HTTP/2.0".equals(context.req().getProtocol());
+            RowWriter.Factory layoutWriter = writerFactory(context, layout);
+            context.future(() -> {
+                try {
+                    // Push queries run until closed: no asynchronous timeout.
+                    context.req().getAsyncContext().setTimeout(0);
+                    PushSession session = new PushSession(subscription, plan, context.res().getOutputStream(), pushThreads,
+                            out -> layoutWriter.create(out).keepAlive(keepAlive));
+                    pushSessions.add(session);
+                    return session.start().whenComplete((ignored, failure) -> pushSessions.remove(session));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("push query {} could not start", subscription.id(), e);
+                    subscription.close();
+                    return CompletableFuture.completedFuture(null);
                 }
-                if (!row.tombstone() && plan.select().where() != null && !plan.select().where().test(plan.source(), row.values())) {
-                    continue;
-                }
-                writer.row(plan.project(row.values()), row.tombstone() && plan.table());
-                sent++;
-                if (limit > 0 && sent >= limit) {
-                    writer.finish("Limit Reached");
-                    return;
-                }
-                if (subscription.buffered() == 0) {
-                    writer.flush();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+            });
+        } catch (RuntimeException e) {
             subscription.close();
+            throw e;
         }
     }
 

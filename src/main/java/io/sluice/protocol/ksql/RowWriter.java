@@ -11,6 +11,11 @@ import java.util.Map;
 /** Writes a query's header, rows and end in one of ksqlDB's three response layouts. */
 abstract class RowWriter {
 
+    /** Builds a layout's writer over an output stream. */
+    interface Factory {
+        RowWriter create(OutputStream out);
+    }
+
     protected final OutputStream out;
     protected final ObjectMapper json;
 

@@ -1,0 +1,176 @@
+package io.sluice.protocol.ksql;
+
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.streams.ChangeRow;
+import io.sluice.core.streams.Subscription;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One push query's response, written without holding a thread while it waits. The stream's feed wakes the
+ * session when rows arrive ({@link Subscription#onAvailable}); a small shared pool then encodes what is
+ * buffered and writes it with the servlet's non-blocking output, and when the socket cannot take more the
+ * container calls back ({@link WriteListener#onWritePossible}). Rows the client cannot take yet wait in the
+ * subscription's bounded buffer, which cuts the query off with an error when it overflows — so a slow
+ * reader costs a bounded amount of memory and no thread.
+ */
+final class PushSession implements WriteListener, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushSession.class);
+    /** Encoded bytes handed to the socket at a time, so one fast stream does not starve the others. */
+    private static final int CHUNK_BYTES = 64 * 1024;
+
+    private final Subscription subscription;
+    private final QueryPlan plan;
+    private final ServletOutputStream out;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final RowWriter writer;
+    private final Executor executor;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final long limit;
+    private long sent;
+    private boolean needsFlush;
+    private boolean finishing;
+    private volatile boolean idleDue;
+
+    /** {@code writerFactory} builds the layout's writer over the session's pending bytes. */
+    PushSession(Subscription subscription, QueryPlan plan, ServletOutputStream out, Executor executor,
+                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory) {
+        this.subscription = subscription;
+        this.plan = plan;
+        this.out = out;
+        this.executor = executor;
+        this.writer = writerFactory.apply(pending);
+        this.limit = plan.select().limit();
+    }
+
+    /** Writes the header and starts delivering; the future completes when the response is over. */
+    CompletableFuture<Void> start() throws IOException {
+        writer.header(subscription.id(), plan);
+        if (limit == 0) {
+            writer.finish("Limit Reached");
+            finishing = true;
+        }
+        needsFlush = true;
+        out.setWriteListener(this);
+        subscription.onAvailable(this::schedule);
+        return done;
+    }
+
+    /** Called every idle interval: over HTTP/1.1 a newline is the only way to notice a client that left. */
+    void tick() {
+        idleDue = true;
+        schedule();
+    }
+
+    boolean isDone() {
+        return done.isDone();
+    }
+
+    void schedule() {
+        if (!done.isDone() && scheduled.compareAndSet(false, true)) {
+            executor.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false);
+        try {
+            drain();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("push query {} ended by a write failure", subscription.id(), e);
+            end();
+        }
+    }
+
+    @Override
+    public void onWritePossible() {
+        schedule();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        LOG.debug("push query {} client went away", subscription.id(), failure);
+        end();
+    }
+
+    private void end() {
+        subscription.close();
+        done.complete(null);
+    }
+
+    /** Writes while the socket takes bytes; returns when it does not (onWritePossible follows) or nothing is left. */
+    private synchronized void drain() throws IOException {
+        while (!done.isDone()) {
+            if (!out.isReady()) {
+                return;
+            }
+            if (pending.size() > 0) {
+                out.write(pending.toByteArray());
+                pending.reset();
+                needsFlush = true;
+                continue;
+            }
+            if (needsFlush) {
+                needsFlush = false;
+                out.flush();
+                continue;
+            }
+            if (finishing) {
+                end();
+                return;
+            }
+            if (!produce()) {
+                return;
+            }
+        }
+    }
+
+    /** Encodes buffered rows (or the end) into pending bytes; false when there was nothing to encode. */
+    private boolean produce() throws IOException {
+        boolean produced = false;
+        while (pending.size() < CHUNK_BYTES) {
+            ChangeRow row = subscription.next();
+            if (row == null) {
+                if (subscription.isEnded()) {
+                    SluiceError failure = subscription.failure();
+                    if (failure != null) {
+                        writer.error(KsqlError.of(failure));
+                    } else {
+                        writer.finish(subscription.endMessage() == null ? "Query Completed" : subscription.endMessage());
+                    }
+                    finishing = true;
+                    return true;
+                }
+                if (idleDue && !produced) {
+                    idleDue = false;
+                    writer.idle();
+                    return pending.size() > 0;
+                }
+                return produced;
+            }
+            idleDue = false;
+            if (!row.tombstone() && plan.select().where() != null && !plan.select().where().test(plan.source(), row.values())) {
+                continue;
+            }
+            writer.row(plan.project(row.values()), row.tombstone() && plan.table());
+            produced = true;
+            sent++;
+            if (limit > 0 && sent >= limit) {
+                writer.finish("Limit Reached");
+                finishing = true;
+                return true;
+            }
+        }
+        return produced;
+    }
+}
