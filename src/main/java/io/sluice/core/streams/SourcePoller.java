@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * The change feed of one stream or table: one thread that fans new rows out to every subscriber. It sleeps
  * until it is woken — by an insert through the streams module, or by {@link #externalWrite()} when a
  * statement through any other Sluice API wrote the table — and then reads the rows past the last sequence
- * it delivered (the hidden sequence column orders them). A slow backstop check ({@code backstopNanos})
- * covers writes nothing announced. For a table, plain SQL can also update rows in place (their sequence
+ * it delivered (the hidden sequence column orders them); nothing polls. For a table, plain SQL can also update rows in place (their sequence
  * stays) or delete them (nothing is left behind): after an announced external write the feed compares the
  * stored rows with the current rows it keeps while it has subscribers, and sends changed rows as upserts
  * and missing keys as tombstones. The feed only queries while someone subscribes.
@@ -28,7 +27,6 @@ final class SourcePoller {
 
     private final SourceDefinition definition;
     private final EngineAccess db;
-    private final long backstopNanos;
     private final String selectChanges;
     private final String selectAll;
     private final int[] keyIndexes;
@@ -41,10 +39,9 @@ final class SourcePoller {
     private volatile boolean running = true;
     private final Thread thread;
 
-    SourcePoller(SourceDefinition definition, EngineAccess db, long backstopNanos) {
+    SourcePoller(SourceDefinition definition, EngineAccess db) {
         this.definition = definition;
         this.db = db;
-        this.backstopNanos = backstopNanos;
         String table = EngineAccess.quote(definition.name());
         String columns = String.join(", ", definition.columns().stream().map(c -> EngineAccess.quote(c.name())).toList());
         this.selectChanges = "SELECT " + columns + ", " + StreamService.SEQUENCE_COLUMN + " FROM " + table
@@ -144,11 +141,12 @@ final class SourcePoller {
                 } catch (RuntimeException e) {
                     LOG.debug("reading the feed of {} failed", definition.name(), e);
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                    more = true; // try again: the failure may pass (the table busy or being replaced)
                 }
             }
             if (!more && running) {
-                // Woken by wake(); the timeout is only a backstop for writes nothing announced.
-                LockSupport.parkNanos(backstopNanos);
+                // Until wake(): a permit given while a cycle ran makes this return at once, so no write is missed.
+                LockSupport.park(this);
             }
         }
     }

@@ -4,7 +4,6 @@ import io.sluice.core.engine.Engine;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,7 +27,6 @@ public final class StreamService implements AutoCloseable {
     private static final String CATALOG = "sluice_ksql.sources";
 
     private final EngineAccess db;
-    private final long backstopNanos;
     private final int bufferRows;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, SourcePoller> pollers = new ConcurrentHashMap<>();
@@ -38,17 +36,17 @@ public final class StreamService implements AutoCloseable {
     private volatile boolean closed;
 
     public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator) {
-        this(engine, allocator, Duration.ofSeconds(1), 10_000);
+        this(engine, allocator, 10_000);
     }
 
     /**
-     * @param backstop how often a source with subscribers is checked for writes nothing announced (every
-     *     write through the streams module or through {@link #observing} wakes its feed at once)
+     * Feeds are woken by every write through the streams module and through the engine {@link #observing}
+     * hands to the statement path; nothing polls.
+     *
      * @param bufferRows how far a subscriber may fall behind before it is cut off
      */
-    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator, Duration backstop, int bufferRows) {
+    public StreamService(Engine engine, org.apache.arrow.memory.BufferAllocator allocator, int bufferRows) {
         this.db = new EngineAccess(engine, allocator);
-        this.backstopNanos = backstop.toNanos();
         this.bufferRows = bufferRows;
         db.execute("CREATE SCHEMA IF NOT EXISTS sluice_ksql");
         db.execute("CREATE TABLE IF NOT EXISTS " + CATALOG + " (name VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL)");
@@ -395,7 +393,7 @@ public final class StreamService implements AutoCloseable {
     }
 
     private void startPoller(SourceDefinition definition) {
-        SourcePoller poller = new SourcePoller(definition, db, backstopNanos);
+        SourcePoller poller = new SourcePoller(definition, db);
         pollers.put(normalise(definition.name()), poller);
         poller.start();
     }

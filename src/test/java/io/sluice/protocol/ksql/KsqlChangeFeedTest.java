@@ -1,0 +1,117 @@
+package io.sluice.protocol.ksql;
+
+import static io.sluice.testing.SluiceTestServer.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.http.HttpServerConfig;
+import io.sluice.server.SluiceConfig;
+import io.sluice.testing.SluiceTestServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Push queries see writes made with plain SQL through the other APIs (nothing polls: the statement path
+ * wakes the feed), and a node holds many more push queries than it has request threads.
+ */
+class KsqlChangeFeedTest {
+
+    /** Few request threads: a push query that held one while it waits would starve the rest. */
+    private static final int REQUEST_THREADS = 16;
+
+    @TempDir
+    static Path data;
+    static SluiceTestServer sluice;
+    static KsqlClient ksql;
+
+    @BeforeAll
+    static void start() {
+        SluiceConfig defaults = SluiceConfig.defaults(data);
+        HttpServerConfig http = defaults.http();
+        sluice = new SluiceTestServer(defaults.withHttp(new HttpServerConfig(http.host(), http.port(),
+                http.maxRequestBytes(), http.idleTimeoutMillis(), REQUEST_THREADS)), false);
+        ksql = new KsqlClient(sluice);
+    }
+
+    @AfterAll
+    static void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void pushQuerySeesRowsInsertedThroughTheNativeAndDruidApis() throws Exception {
+        ksql.ok("CREATE STREAM visits (id VARCHAR KEY, page STRING);");
+        try (KsqlClient.Stream stream = ksql.query("SELECT * FROM visits EMIT CHANGES LIMIT 2;", "latest")) {
+            assertThat(stream.next()).contains("\"schema\":\"`ID` STRING, `PAGE` STRING\"");
+            HttpResponse<String> nativeInsert = sluice.post("/sluice/v1/query",
+                    body("sql", "INSERT INTO visits (id, page) VALUES ('n1', 'native')"));
+            assertThat(nativeInsert.statusCode()).isEqualTo(200);
+            assertThat(stream.next()).isEqualTo("{\"row\":{\"columns\":[\"n1\",\"native\"]}},");
+            HttpResponse<String> druidInsert = druid("INSERT INTO visits (id, page) VALUES ('d1', 'druid')");
+            assertThat(druidInsert.statusCode()).isEqualTo(200);
+            assertThat(stream.next()).isEqualTo("{\"row\":{\"columns\":[\"d1\",\"druid\"]}},");
+            assertThat(stream.next()).isEqualTo("{\"finalMessage\":\"Limit Reached\"}]");
+        }
+    }
+
+    @Test
+    void sqlUpdateOfATableRowIsAnUpsertAndSqlDeleteATombstone() throws Exception {
+        ksql.ok("CREATE TABLE accounts (id VARCHAR PRIMARY KEY, owner STRING, balance INT);"
+                + "INSERT INTO accounts (id, owner, balance) VALUES ('a1', 'Ann', 10);"
+                + "INSERT INTO accounts (id, owner, balance) VALUES ('a2', 'Ben', 20);");
+        try (KsqlClient.Stream stream = ksql.query("SELECT * FROM accounts EMIT CHANGES LIMIT 4;", "earliest")) {
+            stream.next();
+            assertThat(List.of(stream.next(), stream.next())).containsExactly(
+                    "{\"row\":{\"columns\":[\"a1\",\"Ann\",10]}},", "{\"row\":{\"columns\":[\"a2\",\"Ben\",20]}},");
+            sluice.post("/sluice/v1/query", body("sql", "UPDATE accounts SET balance = balance + 5 WHERE id = 'a1'"));
+            assertThat(stream.next()).isEqualTo("{\"row\":{\"columns\":[\"a1\",\"Ann\",15]}},");
+            druid("DELETE FROM accounts WHERE id = 'a2'");
+            assertThat(stream.next()).isEqualTo("{\"row\":{\"columns\":[\"a2\",null,null],\"tombstone\":true}},");
+            assertThat(stream.next()).isEqualTo("{\"finalMessage\":\"Limit Reached\"}]");
+        }
+    }
+
+    @Test
+    void holdsMorePushQueriesThanRequestThreadsAndDeliversToEach() throws Exception {
+        ksql.ok("CREATE STREAM ticks (id VARCHAR KEY, n INT);");
+        int subscribers = REQUEST_THREADS * 3;
+        List<KsqlClient.Stream> streams = new ArrayList<>();
+        try {
+            for (int index = 0; index < subscribers; index++) {
+                // Each over its own HTTP/1.1 connection, alternating the two push endpoints.
+                streams.add(index % 2 == 0
+                        ? ksql.query("SELECT * FROM ticks EMIT CHANGES LIMIT 1;", "latest")
+                        : ksql.open("/query-stream", body("sql", "SELECT * FROM ticks EMIT CHANGES LIMIT 1;"),
+                                "application/vnd.ksqlapi.delimited.v1", HttpClient.Version.HTTP_1_1));
+            }
+            for (KsqlClient.Stream stream : streams) {
+                assertThat(stream.next()).contains("TICKS");
+            }
+            ksql.ok("INSERT INTO ticks (id, n) VALUES ('t', 7);");
+            for (int index = 0; index < subscribers; index++) {
+                assertThat(streams.get(index).next()).contains("[\"t\",7]");
+            }
+        } finally {
+            for (KsqlClient.Stream stream : streams) {
+                stream.close();
+            }
+        }
+    }
+
+    private static HttpResponse<String> druid(String sql) {
+        String basic = Base64.getEncoder().encodeToString(("druid_user:" + SluiceTestServer.ADMIN_KEY)
+                .getBytes(StandardCharsets.UTF_8));
+        return sluice.send(HttpRequest.newBuilder(sluice.uri("/druid/v2/sql"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body("query", sql))).build());
+    }
+}
