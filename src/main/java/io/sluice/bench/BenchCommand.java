@@ -44,12 +44,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stream-rows", description = "rows inserted per streams latency run (default 200)")
     int streamRows = 200;
 
+    @Option(names = "--only", description = "run one section only: 'streams' (section 7); it replaces that section "
+            + "of the output file and leaves the rest as it was")
+    String only;
+
+    @Option(names = "--baseline-server", description = "with --only streams: also measure the server of another build "
+            + "(a Sluice checkout directory with target/sluice.jar and target/lib), in the same run, as the baseline")
+    Path baselineServer;
+
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
 
     @Override
     public Integer call() throws Exception {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench");
+        if (only != null) {
+            if (!only.equals("streams")) {
+                System.err.println("bench: --only knows one section: streams");
+                return 2;
+            }
+            return streamsOnly(work);
+        }
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
              ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
@@ -70,6 +85,41 @@ public final class BenchCommand implements Callable<Integer> {
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);
         Files.writeString(output, report);
+        return 0;
+    }
+
+    /** Section 7 alone, written in place of the section 7 the output file already has (or appended). */
+    private int streamsOnly(Path work) throws Exception {
+        List<String> section;
+        try (ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
+            section = new ArrayList<>(new StreamLatency(server, new HttpLoad(server), streamRows).measure());
+        }
+        if (baselineServer != null) {
+            String classpath = baselineServer.resolve("target/sluice.jar") + java.io.File.pathSeparator
+                    + baselineServer.resolve("target/lib") + java.io.File.separator + "*";
+            try (ServerProcess server = new ServerProcess(work.resolve("baseline-server"), "256m", classpath)) {
+                List<String> baseline = new StreamLatency(server, new HttpLoad(server), streamRows).measure();
+                section.add("Baseline in the same run, the server built from " + baselineServer + ":");
+                section.add("");
+                section.addAll(baseline.subList(baseline.indexOf("") + 3, baseline.size()));
+            }
+        }
+        Runtime runtime = Runtime.getRuntime();
+        section.add("Command: `./sluice bench --only streams --stream-rows " + streamRows
+                + (baselineServer == null ? "" : " --baseline-server <older checkout>") + "`; machine: "
+                + runtime.availableProcessors() + " cores, " + memoryTotal() + " memory, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ".");
+        section.add("");
+        String report = String.join("\n", section) + "\n";
+        System.out.print(report);
+        String existing = Files.exists(output) ? Files.readString(output) : "";
+        int start = existing.indexOf("## 7.");
+        if (start < 0) {
+            Files.writeString(output, existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + report);
+        } else {
+            int end = existing.indexOf("\n## ", start + 1);
+            Files.writeString(output, existing.substring(0, start) + report + (end < 0 ? "" : existing.substring(end + 1)));
+        }
         return 0;
     }
 

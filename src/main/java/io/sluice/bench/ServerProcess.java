@@ -32,6 +32,11 @@ final class ServerProcess implements AutoCloseable {
     private final AtomicLong peakRss = new AtomicLong();
 
     ServerProcess(Path dataDirectory, String maxHeap) throws IOException, InterruptedException {
+        this(dataDirectory, maxHeap, System.getProperty("java.class.path"));
+    }
+
+    /** A server from {@code classpath}: this build's by default, another build's for a before/after comparison. */
+    ServerProcess(Path dataDirectory, String maxHeap, String classpath) throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -44,7 +49,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
-                "-Darrow.enable_null_check_for_get=false", "-cp", System.getProperty("java.class.path"),
+                "-Darrow.enable_null_check_for_get=false", "-cp", classpath,
                 "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
                 "--data-dir", dataDirectory.toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

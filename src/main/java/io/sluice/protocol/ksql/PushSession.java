@@ -40,6 +40,7 @@ final class PushSession implements WriteListener, Runnable {
     private boolean needsFlush;
     private boolean finishing;
     private volatile boolean idleDue;
+    private volatile boolean wroteSinceTick;
 
     /** {@code writerFactory} builds the layout's writer over the session's pending bytes. */
     PushSession(Subscription subscription, QueryPlan plan, ServletOutputStream out, Executor executor,
@@ -65,8 +66,15 @@ final class PushSession implements WriteListener, Runnable {
         return done;
     }
 
-    /** Called every idle interval: over HTTP/1.1 a newline is the only way to notice a client that left. */
+    /**
+     * Called every idle interval: over HTTP/1.1 a newline is the only way to notice a client that left. A
+     * session that wrote rows since the last tick has just been checked by that write and is left alone.
+     */
     void tick() {
+        if (wroteSinceTick) {
+            wroteSinceTick = false;
+            return;
+        }
         idleDue = true;
         schedule();
     }
@@ -118,6 +126,7 @@ final class PushSession implements WriteListener, Runnable {
                 out.write(pending.toByteArray());
                 pending.reset();
                 needsFlush = true;
+                wroteSinceTick = true;
                 continue;
             }
             if (needsFlush) {
