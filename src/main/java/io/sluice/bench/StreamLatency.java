@@ -1,13 +1,5 @@
 package io.sluice.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +38,8 @@ final class StreamLatency {
         lines.add("## 7. Streams: insert → push-query subscriber");
         lines.add("");
         lines.add("One stream; " + rowsPerRun + " rows inserted one at a time through POST /ksql, 10 ms apart; every subscriber is an "
-                + "HTTP/1.1 POST /query push query (EMIT CHANGES) in the benchmark JVM.");
+                + "HTTP/1.1 POST /query push query (EMIT CHANGES) on its own connection, read by a plain-socket client on a "
+                + "virtual thread in the benchmark JVM.");
         lines.add("");
         lines.add("| subscribers | p50 ms | p99 ms | max ms | rows delivered/s | peak heap MB | peak RSS MB |");
         lines.add("|---:|---:|---:|---:|---:|---:|---:|");
@@ -61,7 +54,6 @@ final class StreamLatency {
     }
 
     private String run(int subscribers) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
         long[] latencies = new long[subscribers * rowsPerRun];
         AtomicInteger received = new AtomicInteger();
         CountDownLatch ready = new CountDownLatch(subscribers);
@@ -71,24 +63,23 @@ final class StreamLatency {
             List<Future<?>> readers = new ArrayList<>();
             for (int subscriber = 0; subscriber < subscribers; subscriber++) {
                 readers.add(pool.submit(() -> {
-                    HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(server.uri("/query"))
-                            .header("Authorization", "Bearer " + ServerProcess.KEY).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"ksql\": \"SELECT * FROM bench_ticks EMIT CHANGES LIMIT "
-                                    + rowsPerRun + ";\"}")).build(), HttpResponse.BodyHandlers.ofInputStream());
-                    try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                        String line = in.readLine();
-                        ready.countDown();
-                        while ((line = in.readLine()) != null) {
-                            Matcher matcher = SENT.matcher(line);
-                            if (matcher.find()) {
-                                long latency = System.nanoTime() - Long.parseLong(matcher.group(1));
-                                int index = received.getAndIncrement();
-                                if (index < latencies.length) {
-                                    latencies[index] = latency;
+                    boolean[] headerSeen = {false};
+                    PushSubscriber.run(server.port, "/query", ServerProcess.KEY,
+                            "{\"ksql\": \"SELECT * FROM bench_ticks EMIT CHANGES LIMIT " + rowsPerRun + ";\"}", line -> {
+                                if (!headerSeen[0]) {
+                                    headerSeen[0] = true;
+                                    ready.countDown();
+                                    return;
                                 }
-                            }
-                        }
-                    }
+                                Matcher matcher = SENT.matcher(line);
+                                if (matcher.find()) {
+                                    long latency = System.nanoTime() - Long.parseLong(matcher.group(1));
+                                    int index = received.getAndIncrement();
+                                    if (index < latencies.length) {
+                                        latencies[index] = latency;
+                                    }
+                                }
+                            });
                     return null;
                 }));
             }
