@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
 final class PushSession implements WriteListener, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushSession.class);
-    /** Encoded bytes handed to the socket at a time, so one fast stream does not starve the others. */
-    private static final int CHUNK_BYTES = 64 * 1024;
+    /**
+     * Encoded bytes handed to the socket at a time: one fast stream does not starve the others, and a session
+     * whose client stopped reading holds at most this much beside the rows in its subscription's buffer.
+     */
+    private static final int CHUNK_BYTES = 16 * 1024;
 
     private final Subscription subscription;
     private final QueryPlan plan;
