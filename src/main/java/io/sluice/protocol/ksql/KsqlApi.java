@@ -276,8 +276,16 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private void push(Context context, Layout layout, QueryPlan plan, boolean earliest) {
         Subscription subscription = streams.subscribe(plan.source().name(), plan.select().text(), earliest);
         try {
-            // A client that resets its stream or drops the connection ends the query at once.
-            ServletContextRequest.getServletContextRequest(context.req()).addFailureListener(failure -> subscription.close());
+            // A client that resets its stream or drops the connection ends the query at once, and its response
+            // with it: nothing more can be written to it.
+            java.util.concurrent.atomic.AtomicReference<PushSession> started = new java.util.concurrent.atomic.AtomicReference<>();
+            ServletContextRequest.getServletContextRequest(context.req()).addFailureListener(failure -> {
+                subscription.close();
+                PushSession session = started.get();
+                if (session != null) {
+                    session.clientGone();
+                }
+            });
             context.status(200);
             boolean keepAlive = layout == Layout.QUERY || !"HTTP/2.0".equals(context.req().getProtocol());
             RowWriter.Factory layoutWriter = writerFactory(context, layout);
@@ -288,6 +296,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                     PushSession session = new PushSession(subscription, plan, context.res().getOutputStream(), pushThreads,
                             out -> layoutWriter.create(out).keepAlive(keepAlive));
                     pushSessions.add(session);
+                    started.set(session);
                     return session.start().whenComplete((ignored, failure) -> pushSessions.remove(session));
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("push query {} could not start", subscription.id(), e);

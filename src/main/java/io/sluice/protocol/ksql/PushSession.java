@@ -114,6 +114,11 @@ final class PushSession implements WriteListener, Runnable {
         end();
     }
 
+    /** The client reset the stream or dropped the connection: end without writing anything more. */
+    void clientGone() {
+        end();
+    }
+
     private void end() {
         subscription.close();
         done.complete(null);
