@@ -88,7 +88,12 @@ final class PushSession implements WriteListener, Runnable {
 
     void schedule() {
         if (!done.isDone() && scheduled.compareAndSet(false, true)) {
-            executor.execute(this);
+            try {
+                executor.execute(this);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The server has stopped: nothing will be written any more.
+                end();
+            }
         }
     }
 
