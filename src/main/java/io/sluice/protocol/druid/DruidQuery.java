@@ -35,7 +35,7 @@ record DruidQuery(String query, DruidFormat resultFormat, boolean header, boolea
         try {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw malformed("Malformed JSON request body: " + e.getOriginalMessage());
+            throw malformed("Malformed JSON request body: " + io.sluice.http.JsonBodies.describe(e));
         }
         if (node == null || !node.isObject()) {
             throw malformed("The request body must be a JSON object with a 'query'");

@@ -96,7 +96,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
             }
             return node;
         } catch (JacksonException e) {
-            throw new NektMapper.InvalidRequest("detail", "JSON parse error - " + e.getOriginalMessage());
+            throw new NektMapper.InvalidRequest("detail", "JSON parse error - " + io.sluice.http.JsonBodies.describe(e));
         }
     }
 
