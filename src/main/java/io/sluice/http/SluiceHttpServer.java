@@ -66,6 +66,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             });
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
+            routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
             routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(meters.scrape()));
             apis.forEach(api -> api.register(routes));
@@ -170,6 +171,16 @@ public final class SluiceHttpServer implements AutoCloseable {
     }
 
     record Readiness(String status, EngineHealth engine) {
+    }
+
+    /**
+     * Every 429, in whatever protocol's shape, says when to come back: HTTP asks it of a 429, and the vendor
+     * adapters render their own bodies without it. A second is the admission queue's and the rate bucket's scale.
+     */
+    private static void retryAfterOnTooManyRequests(io.javalin.http.Context context) {
+        if (context.statusCode() == 429 && context.res().getHeader("Retry-After") == null && !context.res().isCommitted()) {
+            context.header("Retry-After", "1");
+        }
     }
 
     /** One counter per protocol, looked up once: the registry's own lookup locks, and this runs per request. */

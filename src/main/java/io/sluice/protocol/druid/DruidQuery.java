@@ -29,7 +29,11 @@ record DruidQuery(String query, DruidFormat resultFormat, boolean header, boolea
             return plain(body);
         }
         if (type.startsWith("application/x-www-form-urlencoded")) {
-            return plain(URLDecoder.decode(body, StandardCharsets.UTF_8));
+            try {
+                return plain(URLDecoder.decode(body, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw malformed("The form-encoded body has a malformed %-escape");
+            }
         }
         JsonNode node;
         try {
