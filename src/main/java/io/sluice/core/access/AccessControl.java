@@ -69,6 +69,7 @@ public final class AccessControl implements StatementGuard {
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
     private final Map<String, Boolean> adminOwners = new ConcurrentHashMap<>();
+    private final Map<String, io.sluice.core.statement.ClientConnection> clients = new ConcurrentHashMap<>();
 
     public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
                          Clock clock, boolean auditText) {
@@ -105,8 +106,8 @@ public final class AccessControl implements StatementGuard {
                     + current.statementsPerMinute() + "); retry later");
         }
         if (refusal != null) {
-            record(principal.id(), principal.admin(), request.protocol(), null, request.sql(), List.of(), "REFUSED",
-                    ErrorCode.RATE_LIMITED.name(), 0, 0);
+            record(principal.id(), principal.admin(), request.client(), request.protocol(), null, request.sql(), List.of(),
+                    "REFUSED", ErrorCode.RATE_LIMITED.name(), 0, 0);
             throw refusal;
         }
     }
@@ -115,6 +116,7 @@ public final class AccessControl implements StatementGuard {
     public EngineStatement open(Principal principal, String statementId, StatementRequest request,
                                 EngineRequest engineRequest, Engine engine) {
         adminOwners.put(statementId, principal.admin());
+        clients.put(statementId, request.client());
         Optional<AdminCommand> command;
         try {
             command = AdminStatementParser.parse(request.sql());
@@ -132,21 +134,30 @@ public final class AccessControl implements StatementGuard {
     public void finished(StatementStatus status) {
         List<String> tables = touched.remove(status.id());
         Boolean admin = adminOwners.remove(status.id());
+        io.sluice.core.statement.ClientConnection client = clients.remove(status.id());
         long duration = status.elapsedMillis(clock.instant());
-        record(status.ownerId(), admin != null && admin, status.protocol(), status.id(), status.sql(),
+        record(status.ownerId(), admin != null && admin, client, status.protocol(), status.id(), status.sql(),
                 tables == null ? List.of() : tables, status.state().name(),
                 status.error() == null ? null : status.error().code().name(), status.rows(), duration);
     }
 
-    private void record(String principal, boolean admin, String protocol, String statementId, String sql,
-                        List<String> tables, String outcome, String errorCode, long rows, long duration) {
-        audit.write(new AuditRecord(clock.instant(), principal, admin, null, protocol, statementId, sha256(sql),
-                auditText ? sql : null, tables, outcome, errorCode, rows, duration));
+    private void record(String principal, boolean admin, io.sluice.core.statement.ClientConnection client, String protocol,
+                        String statementId, String sql, List<String> tables, String outcome, String errorCode, long rows,
+                        long duration) {
+        io.sluice.core.statement.ClientConnection from = client == null ? io.sluice.core.statement.ClientConnection.UNKNOWN : client;
+        long bytes;
+        try {
+            bytes = from.bytesSent().getAsLong();
+        } catch (RuntimeException e) {
+            bytes = 0; // the exchange is gone; its count cannot be read any more
+        }
+        audit.write(new AuditRecord(clock.instant(), principal, admin, from.remoteAddress(), protocol, statementId, sha256(sql),
+                auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes));
     }
 
     /** Statements refused because the principal may not run them (admin statements from non-admins). */
     public void auditRefusal(Principal principal, String protocol, String what) {
-        record(principal.id(), principal.admin(), protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
+        record(principal.id(), principal.admin(), null, protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
     }
 
     // ---- enforcement ---------------------------------------------------------------------------------

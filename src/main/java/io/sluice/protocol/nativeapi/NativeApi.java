@@ -73,7 +73,7 @@ public final class NativeApi implements HttpApi {
     private void submit(Context context) throws IOException {
         Principal principal = Authentication.principal(context);
         JsonNode body = NativeRequests.body(context, json);
-        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         long waitMillis = NativeRequests.longField(body, "waitMs", DEFAULT_WAIT_MILLIS, 0, MAX_WAIT_MILLIS);
         io.sluice.core.export.ExportSpec export = NativeExports.spec(body);
         ZoneId zone = request.session().timeZone();
@@ -182,7 +182,7 @@ public final class NativeApi implements HttpApi {
     private void query(Context context) {
         Principal principal = Authentication.principal(context);
         JsonNode body = NativeRequests.body(context, json);
-        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         ResultFormat format = NativeRequests.format(context, body, ResultFormat.JSON);
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults).withTimeZone(request.session().timeZone());
         try (StreamingStatement stream = statements.stream(principal, request, id -> ClientDisconnects.onGone(context,
