@@ -423,6 +423,11 @@ public final class AccessControl implements StatementGuard {
         }
 
         @Override
+        public io.sluice.core.engine.QueryProgress progress() {
+            return delegate.progress();
+        }
+
+        @Override
         public void cancel() {
             delegate.cancel();
         }

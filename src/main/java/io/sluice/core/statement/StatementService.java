@@ -357,6 +357,18 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
+     * The engine's progress estimate of a running statement the caller may see (its own; an admin's, any);
+     * {@link io.sluice.core.engine.QueryProgress#UNKNOWN} when it is not running or the engine cannot tell.
+     */
+    public io.sluice.core.engine.QueryProgress progress(Principal principal, String id) {
+        Statement statement = id == null ? null : statements.get(id);
+        if (statement == null || !(principal.admin() || statement.ownerId().equals(principal.id()))) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+        return statement.progress();
+    }
+
+    /**
      * Cancels a statement. Returns its status after the cancel took effect (CANCELLED), or as it was when
      * it had already ended.
      */

@@ -241,6 +241,25 @@ final class DuckDbStatement implements EngineStatement {
         return batches;
     }
 
+    /** DuckDB's own estimate (its progress bar's, never printed); unknown before execute and once rows stream. */
+    @Override
+    public io.sluice.core.engine.QueryProgress progress() {
+        DuckDBPreparedStatement running;
+        synchronized (lock) {
+            running = closed ? null : jdbcStatement;
+        }
+        if (running == null || !executing) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+        try {
+            org.duckdb.QueryProgress progress = running.getQueryProgress();
+            return new io.sluice.core.engine.QueryProgress(progress.getPercentage(), progress.getRowsProcessed(),
+                    progress.getTotalRowsToProcess());
+        } catch (SQLException | RuntimeException e) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+    }
+
     @Override
     public void cancel() {
         cancelled = true;
