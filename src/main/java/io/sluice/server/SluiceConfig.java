@@ -126,7 +126,8 @@ public record SluiceConfig(
                 duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
                 new io.sluice.core.access.AccessControl.Limits(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
-                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute())));
+                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
+                        Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0))));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
@@ -135,7 +136,8 @@ public record SluiceConfig(
             "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"), ExportSettings.KEYS.stream()).toList();
+            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
+            "limits.principalMaxTimeoutSeconds"), ExportSettings.KEYS.stream()).toList();
 
     /**
      * TLS is on when {@code http.tls.keystore} names a key store. Passwords may also come from the environment

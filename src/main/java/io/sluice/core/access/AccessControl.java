@@ -42,13 +42,24 @@ public final class AccessControl implements StatementGuard {
      * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
      * configuration keys.
      */
-    public record Limits(int maxConcurrent, int statementsPerMinute) {
-        public static final Limits DEFAULT = new Limits(64, 60_000);
+    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout) {
+        public static final Limits DEFAULT = new Limits(64, 60_000, null);
 
+        /**
+         * @param maxTimeout how long any one principal's statement may run, whatever it asks for (roles may set
+         *     less); null for none beyond statements.maxTimeoutSeconds
+         */
         public Limits {
             if (maxConcurrent < 1 || statementsPerMinute < 1) {
                 throw new IllegalArgumentException("principal limits must be at least 1");
             }
+            if (maxTimeout != null && (maxTimeout.isZero() || maxTimeout.isNegative())) {
+                maxTimeout = null;
+            }
+        }
+
+        public Limits(int maxConcurrent, int statementsPerMinute) {
+            this(maxConcurrent, statementsPerMinute, null);
         }
     }
 
@@ -110,6 +121,20 @@ public final class AccessControl implements StatementGuard {
                     "REFUSED", ErrorCode.RATE_LIMITED.name(), 0, 0);
             throw refusal;
         }
+    }
+
+    /**
+     * The tightest of the configured per-principal ceiling and the ceilings of the principal's roles
+     * (ALTER ROLE … SET STATEMENT_TIMEOUT_IN_SECONDS); admins too, like the other limits.
+     */
+    @Override
+    public java.time.Duration maxTimeout(Principal principal) {
+        java.time.Duration ceiling = limits.maxTimeout();
+        java.util.OptionalLong role = store.timeoutCeilingSeconds(principal.id());
+        if (role.isPresent() && (ceiling == null || role.getAsLong() < ceiling.toSeconds())) {
+            ceiling = java.time.Duration.ofSeconds(role.getAsLong());
+        }
+        return ceiling;
     }
 
     @Override
@@ -279,6 +304,11 @@ public final class AccessControl implements StatementGuard {
                     throw unknown("API key '" + drop.keyId() + "' does not exist");
                 }
                 yield AdminAnswer.status("API key " + drop.keyId() + " successfully dropped.");
+            }
+            case AdminCommand.SetRoleTimeout set -> {
+                String role = knownRole(set.role());
+                store.roleTimeout(role, set.seconds());
+                yield AdminAnswer.status("Statement executed successfully.");
             }
             case AdminCommand.SetRsaPublicKey set -> {
                 if (publicKeys == null) {

@@ -507,7 +507,9 @@ public final class StatementService implements AutoCloseable {
         Statement statement = new Statement(newId(), principal, request, clock.instant(), streaming);
         statements.put(statement.id(), statement);
         save(statement.snapshot(), statement);
-        Duration timeout = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
+        Duration requested = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
+        Duration ceiling = guard.maxTimeout(principal);
+        Duration timeout = ceiling != null && ceiling.compareTo(requested) < 0 ? ceiling : requested;
         var timer = timers.schedule(() -> {
             if (statement.requestCancel(new SluiceError(ErrorCode.TIMEOUT,
                     "Statement exceeded its timeout of " + timeout.toMillis() + " ms and was stopped", "57014", null))) {
