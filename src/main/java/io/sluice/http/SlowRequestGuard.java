@@ -5,7 +5,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.NegotiatingServerConnection;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * request begun but its headers unfinished, keyed by how many requests the connection had read then (so a
  * keep-alive connection gets a fresh deadline per request), and closes it once that is older than the
  * timeout. Connections waiting for their next request, reading a body or writing a response are left alone:
- * the idle timeout governs those. HTTP/2 has its own frame and stream limits.
+ * the idle timeout governs those. A TLS connection still in its handshake or ALPN negotiation counts as in its
+ * header phase. HTTP/2 has its own frame and stream limits.
  */
 final class SlowRequestGuard extends AbstractLifeCycle {
 
@@ -64,22 +68,39 @@ final class SlowRequestGuard extends AbstractLifeCycle {
         }
     }
 
+    private static final long NOT_IN_HEADERS = Long.MIN_VALUE;
+
+    /**
+     * Which request of the connection is in its header phase (how many it had read before), -1 while a TLS
+     * connection is still in its handshake or protocol negotiation (a client can trickle those too), or
+     * {@link #NOT_IN_HEADERS}.
+     */
+    private static long headerPhase(Connection connection) {
+        if (connection instanceof SslConnection ssl) {
+            Connection inner = ssl.getSslEndPoint().getConnection();
+            if (inner == null || inner instanceof SslConnection || inner instanceof NegotiatingServerConnection) {
+                return -1;
+            }
+            return headerPhase(inner);
+        }
+        if (connection instanceof HttpConnection http) {
+            var parser = http.getParser();
+            return parser.isStart() || !parser.inHeaderState() ? NOT_IN_HEADERS : http.getMessagesIn();
+        }
+        return NOT_IN_HEADERS;
+    }
+
     private void sweep() {
         try {
             long now = System.nanoTime();
             Set<EndPoint> open = connector.getConnectedEndPoints().stream().collect(Collectors.toSet());
             inHeaders.keySet().retainAll(open);
             for (EndPoint endPoint : open) {
-                if (!(endPoint.getConnection() instanceof HttpConnection connection)) {
+                long request = headerPhase(endPoint.getConnection());
+                if (request == NOT_IN_HEADERS) {
                     inHeaders.remove(endPoint);
                     continue;
                 }
-                var parser = connection.getParser();
-                if (parser.isStart() || !parser.inHeaderState()) {
-                    inHeaders.remove(endPoint);
-                    continue;
-                }
-                long request = connection.getMessagesIn();
                 HeaderPhase phase = inHeaders.compute(endPoint, (key, seen) ->
                         seen != null && seen.request() == request ? seen : new HeaderPhase(request, now));
                 if (now - phase.sinceNanos() > timeoutNanos) {

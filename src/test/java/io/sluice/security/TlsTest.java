@@ -51,7 +51,10 @@ class TlsTest {
         assertThat(process.exitValue()).as(output).isZero();
 
         SluiceConfig defaults = SluiceConfig.defaults(data.resolve("data"));
+        HttpServerConfig.Limits limits = HttpServerConfig.Limits.DEFAULT;
         sluice = new SluiceTestServer(defaults.withHttp(defaults.http()
+                .withLimits(new HttpServerConfig.Limits(limits.maxRequestHeaderBytes(), limits.maxUriBytes(), 1_500,
+                        limits.h2MaxConcurrentStreams(), limits.h2MaxHeaderTableBytes()))
                 .withTls(new HttpServerConfig.Tls(keystore, PASSWORD, null, "PKCS12"))), false);
 
         KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -115,6 +118,32 @@ class TlsTest {
             Thread.sleep(100);
         }
         assertThat(status.body()).contains("https://localhost:" + sluice.server.port() + "/sluice/exports/");
+    }
+
+    @Test
+    void aClientTricklingItsHandshakeIsCutOff() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", sluice.server.port())) {
+            socket.setSoTimeout(100);
+            var out = socket.getOutputStream();
+            // A TLS record header announcing a 512-byte handshake message, whose bytes then come one every 50 ms.
+            out.write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00});
+            long started = System.nanoTime();
+            boolean closed = false;
+            for (int sent = 0; sent < 400 && !closed; sent++) {
+                try {
+                    out.write(0x01);
+                    out.flush();
+                    closed = socket.getInputStream().read() == -1;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // the server still waits for the rest of the record
+                } catch (java.io.IOException reset) {
+                    closed = true;
+                }
+            }
+            assertThat(closed).as("closed long before the 60 s idle timeout").isTrue();
+            assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(1_500).isLessThan(15_000);
+        }
+        assertThat(query(HttpClient.Version.HTTP_2).statusCode()).isEqualTo(200);
     }
 
     @Test
