@@ -48,7 +48,7 @@ class AuditTrafficTest {
 
         // The same in the admin-only table, once its writer (one insert a second) caught up.
         JsonNode row = null;
-        for (int attempt = 0; attempt < 50 && row == null; attempt++) {
+        for (int attempt = 0; attempt < 150 && row == null; attempt++) {
             HttpResponse<String> rows = sluice.post("/sluice/v1/query", "{\"sql\": \"SELECT remote_address, bytes_sent FROM sluice.audit"
                     + " WHERE statement_id = '" + record.get("statementId").asText() + "'\"}");
             JsonNode found = json(rows);

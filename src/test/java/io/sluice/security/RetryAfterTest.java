@@ -40,6 +40,18 @@ class RetryAfterTest {
         sluice.close();
     }
 
+    /**
+     * The bucket refills one statement a minute, so on a slow machine a request may just get through; the next one
+     * is then refused. What is checked is the refusal's shape.
+     */
+    private static void assertRefusedWithRetryAfter(java.util.function.Supplier<HttpResponse<String>> request, String shape) {
+        HttpResponse<String> response = request.get();
+        if (response.statusCode() != 429) {
+            response = request.get();
+        }
+        assertRefusedWithRetryAfter(response, shape);
+    }
+
     private static void assertRefusedWithRetryAfter(HttpResponse<String> response, String shape) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).as("Retry-After on " + response.uri()).hasValueSatisfying(
@@ -49,28 +61,28 @@ class RetryAfterTest {
 
     @Test
     void nativeApi() {
-        assertRefusedWithRetryAfter(sluice.post("/sluice/v1/query", "{\"sql\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"RATE_LIMITED\"");
-        assertRefusedWithRetryAfter(sluice.post("/sluice/v1/statements", "{\"sql\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"RATE_LIMITED\"");
+        assertRefusedWithRetryAfter(() -> sluice.post("/sluice/v1/query", "{\"sql\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"RATE_LIMITED\"");
+        assertRefusedWithRetryAfter(() -> sluice.post("/sluice/v1/statements", "{\"sql\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"RATE_LIMITED\"");
     }
 
     @Test
     void druid() {
-        assertRefusedWithRetryAfter(sluice.post("/druid/v2/sql", "{\"query\": \"SELECT 1\"}", sluice.otherUserKey), "\"errorClass\"");
+        assertRefusedWithRetryAfter(() -> sluice.post("/druid/v2/sql", "{\"query\": \"SELECT 1\"}", sluice.otherUserKey), "\"errorClass\"");
     }
 
     @Test
     void snowflake() {
-        assertRefusedWithRetryAfter(sluice.post("/api/v2/statements", "{\"statement\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"390505\"");
+        assertRefusedWithRetryAfter(() -> sluice.post("/api/v2/statements", "{\"statement\": \"SELECT 1\"}", sluice.otherUserKey), "\"code\":\"390505\"");
     }
 
     @Test
     void ncp() {
-        assertRefusedWithRetryAfter(sluice.post("/api/v2/queries", "{\"query\": \"SELECT 1\"}", sluice.otherUserKey), "\"errorCode\":429");
+        assertRefusedWithRetryAfter(() -> sluice.post("/api/v2/queries", "{\"query\": \"SELECT 1\"}", sluice.otherUserKey), "\"errorCode\":429");
     }
 
     @Test
     void nekt() {
-        assertRefusedWithRetryAfter(sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v1/sql-query/"))
+        assertRefusedWithRetryAfter(() -> sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v1/sql-query/"))
                 .header("x-api-key", sluice.otherUserKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"SELECT 1\"}")).build()), "\"state\":\"FAILED\"");
     }
@@ -79,9 +91,9 @@ class RetryAfterTest {
     void ksqlDb() {
         // The ksqlDB API is for admins; the admin spent its one statement in start().
         String basic = "Basic " + Base64.getEncoder().encodeToString(("admin:" + SluiceTestServer.ADMIN_KEY).getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = sluice.send(HttpRequest.newBuilder(sluice.uri("/query")).header("Authorization", basic)
+        assertRefusedWithRetryAfter(() -> sluice.send(HttpRequest.newBuilder(sluice.uri("/query")).header("Authorization", basic)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"ksql\": \"SELECT * FROM riderLocations WHERE profileId = 'none';\"}")).build());
-        assertRefusedWithRetryAfter(response, "\"error_code\":42900");
+                .POST(HttpRequest.BodyPublishers.ofString("{\"ksql\": \"SELECT * FROM riderLocations WHERE profileId = 'none';\"}")).build()),
+                "\"error_code\":42900");
     }
 }
