@@ -287,7 +287,8 @@ async function refreshStatements() {
     const sqlText = (statement.sql ?? '').replace(/\s+/g, ' ');
     const cells = [
       statement.id.slice(0, 12),
-      statement.state,
+      // A running statement shows the engine's estimate when it has one.
+      statement.progress ? `${statement.state} ${Math.floor(statement.progress.percent)}%` : statement.state,
       statement.owner ?? '',
       sqlText.length > 70 ? `${sqlText.slice(0, 69)}…` : sqlText,
       statement.protocol ?? '',

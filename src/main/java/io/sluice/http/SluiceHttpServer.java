@@ -11,7 +11,18 @@ import io.sluice.core.error.SluiceException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,17 +52,11 @@ public final class SluiceHttpServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;
-            javalin.jetty.modifyServer(server -> server.setStopTimeout(5_000));
-            javalin.jetty.addConnector((server, httpConfiguration) -> {
-                httpConfiguration.setSendServerVersion(false);
-                ServerConnector connector = new ServerConnector(server,
-                        new org.eclipse.jetty.server.HttpConnectionFactory(httpConfiguration),
-                        new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(httpConfiguration));
-                connector.setHost(config.host());
-                connector.setPort(config.port());
-                connector.setIdleTimeout(config.idleTimeoutMillis());
-                return connector;
+            javalin.jetty.modifyServer(server -> {
+                server.setStopTimeout(5_000);
+                server.setErrorHandler(new SluiceErrorHandler());
             });
+            javalin.jetty.addConnector((server, httpConfiguration) -> connector(server, httpConfiguration, config));
             var routes = javalin.routes;
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
@@ -61,6 +66,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             });
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
+            routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
             routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(meters.scrape()));
             apis.forEach(api -> api.register(routes));
@@ -104,11 +110,77 @@ public final class SluiceHttpServer implements AutoCloseable {
         });
     }
 
+    /**
+     * The one port: cleartext HTTP/1.1 and h2c, or — with a key store configured — TLS with ALPN choosing h2 or
+     * http/1.1. Either way with the request limits: header and URI size, a deadline for a request's headers,
+     * and HTTP/2's concurrent streams and header table.
+     */
+    private static ServerConnector connector(Server server, HttpConfiguration http, HttpServerConfig config) {
+        HttpServerConfig.Limits limits = config.limits();
+        http.setSendServerVersion(false);
+        http.setRequestHeaderSize(limits.maxRequestHeaderBytes());
+        http.addCustomizer((request, responseHeaders) -> {
+            String target = request.getHttpURI().getPathQuery();
+            if (target != null && target.length() > limits.maxUriBytes()) {
+                throw new BadMessageException(414, "URI too long");
+            }
+            return request;
+        });
+        ServerConnector connector;
+        if (config.tls() == null) {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http), http2(new HTTP2CServerConnectionFactory(http), limits));
+        } else {
+            http.setSecureScheme("https");
+            http.addCustomizer(new SecureRequestCustomizer());
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+            alpn.setDefaultProtocol("http/1.1");
+            connector = new ServerConnector(server, new SslConnectionFactory(sslContext(config.tls()), alpn.getProtocol()),
+                    alpn, http2(new HTTP2ServerConnectionFactory(http), limits), new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(config.idleTimeoutMillis());
+        connector.addBean(new SlowRequestGuard(connector, limits.headerTimeoutMillis()));
+        return connector;
+    }
+
+    private static <T extends AbstractHTTP2ServerConnectionFactory> T http2(T factory, HttpServerConfig.Limits limits) {
+        factory.setMaxConcurrentStreams(limits.h2MaxConcurrentStreams());
+        factory.setMaxDecoderTableCapacity(limits.h2MaxHeaderTableBytes());
+        return factory;
+    }
+
+    private static SslContextFactory.Server sslContext(HttpServerConfig.Tls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+        ssl.setKeyStoreType(tls.keystoreType());
+        ssl.setKeyStorePassword(tls.keystorePassword());
+        if (tls.keyPassword() != null) {
+            ssl.setKeyManagerPassword(tls.keyPassword());
+        }
+        // HTTP/2 forbids the TLS 1.2 cipher suites on its block list; Jetty's list for h2 keeps to the allowed ones.
+        ssl.setCipherComparator(org.eclipse.jetty.http2.HTTP2Cipher.COMPARATOR);
+        // One certificate: a client that reaches the server by an address the certificate does not name is the
+        // client's business (it checks the name), not a reason for the server to refuse the request.
+        ssl.setSniRequired(false);
+        return ssl;
+    }
+
     /** Records, not maps: their fields come out in a fixed order, which clients and docs can rely on. */
     record EngineHealth(boolean healthy, String name) {
     }
 
     record Readiness(String status, EngineHealth engine) {
+    }
+
+    /**
+     * Every 429, in whatever protocol's shape, says when to come back: HTTP asks it of a 429, and the vendor
+     * adapters render their own bodies without it. A second is the admission queue's and the rate bucket's scale.
+     */
+    private static void retryAfterOnTooManyRequests(io.javalin.http.Context context) {
+        if (context.statusCode() == 429 && context.res().getHeader("Retry-After") == null && !context.res().isCommitted()) {
+            context.header("Retry-After", "1");
+        }
     }
 
     /** One counter per protocol, looked up once: the registry's own lookup locks, and this runs per request. */

@@ -101,7 +101,14 @@ public record SluiceConfig(
                         intValue(properties, "http.port", http.port()),
                         longValue(properties, "http.maxRequestBytes", http.maxRequestBytes()),
                         longValue(properties, "http.idleTimeoutMs", http.idleTimeoutMillis()),
-                        intValue(properties, "http.maxThreads", http.maxThreads())),
+                        intValue(properties, "http.maxThreads", http.maxThreads()),
+                        new HttpServerConfig.Limits(
+                                intValue(properties, "http.maxRequestHeaderBytes", http.limits().maxRequestHeaderBytes()),
+                                intValue(properties, "http.maxUriBytes", http.limits().maxUriBytes()),
+                                longValue(properties, "http.headerTimeoutMs", http.limits().headerTimeoutMillis()),
+                                intValue(properties, "http.h2.maxConcurrentStreams", http.limits().h2MaxConcurrentStreams()),
+                                intValue(properties, "http.h2.maxHeaderTableBytes", http.limits().h2MaxHeaderTableBytes())),
+                        tls(properties)),
                 new StatementConfig(
                         intValue(properties, "statements.maxRunning", statements.maxRunning()),
                         intValue(properties, "statements.maxQueued", statements.maxQueued()),
@@ -119,14 +126,36 @@ public record SluiceConfig(
                 duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
                 new io.sluice.core.access.AccessControl.Limits(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
-                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute())));
+                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
+                        Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0))));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
-            "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
+            "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "http.maxRequestHeaderBytes", "http.maxUriBytes",
+            "http.headerTimeoutMs", "http.h2.maxConcurrentStreams", "http.h2.maxHeaderTableBytes", "http.tls.keystore",
+            "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"), ExportSettings.KEYS.stream()).toList();
+            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
+            "limits.principalMaxTimeoutSeconds"), ExportSettings.KEYS.stream()).toList();
+
+    /**
+     * TLS is on when {@code http.tls.keystore} names a key store. Passwords may also come from the environment
+     * (SLUICE_TLS_KEYSTORE_PASSWORD, SLUICE_TLS_KEY_PASSWORD), so they need not sit in a file.
+     */
+    private static HttpServerConfig.Tls tls(Properties properties) {
+        String keystore = properties.getProperty("http.tls.keystore");
+        String password = properties.getProperty("http.tls.keystorePassword", System.getenv("SLUICE_TLS_KEYSTORE_PASSWORD"));
+        String keyPassword = properties.getProperty("http.tls.keyPassword", System.getenv("SLUICE_TLS_KEY_PASSWORD"));
+        String type = properties.getProperty("http.tls.keystoreType", "PKCS12");
+        if (keystore == null || keystore.isBlank()) {
+            return null;
+        }
+        if (password == null) {
+            throw new IllegalArgumentException("http.tls.keystore needs http.tls.keystorePassword (or SLUICE_TLS_KEYSTORE_PASSWORD)");
+        }
+        return new HttpServerConfig.Tls(Path.of(keystore.trim()), password, keyPassword, type.trim());
+    }
 
     private static int intValue(Properties properties, String key, int defaultValue) {
         return Math.toIntExact(longValue(properties, key, defaultValue));

@@ -74,6 +74,10 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Disk bytes held by spooled results").baseUnit("bytes").register(meters);
         io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
                 .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice_engine_memory_bytes", engine, e -> e.memoryBytes(false))
+                .description("Memory DuckDB's buffer manager holds (duckdb_memory())").baseUnit("bytes").register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice_engine_temporary_bytes", engine, e -> e.memoryBytes(true))
+                .description("Bytes DuckDB spilled to its temporary directory").baseUnit("bytes").register(meters);
         // Streams first: statements run on an engine that tells the streams' change feeds what they wrote.
         io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
         this.statements = new StatementService(streams.observing(engine), spool, data.resolve("statements"), config.statements(),
@@ -91,6 +95,8 @@ public final class SluiceServer implements AutoCloseable {
         }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)
+                .description("Bytes of files written by exports").baseUnit("bytes").register(meters);
         this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),

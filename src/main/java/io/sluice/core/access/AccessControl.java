@@ -42,13 +42,24 @@ public final class AccessControl implements StatementGuard {
      * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
      * configuration keys.
      */
-    public record Limits(int maxConcurrent, int statementsPerMinute) {
-        public static final Limits DEFAULT = new Limits(64, 60_000);
+    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout) {
+        public static final Limits DEFAULT = new Limits(64, 60_000, null);
 
+        /**
+         * @param maxTimeout how long any one principal's statement may run, whatever it asks for (roles may set
+         *     less); null for none beyond statements.maxTimeoutSeconds
+         */
         public Limits {
             if (maxConcurrent < 1 || statementsPerMinute < 1) {
                 throw new IllegalArgumentException("principal limits must be at least 1");
             }
+            if (maxTimeout != null && (maxTimeout.isZero() || maxTimeout.isNegative())) {
+                maxTimeout = null;
+            }
+        }
+
+        public Limits(int maxConcurrent, int statementsPerMinute) {
+            this(maxConcurrent, statementsPerMinute, null);
         }
     }
 
@@ -69,6 +80,7 @@ public final class AccessControl implements StatementGuard {
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
     private final Map<String, Boolean> adminOwners = new ConcurrentHashMap<>();
+    private final Map<String, io.sluice.core.statement.ClientConnection> clients = new ConcurrentHashMap<>();
 
     public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
                          Clock clock, boolean auditText) {
@@ -105,16 +117,31 @@ public final class AccessControl implements StatementGuard {
                     + current.statementsPerMinute() + "); retry later");
         }
         if (refusal != null) {
-            record(principal.id(), principal.admin(), request.protocol(), null, request.sql(), List.of(), "REFUSED",
-                    ErrorCode.RATE_LIMITED.name(), 0, 0);
+            record(principal.id(), principal.admin(), request.client(), request.protocol(), null, request.sql(), List.of(),
+                    "REFUSED", ErrorCode.RATE_LIMITED.name(), 0, 0);
             throw refusal;
         }
+    }
+
+    /**
+     * The tightest of the configured per-principal ceiling and the ceilings of the principal's roles
+     * (ALTER ROLE … SET STATEMENT_TIMEOUT_IN_SECONDS); admins too, like the other limits.
+     */
+    @Override
+    public java.time.Duration maxTimeout(Principal principal) {
+        java.time.Duration ceiling = limits.maxTimeout();
+        java.util.OptionalLong role = store.timeoutCeilingSeconds(principal.id());
+        if (role.isPresent() && (ceiling == null || role.getAsLong() < ceiling.toSeconds())) {
+            ceiling = java.time.Duration.ofSeconds(role.getAsLong());
+        }
+        return ceiling;
     }
 
     @Override
     public EngineStatement open(Principal principal, String statementId, StatementRequest request,
                                 EngineRequest engineRequest, Engine engine) {
         adminOwners.put(statementId, principal.admin());
+        clients.put(statementId, request.client());
         Optional<AdminCommand> command;
         try {
             command = AdminStatementParser.parse(request.sql());
@@ -132,21 +159,30 @@ public final class AccessControl implements StatementGuard {
     public void finished(StatementStatus status) {
         List<String> tables = touched.remove(status.id());
         Boolean admin = adminOwners.remove(status.id());
+        io.sluice.core.statement.ClientConnection client = clients.remove(status.id());
         long duration = status.elapsedMillis(clock.instant());
-        record(status.ownerId(), admin != null && admin, status.protocol(), status.id(), status.sql(),
+        record(status.ownerId(), admin != null && admin, client, status.protocol(), status.id(), status.sql(),
                 tables == null ? List.of() : tables, status.state().name(),
                 status.error() == null ? null : status.error().code().name(), status.rows(), duration);
     }
 
-    private void record(String principal, boolean admin, String protocol, String statementId, String sql,
-                        List<String> tables, String outcome, String errorCode, long rows, long duration) {
-        audit.write(new AuditRecord(clock.instant(), principal, admin, null, protocol, statementId, sha256(sql),
-                auditText ? sql : null, tables, outcome, errorCode, rows, duration));
+    private void record(String principal, boolean admin, io.sluice.core.statement.ClientConnection client, String protocol,
+                        String statementId, String sql, List<String> tables, String outcome, String errorCode, long rows,
+                        long duration) {
+        io.sluice.core.statement.ClientConnection from = client == null ? io.sluice.core.statement.ClientConnection.UNKNOWN : client;
+        long bytes;
+        try {
+            bytes = from.bytesSent().getAsLong();
+        } catch (RuntimeException e) {
+            bytes = 0; // the exchange is gone; its count cannot be read any more
+        }
+        audit.write(new AuditRecord(clock.instant(), principal, admin, from.remoteAddress(), protocol, statementId, sha256(sql),
+                auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes));
     }
 
     /** Statements refused because the principal may not run them (admin statements from non-admins). */
     public void auditRefusal(Principal principal, String protocol, String what) {
-        record(principal.id(), principal.admin(), protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
+        record(principal.id(), principal.admin(), null, protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
     }
 
     // ---- enforcement ---------------------------------------------------------------------------------
@@ -268,6 +304,11 @@ public final class AccessControl implements StatementGuard {
                     throw unknown("API key '" + drop.keyId() + "' does not exist");
                 }
                 yield AdminAnswer.status("API key " + drop.keyId() + " successfully dropped.");
+            }
+            case AdminCommand.SetRoleTimeout set -> {
+                String role = knownRole(set.role());
+                store.roleTimeout(role, set.seconds());
+                yield AdminAnswer.status("Statement executed successfully.");
             }
             case AdminCommand.SetRsaPublicKey set -> {
                 if (publicKeys == null) {
@@ -409,6 +450,11 @@ public final class AccessControl implements StatementGuard {
         @Override
         public AccessedTables accessedTables() {
             return delegate.accessedTables();
+        }
+
+        @Override
+        public io.sluice.core.engine.QueryProgress progress() {
+            return delegate.progress();
         }
 
         @Override

@@ -29,6 +29,8 @@ public final class AccessStore {
     /** user → roles */
     private final TreeMap<String, Set<String>> memberships = new TreeMap<>();
     private final Set<Grant> grants = new LinkedHashSet<>();
+    /** role → statement timeout ceiling in seconds */
+    private final TreeMap<String, Long> roleTimeouts = new TreeMap<>();
 
     public AccessStore(Path file) {
         this.file = file;
@@ -79,6 +81,7 @@ public final class AccessStore {
         boolean removed = roles.remove(name);
         memberships.values().forEach(set -> set.remove(name));
         grants.removeIf(grant -> grant.role().equals(name));
+        roleTimeouts.remove(name);
         save();
         return removed;
     }
@@ -123,6 +126,26 @@ public final class AccessStore {
         return List.copyOf(grants);
     }
 
+    /** Sets (or with null removes) a role's statement timeout ceiling. */
+    public synchronized void roleTimeout(String role, Long seconds) {
+        if (seconds == null) {
+            roleTimeouts.remove(normal(role));
+        } else {
+            roleTimeouts.put(normal(role), seconds);
+        }
+        save();
+    }
+
+    /** The tightest statement timeout ceiling among the user's roles, if any has one. */
+    public synchronized java.util.OptionalLong timeoutCeilingSeconds(String user) {
+        return memberships.getOrDefault(normal(user), Set.of()).stream().filter(roleTimeouts::containsKey)
+                .mapToLong(roleTimeouts::get).min();
+    }
+
+    public synchronized java.util.Map<String, Long> roleTimeouts() {
+        return new TreeMap<>(roleTimeouts);
+    }
+
     /** True when one of the user's roles grants {@code privilege} on {@code table} (catalog.schema.table). */
     public synchronized boolean allows(String user, Privilege privilege, String table) {
         Set<String> userRoles = memberships.getOrDefault(normal(user), Set.of());
@@ -150,6 +173,7 @@ public final class AccessStore {
                     case "member" -> memberships.computeIfAbsent(fields[2], ignored -> new TreeSet<>()).add(fields[1]);
                     case "grant" -> grants.add(new Grant(fields[1], Privilege.valueOf(fields[2]),
                             Grant.ObjectKind.valueOf(fields[3]), fields[4]));
+                    case "role-timeout" -> roleTimeouts.put(fields[1], Long.parseLong(fields[2]));
                     default -> {
                         // a newer version's record: kept out rather than misread
                     }
@@ -168,6 +192,7 @@ public final class AccessStore {
         memberships.forEach((user, set) -> set.forEach(role -> lines.add("member\t" + clean(role) + "\t" + clean(user))));
         grants.forEach(grant -> lines.add(String.join("\t", "grant", clean(grant.role()), grant.privilege().name(),
                 grant.on().name(), clean(grant.object()))));
+        roleTimeouts.forEach((role, seconds) -> lines.add("role-timeout\t" + clean(role) + "\t" + seconds));
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

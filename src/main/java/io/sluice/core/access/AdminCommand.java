@@ -43,4 +43,11 @@ public sealed interface AdminCommand {
 
     record SetRsaPublicKey(String user, String slot, String key) implements AdminCommand {
     }
+
+    /**
+     * ALTER ROLE r SET STATEMENT_TIMEOUT_IN_SECONDS = n (Snowflake's parameter name), or UNSET it ({@code seconds}
+     * null): members' statements may run at most that long, whatever they ask for.
+     */
+    record SetRoleTimeout(String role, Long seconds) implements AdminCommand {
+    }
 }

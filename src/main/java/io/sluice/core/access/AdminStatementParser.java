@@ -68,7 +68,7 @@ public final class AdminStatementParser {
         if (first.is("SHOW")) {
             return second.is("GRANTS") || second.is("USERS") || second.is("ROLES");
         }
-        return first.is("ALTER") && second.is("USER");
+        return first.is("ALTER") && (second.is("USER") || second.is("ROLE"));
     }
 
     private AdminCommand command() {
@@ -79,7 +79,7 @@ public final class AdminStatementParser {
             case "GRANT" -> grant(false);
             case "REVOKE" -> grant(true);
             case "SHOW" -> show();
-            case "ALTER" -> alterUser();
+            case "ALTER" -> peek("ROLE") ? alterRole() : alterUser();
             default -> throw syntax("unexpected " + first);
         };
         if (position < tokens.size() && tokens.get(position).text().equals(";")) {
@@ -195,6 +195,36 @@ public final class AdminStatementParser {
                 throw syntax("expected ROLE or USER after SHOW GRANTS TO");
             }
         };
+    }
+
+    private AdminCommand alterRole() {
+        expect("ROLE");
+        String role = name();
+        String action = word();
+        if (!action.equals("SET") && !action.equals("UNSET")) {
+            throw syntax("expected SET or UNSET after the role name");
+        }
+        String parameter = word();
+        if (!parameter.equals("STATEMENT_TIMEOUT_IN_SECONDS")) {
+            throw syntax("only STATEMENT_TIMEOUT_IN_SECONDS can be set on a role");
+        }
+        if (action.equals("UNSET")) {
+            return new AdminCommand.SetRoleTimeout(role, null);
+        }
+        if (!symbol("=")) {
+            throw syntax("expected = after " + parameter);
+        }
+        Token value = next();
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.text());
+        } catch (NumberFormatException e) {
+            throw syntax("STATEMENT_TIMEOUT_IN_SECONDS must be a whole number of seconds");
+        }
+        if (seconds < 1 || seconds > 7L * 24 * 3600) {
+            throw syntax("STATEMENT_TIMEOUT_IN_SECONDS must be between 1 and 604800");
+        }
+        return new AdminCommand.SetRoleTimeout(role, seconds);
     }
 
     private AdminCommand alterUser() {

@@ -6,10 +6,14 @@ import java.util.List;
 /**
  * One audited statement: who ran it, from where (when known), through which protocol, what it was (SHA-256 of
  * the text, and the text unless turned off), what it touched and how it ended.
+ *
+ * @param bytesSent response bytes sent on the exchange that submitted the statement, as counted when it ended: the
+ *     whole result for a streamed statement; for an asynchronous one what its submission answered (pages read
+ *     later are separate requests)
  */
 public record AuditRecord(Instant time, String principal, boolean admin, String remoteAddress, String protocol,
                           String statementId, String sqlSha256, String sql, List<String> tables, String outcome,
-                          String errorCode, long rows, long durationMillis) {
+                          String errorCode, long rows, long durationMillis, long bytesSent) {
 
     /** The record as one line of JSON. */
     public String toJson() {
@@ -33,7 +37,8 @@ public record AuditRecord(Instant time, String principal, boolean admin, String 
         field(json, "outcome", outcome).append(',');
         field(json, "errorCode", errorCode).append(',');
         json.append("\"rows\":").append(rows).append(',');
-        json.append("\"durationMs\":").append(durationMillis);
+        json.append("\"durationMs\":").append(durationMillis).append(',');
+        json.append("\"bytesSent\":").append(bytesSent);
         return json.append('}').toString();
     }
 

@@ -28,6 +28,14 @@ public interface EngineStatement extends AutoCloseable {
         throw new UnsupportedOperationException("this engine cannot tell which tables a statement touches");
     }
 
+    /**
+     * How far the statement is while it runs; may be called from any thread at any time and must be cheap (admin
+     * listings ask it of every running statement). Engines without an estimate keep the default.
+     */
+    default QueryProgress progress() {
+        return QueryProgress.UNKNOWN;
+    }
+
     /** Idempotent and thread-safe. */
     void cancel();
 

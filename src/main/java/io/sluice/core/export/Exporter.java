@@ -65,6 +65,8 @@ public final class Exporter implements AutoCloseable {
     private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
 
+    private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
+
     public Exporter(StatementService statements, ExportStorage storage, ExportEncoders encoders, ExportConfig config,
                     Clock clock) {
         this.statements = Objects.requireNonNull(statements, "statements");
@@ -118,10 +120,16 @@ public final class Exporter implements AutoCloseable {
         }
     }
 
+    /** Bytes of files written by exports that succeeded since start (a metric next to the spool's bytes). */
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+
     private ExportResult result(String statementId, Written written, long startedNanos) {
         Instant now = clock.instant();
         List<ExportedFile> files = new ArrayList<>();
         for (ExportedFile file : written.files) {
+            bytesWritten.add(file.bytes());
             files.add(new ExportedFile(file.key(), storage.link(file.key(), config.linkTtl()), file.bytes(), file.rows()));
         }
         long millis = Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();

@@ -114,6 +114,22 @@ final class Statement {
         }
     }
 
+    /** The engine's estimate while the statement runs; unknown before and after. */
+    io.sluice.core.engine.QueryProgress progress() {
+        EngineStatement running;
+        synchronized (this) {
+            running = state == StatementState.RUNNING ? engineStatement : null;
+        }
+        if (running == null) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+        try {
+            return running.progress();
+        } catch (RuntimeException e) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN; // the statement ended meanwhile
+        }
+    }
+
     /**
      * Asks the statement to stop. The first reason wins (a timeout stays a timeout even if the client
      * cancels afterwards). Returns false when the statement had already ended.

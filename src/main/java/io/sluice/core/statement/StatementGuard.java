@@ -28,6 +28,11 @@ public interface StatementGuard {
         return engine.open(engineRequest);
     }
 
+    /** The longest any statement of this principal may run (a timeout it asks for above this is lowered); null for no ceiling. */
+    default java.time.Duration maxTimeout(Principal principal) {
+        return null;
+    }
+
     /** Called once when a statement ends, whatever the outcome. */
     default void finished(StatementStatus status) {
     }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param reuseMaxAge when not null, a finished identical result no older than this may be returned instead
  *     of running the statement again
  * @param protocol which API submitted it (for metrics, audit and listings)
+ * @param client who sent it, for the audit ({@link ClientConnection#UNKNOWN} when not known)
  */
 public record StatementRequest(
         String sql,
@@ -23,9 +24,16 @@ public record StatementRequest(
         long maxRows,
         String requestId,
         Duration reuseMaxAge,
-        String protocol) {
+        String protocol,
+        ClientConnection client) {
+
+    public StatementRequest(String sql, Parameters parameters, SessionContext session, Duration timeout, long maxRows,
+                            String requestId, Duration reuseMaxAge, String protocol) {
+        this(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, ClientConnection.UNKNOWN);
+    }
 
     public StatementRequest {
+        client = client == null ? ClientConnection.UNKNOWN : client;
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(session, "session");
@@ -33,6 +41,10 @@ public record StatementRequest(
         if (maxRows < 0) {
             throw new IllegalArgumentException("maxRows must not be negative");
         }
+    }
+
+    public StatementRequest withClient(ClientConnection connection) {
+        return new StatementRequest(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, connection);
     }
 
     public static StatementRequest of(String sql) {

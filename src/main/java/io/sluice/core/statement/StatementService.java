@@ -357,6 +357,18 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
+     * The engine's progress estimate of a running statement the caller may see (its own; an admin's, any);
+     * {@link io.sluice.core.engine.QueryProgress#UNKNOWN} when it is not running or the engine cannot tell.
+     */
+    public io.sluice.core.engine.QueryProgress progress(Principal principal, String id) {
+        Statement statement = id == null ? null : statements.get(id);
+        if (statement == null || !(principal.admin() || statement.ownerId().equals(principal.id()))) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+        return statement.progress();
+    }
+
+    /**
      * Cancels a statement. Returns its status after the cancel took effect (CANCELLED), or as it was when
      * it had already ended.
      */
@@ -495,7 +507,9 @@ public final class StatementService implements AutoCloseable {
         Statement statement = new Statement(newId(), principal, request, clock.instant(), streaming);
         statements.put(statement.id(), statement);
         save(statement.snapshot(), statement);
-        Duration timeout = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
+        Duration requested = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
+        Duration ceiling = guard.maxTimeout(principal);
+        Duration timeout = ceiling != null && ceiling.compareTo(requested) < 0 ? ceiling : requested;
         var timer = timers.schedule(() -> {
             if (statement.requestCancel(new SluiceError(ErrorCode.TIMEOUT,
                     "Statement exceeded its timeout of " + timeout.toMillis() + " ms and was stopped", "57014", null))) {

@@ -85,6 +85,11 @@ final class WriteObservingEngine implements Engine {
         }
 
         @Override
+        public io.sluice.core.engine.QueryProgress progress() {
+            return statement.progress();
+        }
+
+        @Override
         public void cancel() {
             statement.cancel();
         }

@@ -22,7 +22,7 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     private static final int BATCH = 5_000;
     /** Rows wait at most this long, so admins see them within a second and the engine takes one insert a second. */
     private static final long BATCH_WINDOW_MILLIS = 1_000;
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?, ?)";
 
     private final DuckDbEngine engine;
     /** Bounded: when the table falls far behind, statements wait for room rather than memory growing. */
@@ -35,7 +35,9 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
         // The database is the catalog "sluice", so "sluice.audit" names its table main.audit.
         engine.executeTrusted("CREATE TABLE IF NOT EXISTS main.audit (time TIMESTAMP, principal VARCHAR, admin BOOLEAN,"
                 + " remote_address VARCHAR, protocol VARCHAR, statement_id VARCHAR, sql_sha256 VARCHAR, sql VARCHAR,"
-                + " tables VARCHAR[], outcome VARCHAR, error_code VARCHAR, rows BIGINT, duration_ms BIGINT)");
+                + " tables VARCHAR[], outcome VARCHAR, error_code VARCHAR, rows BIGINT, duration_ms BIGINT, bytes_sent BIGINT)");
+        // Tables made before bytes_sent existed get the column (NULL for their old rows).
+        engine.executeTrusted("ALTER TABLE main.audit ADD COLUMN IF NOT EXISTS bytes_sent BIGINT");
         this.writer = Thread.ofPlatform().name("audit-table").daemon().start(this::drain);
     }
 
@@ -86,12 +88,12 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     }
 
     private void write(List<AuditRecord> records) {
-        List<Object> parameters = new ArrayList<>(records.size() * 14);
+        List<Object> parameters = new ArrayList<>(records.size() * 15);
         for (AuditRecord record : records) {
             String tables = String.join("\u001f", record.tables());
             parameters.addAll(Arrays.asList(Timestamp.from(record.time()), record.principal(), record.admin(),
                     record.remoteAddress(), record.protocol(), record.statementId(), record.sqlSha256(), record.sql(),
-                    tables, tables, record.outcome(), record.errorCode(), record.rows(), record.durationMillis()));
+                    tables, tables, record.outcome(), record.errorCode(), record.rows(), record.durationMillis(), record.bytesSent()));
         }
         try {
             engine.executeTrusted("INSERT INTO main.audit VALUES " + String.join(", ", Collections.nCopies(records.size(), ROW)),

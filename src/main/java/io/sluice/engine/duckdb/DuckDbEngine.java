@@ -78,8 +78,31 @@ public final class DuckDbEngine implements Engine {
                 String path = config.catalogFile(catalog).toString().replace("'", "''");
                 statement.execute("ATTACH IF NOT EXISTS '" + path + "' AS " + catalog);
             }
+            // Query progress for listings (getQueryProgress): a session setting, so set on the root connection that
+            // every statement's connection duplicates, before the lock. Nothing is printed.
+            statement.execute("SET enable_progress_bar = true");
+            statement.execute("SET enable_progress_bar_print = false");
             statement.execute("SET enable_external_access = false");
             statement.execute("SET lock_configuration = true");
+        }
+    }
+
+    /**
+     * What DuckDB's buffer manager holds now, summed over {@code duckdb_memory()}: in memory, or spilled to its
+     * temporary directory. For the metrics scrape: one small catalog query on a connection of its own; -1 when the
+     * engine cannot answer.
+     */
+    public long memoryBytes(boolean temporary) {
+        if (closed) {
+            return -1;
+        }
+        String column = temporary ? "temporary_storage_bytes" : "memory_usage_bytes";
+        try (DuckDBConnection connection = rootConnection.duplicate();
+             java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT coalesce(sum(" + column + "), 0) FROM duckdb_memory()")) {
+            return rows.next() ? rows.getLong(1) : -1;
+        } catch (SQLException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -113,7 +113,7 @@ final class DuckDbStatement implements EngineStatement {
                     .unwrap(DuckDBPreparedStatement.class)) {
                 ParameterConverter converter = new ParameterConverter(connection);
                 for (ParameterPlan.Binding binding : plan.bindings()) {
-                    explain.setObject(binding.index(), converter.toJdbc(binding.label(), binding.value()));
+                    bindOne(explain, converter, binding);
                 }
                 planJson = logicalPlan(explain.executeQuery());
             }
@@ -202,7 +202,24 @@ final class DuckDbStatement implements EngineStatement {
         }
         ParameterConverter converter = new ParameterConverter(connection);
         for (ParameterPlan.Binding binding : plan.bindings()) {
-            jdbcStatement.setObject(binding.index(), converter.toJdbc(binding.label(), binding.value()));
+            bindOne(jdbcStatement, converter, binding);
+        }
+    }
+
+    /**
+     * A value the driver cannot bind (a number past HUGEINT, a timestamp past the engine's range) is the client's
+     * mistake: INVALID_PARAMETER naming the parameter, not an internal error.
+     */
+    private static void bindOne(java.sql.PreparedStatement statement, ParameterConverter converter, ParameterPlan.Binding binding) {
+        try {
+            statement.setObject(binding.index(), converter.toJdbc(binding.label(), binding.value()));
+        } catch (io.sluice.core.error.SluiceException e) {
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : DuckDbErrors.meaningfulText(e.getMessage());
+            throw new io.sluice.core.error.SluiceException(new io.sluice.core.error.SluiceError(
+                    io.sluice.core.error.ErrorCode.INVALID_PARAMETER,
+                    "Parameter " + binding.label() + " cannot be bound: " + reason, "22023", null));
         }
     }
 
@@ -222,6 +239,25 @@ final class DuckDbStatement implements EngineStatement {
             stream = batches;
         }
         return batches;
+    }
+
+    /** DuckDB's own estimate (its progress bar's, never printed); unknown before execute and once rows stream. */
+    @Override
+    public io.sluice.core.engine.QueryProgress progress() {
+        DuckDBPreparedStatement running;
+        synchronized (lock) {
+            running = closed ? null : jdbcStatement;
+        }
+        if (running == null || !executing) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
+        try {
+            org.duckdb.QueryProgress progress = running.getQueryProgress();
+            return new io.sluice.core.engine.QueryProgress(progress.getPercentage(), progress.getRowsProcessed(),
+                    progress.getTotalRowsToProcess());
+        } catch (SQLException | RuntimeException e) {
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
     }
 
     @Override

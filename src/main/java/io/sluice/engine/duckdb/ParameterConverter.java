@@ -84,17 +84,39 @@ final class ParameterConverter {
                     ? fail() : value.toString();
             case JSON -> (String) value;
             case BLOB -> value instanceof ByteBuffer buffer ? bytes(buffer) : (byte[]) value;
-            case DATE -> value instanceof String text ? LocalDate.parse(text) : (LocalDate) value;
+            case DATE -> inRange(value instanceof String text ? LocalDate.parse(text) : (LocalDate) value);
             case TIME -> value instanceof String text ? LocalTime.parse(text) : (LocalTime) value;
-            case TIMESTAMP -> value instanceof String text ? LocalDateTime.parse(text.replace(' ', 'T'))
-                    : (LocalDateTime) value;
-            case TIMESTAMP_WITH_TIME_ZONE -> offsetDateTime(value);
+            case TIMESTAMP -> inRange(value instanceof String text ? LocalDateTime.parse(text.replace(' ', 'T'))
+                    : (LocalDateTime) value);
+            case TIMESTAMP_WITH_TIME_ZONE -> inRange(offsetDateTime(value));
             case INTERVAL -> intervalText(value);
             case UUID -> value instanceof String text ? UUID.fromString(text) : (UUID) value;
             case LIST -> list((SqlType.ListOf) type, value);
             case STRUCT -> struct((SqlType.StructOf) type, value);
             case MAP -> map((SqlType.MapOf) type, value);
         };
+    }
+
+    /*
+     * DuckDB keeps timestamps as int64 microseconds and dates as int32 days; Java's types reach much further, and
+     * a value past DuckDB's range would fail inside the engine as an internal "long overflow". The exact
+     * arithmetic throws ArithmeticException here instead, which becomes INVALID_PARAMETER.
+     */
+    private static LocalDateTime inRange(LocalDateTime value) {
+        Math.addExact(Math.multiplyExact(value.toEpochSecond(java.time.ZoneOffset.UTC), 1_000_000L), value.getNano() / 1_000);
+        return value;
+    }
+
+    private static Object inRange(Object offsetDateTime) {
+        if (offsetDateTime instanceof java.time.OffsetDateTime value) {
+            Math.addExact(Math.multiplyExact(value.toEpochSecond(), 1_000_000L), value.getNano() / 1_000);
+        }
+        return offsetDateTime;
+    }
+
+    private static LocalDate inRange(LocalDate value) {
+        Math.toIntExact(value.toEpochDay());
+        return value;
     }
 
     private Object list(SqlType.ListOf type, Object value) throws SQLException {

@@ -117,7 +117,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         DruidQuery query = DruidQuery.parse(context.contentType(), context.body(), json);
         String sqlQueryId = query.sqlQueryId() == null ? UUID.randomUUID().toString() : query.sqlQueryId();
         context.header(QUERY_ID_HEADER, sqlQueryId);
-        StatementRequest request = statementRequest(query, principal);
+        StatementRequest request = statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context));
         DruidResultWriter.Options options = new DruidResultWriter.Options(query.resultFormat(), query.header(),
                 query.typesHeader(), query.sqlTypesHeader(), query.timeZone(), false, query.stringifyArrays());
         DruidQueryRegistry.Running[] registered = new DruidQueryRegistry.Running[1];

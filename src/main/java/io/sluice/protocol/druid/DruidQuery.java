@@ -29,13 +29,17 @@ record DruidQuery(String query, DruidFormat resultFormat, boolean header, boolea
             return plain(body);
         }
         if (type.startsWith("application/x-www-form-urlencoded")) {
-            return plain(URLDecoder.decode(body, StandardCharsets.UTF_8));
+            try {
+                return plain(URLDecoder.decode(body, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw malformed("The form-encoded body has a malformed %-escape");
+            }
         }
         JsonNode node;
         try {
             node = json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw malformed("Malformed JSON request body: " + e.getOriginalMessage());
+            throw malformed("Malformed JSON request body: " + io.sluice.http.JsonBodies.describe(e));
         }
         if (node == null || !node.isObject()) {
             throw malformed("The request body must be a JSON object with a 'query'");

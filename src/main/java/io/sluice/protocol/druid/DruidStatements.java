@@ -92,7 +92,7 @@ final class DruidStatements {
         } else {
             throw invalid("Invalid selectDestination [" + destination + "]: expected [taskReport] or [durableStorage]");
         }
-        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal));
+        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context)));
         submitted.put(status.id(), new Submitted(durable, query.resultFormat()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);
         writeJson(context, 200, view(principal, status, false));

@@ -314,7 +314,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         List<Object> parameters = new ArrayList<>();
         String sql = plan.pullSql(parameters);
         StatementRequest request = new StatementRequest(sql, new Parameters.Positional(parameters.stream()
-                .map(ParameterValue::of).toList()), SessionContext.DEFAULT, null, 0, null, null, PROTOCOL);
+                .map(ParameterValue::of).toList()), SessionContext.DEFAULT, null, 0, null, null, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         try (StreamingStatement rows = statements.stream(principal, request)) {
             RowWriter writer = start(context, layout);
             writer.header(layout == Layout.QUERY ? "query_" + rows.id() : null, plan);

@@ -23,7 +23,7 @@ record KsqlError(int status, int errorCode, String message) {
             case INVALID_INPUT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE -> new KsqlError(400, BAD_REQUEST, error.message());
             case SQL -> new KsqlError(400, BAD_STATEMENT, error.message());
             case UNAVAILABLE -> new KsqlError(503, 50300, error.message());
-            case BUSY -> new KsqlError(429, 42900, error.message());
+            case BUSY, QUOTA -> new KsqlError(429, 42900, error.message());
             default -> new KsqlError(500, 50000, error.message());
         };
     }

@@ -73,7 +73,7 @@ public final class NativeApi implements HttpApi {
     private void submit(Context context) throws IOException {
         Principal principal = Authentication.principal(context);
         JsonNode body = NativeRequests.body(context, json);
-        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         long waitMillis = NativeRequests.longField(body, "waitMs", DEFAULT_WAIT_MILLIS, 0, MAX_WAIT_MILLIS);
         io.sluice.core.export.ExportSpec export = NativeExports.spec(body);
         ZoneId zone = request.session().timeZone();
@@ -116,12 +116,18 @@ public final class NativeApi implements HttpApi {
         out.flush();
     }
 
+    /** Running statements show the engine's progress estimate (asked only of those, so listings stay cheap). */
+    private StatementView withProgress(StatementView view, Principal principal, StatementStatus status) {
+        return status.state() == io.sluice.core.statement.StatementState.RUNNING
+                ? view.withProgress(statements.progress(principal, status.id())) : view;
+    }
+
     private void list(Context context) {
         Principal principal = Authentication.principal(context);
         int limit = (int) NativeRequests.queryLong(context, "limit", 100, 1, 1000);
         boolean everyone = "true".equalsIgnoreCase(context.queryParam("all"));
         writeJson(context, java.util.Map.of("statements", statements.list(principal, limit, everyone).stream()
-                .map(status -> StatementView.listed(status, clock.instant())).toList()));
+                .map(status -> withProgress(StatementView.listed(status, clock.instant()), principal, status)).toList()));
     }
 
     private void status(Context context) {
@@ -131,7 +137,8 @@ public final class NativeApi implements HttpApi {
         StatementStatus status = statements.status(principal, id);
         SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
                 ? statements.result(principal, id) : null;
-        writeJson(context, StatementView.of(status, result, clock.instant(), exports.view(id, RequestAddress.base(context)).orElse(null)));
+        writeJson(context, withProgress(StatementView.of(status, result, clock.instant(),
+                exports.view(id, RequestAddress.base(context)).orElse(null)), principal, status));
     }
 
     /** Exports a finished statement's result as files on demand; answers with the links. */
@@ -182,7 +189,7 @@ public final class NativeApi implements HttpApi {
     private void query(Context context) {
         Principal principal = Authentication.principal(context);
         JsonNode body = NativeRequests.body(context, json);
-        StatementRequest request = NativeRequests.statement(body, PROTOCOL);
+        StatementRequest request = NativeRequests.statement(body, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         ResultFormat format = NativeRequests.format(context, body, ResultFormat.JSON);
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults).withTimeZone(request.session().timeZone());
         try (StreamingStatement stream = statements.stream(principal, request, id -> ClientDisconnects.onGone(context,

@@ -29,7 +29,21 @@ record StatementView(
         ErrorResponses.ErrorBody error,
         NativeExports.ExportView export,
         String owner,
-        String sql) {
+        String sql,
+        ProgressView progress) {
+
+    /** The engine's estimate for a running statement; absent when it has none. */
+    record ProgressView(double percent, long rowsProcessed, long totalRows) {
+        static ProgressView of(io.sluice.core.engine.QueryProgress progress) {
+            return progress == null || !progress.known() ? null
+                    : new ProgressView(Math.round(progress.percent() * 100) / 100.0, progress.rowsProcessed(), progress.totalRows());
+        }
+    }
+
+    StatementView withProgress(io.sluice.core.engine.QueryProgress progress) {
+        return new StatementView(id, state, protocol, createdAt, startedAt, endedAt, elapsedMs, rows, updateCount, pageCount,
+                truncated, reused, schema, pages, error, export, owner, sql, ProgressView.of(progress));
+    }
 
     record ColumnView(String name, String type, boolean nullable) {
     }
@@ -52,7 +66,7 @@ record StatementView(
                 status.truncated() ? Boolean.TRUE : null,
                 status.reused() ? Boolean.TRUE : null,
                 schema, pages,
-                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()), export, null, null);
+                status.error() == null ? null : ErrorResponses.body(status.error(), status.id()), export, null, null, null);
     }
 
     /** A statement in a listing: also who submitted it and its SQL, so a list can be read on its own. */
@@ -60,7 +74,7 @@ record StatementView(
         StatementView view = of(status, null, now);
         return new StatementView(view.id, view.state, view.protocol, view.createdAt, view.startedAt, view.endedAt,
                 view.elapsedMs, view.rows, view.updateCount, view.pageCount, view.truncated, view.reused, view.schema,
-                view.pages, view.error, null, status.ownerId(), status.sql());
+                view.pages, view.error, null, status.ownerId(), status.sql(), null);
     }
 
     private static ColumnView column(Column column) {

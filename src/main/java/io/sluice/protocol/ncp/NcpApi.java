@@ -119,7 +119,7 @@ public final class NcpApi implements HttpApi {
                 new Parameters.Positional(request.executionParameters()),
                 new SessionContext(request.dataSource(), request.database(), ZoneOffset.UTC, principal.name()),
                 timeout, 0, null,
-                request.isReuse() ? Duration.ofMinutes(request.reuseMaxAgeMinutes()) : null, PROTOCOL);
+                request.isReuse() ? Duration.ofMinutes(request.reuseMaxAgeMinutes()) : null, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         StatementStatus submitted = statements.submit(principal, statement);
         log.record(submitted.id(), new NcpQueryLog.Entry(request.projectId(), request.isReuse(), request.dataSource(),
                 request.database()));

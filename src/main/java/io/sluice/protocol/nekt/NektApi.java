@@ -74,7 +74,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
         }
         try {
             ExportResult result = exporter.export(principal, new StatementRequest(sql, Parameters.NONE,
-                    SessionContext.DEFAULT, null, 0, null, null, "nekt"), spec);
+                    SessionContext.DEFAULT, null, 0, null, null, "nekt").withClient(io.sluice.http.ClientConnections.of(context)), spec);
             context.json(NektMapper.succeeded(result, requestBase(context)));
         } catch (SluiceException e) {
             context.status(NektMapper.status(e.error())).json(NektMapper.failed(e.error()));
@@ -96,7 +96,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
             }
             return node;
         } catch (JacksonException e) {
-            throw new NektMapper.InvalidRequest("detail", "JSON parse error - " + e.getOriginalMessage());
+            throw new NektMapper.InvalidRequest("detail", "JSON parse error - " + io.sluice.http.JsonBodies.describe(e));
         }
     }
 

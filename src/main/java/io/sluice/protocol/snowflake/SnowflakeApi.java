@@ -131,7 +131,7 @@ public final class SnowflakeApi implements HttpApi {
                 ? "SELECT '" + ResultSetWriter.SUCCESS_MESSAGE + "' AS status"
                 : SnowflakeSql.numberedPlaceholdersToDollar(piece.sql());
         StatementRequest core = coreRequest(request, principal, sql, alterUser.isPresent() ? Parameters.NONE
-                : request.bindings(), request.requestId());
+                : request.bindings(), request.requestId()).withClient(io.sluice.http.ClientConnections.of(context));
         StatementStatus submitted = statements.submit(principal, core);
         infos.putIfAbsent(submitted.id(), info(request, piece));
         context.attribute(HANDLE_ATTRIBUTE, StatementHandles.handleOf(submitted.id()));
@@ -158,7 +158,7 @@ public final class SnowflakeApi implements HttpApi {
         if (run == null) {
             MultiStatementRun created = new MultiStatementRun(StatementHandles.newParentHandle(), principal, pieces,
                     piece -> coreRequest(request, principal, SnowflakeSql.numberedPlaceholdersToDollar(piece.sql()),
-                            Parameters.NONE, null),
+                            Parameters.NONE, null).withClient(io.sluice.http.ClientConnections.of(context)),
                     (id, piece) -> infos.put(id, info(request, piece)), clock.instant());
             String winner = key == null ? created.handle() : runsByRequestId.computeIfAbsent(key, k -> created.handle());
             if (winner.equals(created.handle())) {

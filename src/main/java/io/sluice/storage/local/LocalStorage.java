@@ -144,7 +144,10 @@ public final class LocalStorage implements ExportStorage, SignedFiles {
     @Override
     public URI link(String key, Duration ttl) {
         path(key);
-        long expires = clock.instant().plus(ttl).getEpochSecond();
+        // Rounded up to the next whole second: rounding down let a link issued late in a second die up to a
+        // second before its time (a one-second link could be dead on arrival).
+        java.time.Instant end = clock.instant().plus(ttl);
+        long expires = end.getNano() == 0 ? end.getEpochSecond() : end.getEpochSecond() + 1;
         return URI.create(publicBaseUrl + DOWNLOAD_PATH + key + "?expires=" + expires + "&signature=" + sign(key, expires));
     }
 

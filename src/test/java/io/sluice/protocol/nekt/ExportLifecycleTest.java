@@ -64,11 +64,15 @@ class ExportLifecycleTest {
 
     @Test
     void localLinksExpireAndFilesAreDeletedWhenRetentionEnds() throws Exception {
-        ExportSettings settings = ExportSettings.defaults().withExport(config(Duration.ofSeconds(3), 1L << 30, Duration.ofSeconds(1)));
+        // A link lives 4 s (long enough to be fetched on a loaded machine); the test then waits for the expiry
+        // the link itself names rather than a fixed time.
+        ExportSettings settings = ExportSettings.defaults().withExport(config(Duration.ofSeconds(6), 1L << 30, Duration.ofSeconds(4)));
         try (SluiceTestServer sluice = server(data, settings)) {
             String url = urls(nekt(sluice, "SELECT range FROM range(100)", "csv", SluiceTestServer.ADMIN_KEY)).get(0);
             assertThat(ExportFiles.get(url).statusCode()).isEqualTo(200);
-            Thread.sleep(2100);
+            java.util.regex.Matcher expires = java.util.regex.Pattern.compile("expires=(\\d+)").matcher(url);
+            assertThat(expires.find()).isTrue();
+            Thread.sleep(Math.max(0, Long.parseLong(expires.group(1)) * 1000 + 200 - System.currentTimeMillis()));
             assertThat(ExportFiles.get(url).statusCode()).isEqualTo(403);
             awaitNoFiles(data.resolve("exports"), Duration.ofSeconds(10));
         }

@@ -1,0 +1,39 @@
+package io.sluice.http;
+
+import io.javalin.http.Context;
+import io.sluice.core.statement.ClientConnection;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.slf4j.LoggerFactory;
+
+/** The audit's view of an HTTP exchange: the client's address and the bytes this response has carried. */
+public final class ClientConnections {
+
+    private ClientConnections() {
+    }
+
+    /**
+     * The client's socket address (forwarding headers are not trusted: anyone can send them) and a byte count that
+     * reads the live response until the exchange completes and then stays at its final value — Jetty reuses
+     * response objects for later requests on the connection, so a statement ending after its submission was
+     * answered must not read someone else's count.
+     */
+    public static ClientConnection of(Context context) {
+        String address = context.req().getRemoteAddr();
+        try {
+            ServletContextRequest request = ServletContextRequest.getServletContextRequest(context.req());
+            Response response = request.getServletContextResponse();
+            AtomicLong finalCount = new AtomicLong(-1);
+            Request.addCompletionListener(request, failure -> finalCount.set(Response.getContentBytesWritten(response)));
+            return new ClientConnection(address, () -> {
+                long done = finalCount.get();
+                return done >= 0 ? done : Response.getContentBytesWritten(response);
+            });
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ClientConnections.class).debug("no byte count for this exchange", e);
+            return new ClientConnection(address, () -> 0);
+        }
+    }
+}
