@@ -50,6 +50,10 @@ public final class SluiceServer implements AutoCloseable {
     private final SluiceHttpServer http;
     private final Exporter exporter;
     private final io.sluice.core.access.AccessControl access;
+    /** Cluster mode only (null on a single node): shared state in PostgreSQL, results in S3. */
+    private final io.sluice.storage.postgres.PostgresCluster cluster;
+    private final io.sluice.storage.s3.S3ResultStore sharedResults;
+    private final java.util.concurrent.ScheduledExecutorService sharedRefresh;
 
     private SluiceServer(SluiceConfig config, boolean demo) {
         Path data = config.dataDirectory();
@@ -74,11 +78,44 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Disk bytes held by spooled results").baseUnit("bytes").register(meters);
         io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
                 .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
-        this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
+        io.sluice.core.access.AccessStore accessStore;
+        io.sluice.core.statement.StatementRepository statementRepository;
+        if (config.cluster().enabled()) {
+            if (!config.export().store().equals("s3")) {
+                throw new IllegalArgumentException("cluster mode keeps results in S3: set export.store=s3 and export.s3.*");
+            }
+            this.cluster = io.sluice.storage.postgres.PostgresCluster.start(
+                    config.cluster().postgres(config.statements().retention()));
+            this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
+            spool.shareThrough(sharedResults);
+            statementRepository = cluster.statements();
+            this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
+                    Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
+                    data.resolve("security").resolve("master.key")));
+            accessStore = new io.sluice.core.access.AccessStore(cluster.document("access"));
+            this.sharedRefresh = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("cluster-refresh").daemon().factory());
+            // Keys and grants changed on other nodes arrive within this period (a version check each time).
+            sharedRefresh.scheduleWithFixedDelay(() -> {
+                try {
+                    keys.refresh();
+                    accessStore.refresh();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(SluiceServer.class).debug("cluster refresh failed", e);
+                }
+            }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            this.cluster = null;
+            this.sharedResults = null;
+            this.sharedRefresh = null;
+            statementRepository = io.sluice.core.statement.StatementRepository.local(data.resolve("statements"));
+            this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
+            accessStore = new io.sluice.core.access.AccessStore(data.resolve("security").resolve("access.tsv"));
+        }
+        this.statements = new StatementService(engine, spool, statementRepository, config.statements(),
                 allocator, meters, clock);
-        this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
         var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
-        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, data, clock);
+        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -141,6 +178,11 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
+        if (sharedRefresh != null) {
+            sharedRefresh.shutdownNow();
+        }
+        closeQuietly(cluster);
+        closeQuietly(sharedResults);
         closeQuietly(access.audit());
         closeQuietly(engine);
         closeQuietly(allocator);

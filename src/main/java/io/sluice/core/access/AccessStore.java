@@ -24,6 +24,9 @@ import java.util.TreeSet;
 public final class AccessStore {
 
     private final Path file;
+    /** In a cluster users, roles and grants live in this shared document instead of {@link #file}. */
+    private final io.sluice.core.io.SharedDocument document;
+    private long documentVersion;
     private final Set<String> users = new TreeSet<>();
     private final Set<String> roles = new TreeSet<>();
     /** user → roles */
@@ -32,7 +35,54 @@ public final class AccessStore {
 
     public AccessStore(Path file) {
         this.file = file;
+        this.document = null;
         load();
+    }
+
+    /**
+     * Users, roles and grants shared by a cluster. Other nodes' changes arrive with {@link #refresh()}
+     * (the server calls it twice a second), so a revoke on one node takes effect on the others within that.
+     */
+    public AccessStore(io.sluice.core.io.SharedDocument document) {
+        this.file = null;
+        this.document = java.util.Objects.requireNonNull(document, "document");
+        reload(document.read());
+    }
+
+    /** Picks up changes other nodes made (a cheap version check when nothing changed). */
+    public synchronized void refresh() {
+        if (document != null && document.version() != documentVersion) {
+            reload(document.read());
+        }
+    }
+
+    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+        users.clear();
+        roles.clear();
+        memberships.clear();
+        grants.clear();
+        parse(snapshot.lines());
+        documentVersion = snapshot.version();
+    }
+
+    /**
+     * Applies a change and stores it; in a cluster to the latest version, written only if nobody wrote in
+     * between (otherwise applied again to the newer version).
+     */
+    private boolean change(java.util.function.BooleanSupplier mutation) {
+        if (document == null) {
+            boolean result = mutation.getAsBoolean();
+            save();
+            return result;
+        }
+        while (true) {
+            reload(document.read());
+            boolean result = mutation.getAsBoolean();
+            if (document.write(documentVersion, lines())) {
+                documentVersion++;
+                return result;
+            }
+        }
     }
 
     static String normal(String name) {
@@ -56,44 +106,40 @@ public final class AccessStore {
     }
 
     public synchronized boolean addUser(String user) {
-        boolean added = users.add(normal(user));
-        save();
-        return added;
+        return change(() -> users.add(normal(user)));
     }
 
     public synchronized boolean addRole(String role) {
-        boolean added = roles.add(normal(role));
-        save();
-        return added;
+        return change(() -> roles.add(normal(role)));
     }
 
     public synchronized boolean dropUser(String user) {
-        boolean removed = users.remove(normal(user));
-        memberships.remove(normal(user));
-        save();
-        return removed;
+        return change(() -> {
+            boolean removed = users.remove(normal(user));
+            memberships.remove(normal(user));
+            return removed;
+        });
     }
 
     public synchronized boolean dropRole(String role) {
         String name = normal(role);
-        boolean removed = roles.remove(name);
-        memberships.values().forEach(set -> set.remove(name));
-        grants.removeIf(grant -> grant.role().equals(name));
-        save();
-        return removed;
+        return change(() -> {
+            boolean removed = roles.remove(name);
+            memberships.values().forEach(set -> set.remove(name));
+            grants.removeIf(grant -> grant.role().equals(name));
+            return removed;
+        });
     }
 
     public synchronized boolean addMember(String role, String user) {
-        boolean added = memberships.computeIfAbsent(normal(user), ignored -> new TreeSet<>()).add(normal(role));
-        save();
-        return added;
+        return change(() -> memberships.computeIfAbsent(normal(user), ignored -> new TreeSet<>()).add(normal(role)));
     }
 
     public synchronized boolean removeMember(String role, String user) {
-        Set<String> set = memberships.get(normal(user));
-        boolean removed = set != null && set.remove(normal(role));
-        save();
-        return removed;
+        return change(() -> {
+            Set<String> set = memberships.get(normal(user));
+            return set != null && set.remove(normal(role));
+        });
     }
 
     public synchronized Set<String> rolesOf(String user) {
@@ -108,15 +154,11 @@ public final class AccessStore {
     }
 
     public synchronized boolean addGrant(Grant grant) {
-        boolean added = grants.add(grant);
-        save();
-        return added;
+        return change(() -> grants.add(grant));
     }
 
     public synchronized boolean removeGrant(Grant grant) {
-        boolean removed = grants.remove(grant);
-        save();
-        return removed;
+        return change(() -> grants.remove(grant));
     }
 
     public synchronized List<Grant> grants() {
@@ -139,7 +181,15 @@ public final class AccessStore {
             return;
         }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read access control from " + file, e);
+        }
+    }
+
+    private void parse(List<String> lines) {
+        {
+            for (String line : lines) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
@@ -155,12 +205,10 @@ public final class AccessStore {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read access control from " + file, e);
         }
     }
 
-    private void save() {
+    private List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("# users, roles, role memberships (member, role, user) and grants (grant, role, privilege, TABLE|SCHEMA, object)");
         users.forEach(user -> lines.add("user\t" + clean(user)));
@@ -168,6 +216,11 @@ public final class AccessStore {
         memberships.forEach((user, set) -> set.forEach(role -> lines.add("member\t" + clean(role) + "\t" + clean(user))));
         grants.forEach(grant -> lines.add(String.join("\t", "grant", clean(grant.role()), grant.privilege().name(),
                 grant.on().name(), clean(grant.object()))));
+        return lines;
+    }
+
+    private void save() {
+        List<String> lines = lines();
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

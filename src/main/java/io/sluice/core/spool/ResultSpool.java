@@ -44,6 +44,10 @@ public final class ResultSpool {
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
+    /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
+    private volatile SharedResultStore shared;
+    /** One download at a time per result id, so two readers of a new result fetch it once. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> fetchLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ResultSpool(SpoolConfig config, BufferAllocator allocator) {
         this(config, allocator, Clock.systemUTC());
@@ -58,6 +62,84 @@ public final class ResultSpool {
             bytesInUse.set(SpoolFiles.recover(config.directory()));
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
+        }
+    }
+
+    /**
+     * Shares results through {@code store} from now on: finished results are published there before they
+     * count as finished, and results not on this node's disk are fetched from there when read.
+     */
+    public void shareThrough(SharedResultStore store) {
+        this.shared = Objects.requireNonNull(store, "store");
+    }
+
+    /** Publishes a finished result: pages first, the manifest last, so it is visible only when whole. */
+    void publish(String resultId, Path resultDirectory, List<PageInfo> pages) {
+        SharedResultStore store = shared;
+        if (store == null) {
+            return;
+        }
+        for (PageInfo page : pages) {
+            String name = SpoolFiles.pageFileName(page.index());
+            store.upload(resultId, name, resultDirectory.resolve(name));
+        }
+        store.upload(resultId, SpoolFiles.MANIFEST_NAME, resultDirectory.resolve(SpoolFiles.MANIFEST_NAME));
+    }
+
+    /**
+     * Reads a manifest from disk, fetching the whole result from the shared store first when this node
+     * does not have it. Throws NoSuchFileException when neither has it.
+     */
+    private SpoolManifest manifestOf(String resultId) throws IOException {
+        Path resultDirectory = config.directory().resolve(resultId);
+        try {
+            return SpoolManifest.readFrom(resultDirectory);
+        } catch (NoSuchFileException absent) {
+            SharedResultStore store = shared;
+            if (store == null || !fetch(store, resultId)) {
+                throw absent;
+            }
+            return SpoolManifest.readFrom(resultDirectory);
+        }
+    }
+
+    /**
+     * Downloads a result into a directory named so that a crash leaves something {@link SpoolFiles#recover}
+     * removes, then renames it into place: readers see the whole result or none of it.
+     */
+    private boolean fetch(SharedResultStore store, String resultId) throws IOException {
+        synchronized (fetchLocks.computeIfAbsent(resultId, ignored -> new Object())) {
+            try {
+                Path resultDirectory = config.directory().resolve(resultId);
+                if (Files.exists(resultDirectory.resolve(SpoolFiles.MANIFEST_NAME))) {
+                    return true;
+                }
+                Path incoming = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + "fetch-" + UUID.randomUUID());
+                Files.createDirectory(incoming);
+                try {
+                    if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
+                        return false;
+                    }
+                    SpoolManifest manifest = SpoolManifest.readFrom(incoming);
+                    for (PageInfo page : manifest.result().pages()) {
+                        String name = SpoolFiles.pageFileName(page.index());
+                        if (!store.download(resultId, name, incoming.resolve(name))) {
+                            throw new SluiceException(SluiceError.of(ErrorCode.STORAGE_UNAVAILABLE,
+                                    "page " + page.index() + " of result " + resultId + " is missing from the shared store"));
+                        }
+                    }
+                    long size = SpoolFiles.directorySize(incoming);
+                    synchronized (lifecycleLock) {
+                        Files.move(incoming, resultDirectory);
+                    }
+                    bytesInUse.addAndGet(size);
+                    return true;
+                } finally {
+                    SpoolFiles.deleteRecursively(incoming);
+                }
+            } finally {
+                fetchLocks.remove(resultId);
+            }
         }
     }
 
@@ -102,7 +184,7 @@ public final class ResultSpool {
             return Optional.empty();
         }
         try {
-            return Optional.of(SpoolManifest.readFrom(config.directory().resolve(resultId)).result());
+            return Optional.of(manifestOf(resultId).result());
         } catch (NoSuchFileException absent) {
             return Optional.empty();
         } catch (IOException e) {
@@ -161,6 +243,10 @@ public final class ResultSpool {
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
         deleteIfPresent(resultId);
+        SharedResultStore store = shared;
+        if (store != null && SpoolFiles.isValidResultId(resultId)) {
+            store.delete(resultId);
+        }
     }
 
     /** Deletes a finished result; false when there was none (or it is still being written). */
@@ -262,7 +348,7 @@ public final class ResultSpool {
         }
         SpoolManifest manifest;
         try {
-            manifest = SpoolManifest.readFrom(config.directory().resolve(resultId));
+            manifest = manifestOf(resultId);
         } catch (NoSuchFileException absent) {
             throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " does not exist");
         } catch (IOException e) {
