@@ -112,8 +112,10 @@ public final class SluiceServer implements AutoCloseable {
             this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
             accessStore = new io.sluice.core.access.AccessStore(data.resolve("security").resolve("access.tsv"));
         }
-        this.statements = new StatementService(engine, spool, statementRepository, config.statements(),
-                allocator, meters, clock);
+        this.statements = cluster == null
+                ? new StatementService(engine, spool, statementRepository, config.statements(), allocator, meters, clock)
+                : new StatementService(engine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
+                        allocator, meters, clock);
         var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
         this.access = AccessWiring.guard(statements, engine, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());

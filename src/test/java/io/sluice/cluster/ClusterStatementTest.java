@@ -173,6 +173,27 @@ class ClusterStatementTest {
         assertThat(json(denied).get("code").asText()).isEqualTo("SQL_PERMISSION_DENIED");
     }
 
+    @Test
+    void aResultFinishedOnOneNodeIsReusedOnTheOtherUntilAWriteThroughEitherRetiresIt() {
+        String request = "{\"sql\": \"SELECT 99 AS n, 'reusable' AS w\", \"waitMs\": 5000, \"reuse\": {\"maxAgeSeconds\": 600}}";
+        JsonNode first = json(a.post("/sluice/v1/statements", request));
+        assertThat(first.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(first.has("reused")).isFalse();
+
+        JsonNode again = json(b.post("/sluice/v1/statements", request));
+        assertThat(again.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(again.get("reused").asBoolean()).isTrue();
+        assertThat(json(b.get("/sluice/v1/statements/" + again.get("id").asText() + "/results?format=json-array")).toString())
+                .isEqualTo("[[99,\"reusable\"]]");
+
+        // A write through B retires what A remembered.
+        assertThat(b.post("/sluice/v1/query", body("sql", "CREATE OR REPLACE TABLE reuse_marker AS SELECT 1 AS x")).statusCode())
+                .isEqualTo(200);
+        JsonNode afterWrite = json(a.post("/sluice/v1/statements", request));
+        assertThat(afterWrite.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(afterWrite.has("reused")).isFalse();
+    }
+
     static JsonNode waitUntilEnded(SluiceTestServer node, String id) {
         HttpResponse<String> status = eventually(() -> node.get("/sluice/v1/statements/" + id),
                 response -> response.statusCode() == 200 && !List.of("QUEUED", "RUNNING").contains(json(response).get("state").asText()));

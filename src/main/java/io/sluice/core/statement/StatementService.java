@@ -65,12 +65,17 @@ public final class StatementService implements AutoCloseable {
     private final boolean shared;
     /** Terminal statuses the shared repository could not take yet (it was unreachable); retried until it does. */
     private final Map<String, StatementStatus> unsaved = new ConcurrentHashMap<>();
+    /**
+     * A write ran but the shared reuse index could not be told (its database was unreachable): until it is,
+     * this node reuses nothing, so it never serves a result older than its own write.
+     */
+    private volatile boolean reuseEpochBehind;
     private final StatementConfig config;
     private final BufferAllocator rootAllocator;
     private final Clock clock;
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
-    private final ResultReuse reuse = new ResultReuse();
+    private final ReuseIndex reuse;
     /** One generator per thread: a shared SecureRandom is a lock every submission would queue on. */
     private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
@@ -95,10 +100,17 @@ public final class StatementService implements AutoCloseable {
 
     public StatementService(Engine engine, ResultSpool spool, StatementRepository repository,
                             StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
+        this(engine, spool, repository, new ResultReuse(), config, rootAllocator, meters, clock);
+    }
+
+    /** A node of a cluster: statements in a shared repository, reuse through a shared index. */
+    public StatementService(Engine engine, ResultSpool spool, StatementRepository repository, ReuseIndex reuseIndex,
+                            StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.spool = Objects.requireNonNull(spool, "spool");
         this.store = Objects.requireNonNull(repository, "repository");
         this.shared = repository.shared();
+        this.reuse = Objects.requireNonNull(reuseIndex, "reuseIndex");
         this.config = Objects.requireNonNull(config, "config");
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -263,7 +275,7 @@ public final class StatementService implements AutoCloseable {
             statement.attach(engineStatement);
             EngineResult result = engineStatement.execute();
             if (result.modifiesData()) {
-                reuse.dataChanged();
+                dataChanged();
             }
             BatchStream rows = switch (result) {
                 case EngineResult.Rows r -> r.rows();
@@ -310,14 +322,15 @@ public final class StatementService implements AutoCloseable {
                     LOG.debug("could not record that [{}] runs", statement.id(), e);
                 }
             }
-            long epochAtStart = reuse.epoch();
+            // Only asked when needed: in a cluster the epoch is a database read.
+            long epochAtStart = request.reuseMaxAge() == null ? -1 : reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = guard.open(principal, statement.id(), request,
                          new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine)) {
                 statement.attach(engineStatement);
                 EngineResult result = engineStatement.execute();
                 if (result.modifiesData()) {
-                    reuse.dataChanged();
+                    dataChanged();
                 }
                 long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
                 try (BatchStream rows = switch (result) {
@@ -334,9 +347,14 @@ public final class StatementService implements AutoCloseable {
                     Instant now = clock.instant();
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
                     if (request.reuseMaxAge() != null && !result.modifiesData()) {
-                        reuse.remember(ResultReuse.key(principal, request), new ResultReuse.Entry(statement.id(),
-                                statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
-                                spooled.pageCount(), statement.snapshot().truncated()));
+                        try {
+                            reuse.remember(ResultReuse.key(principal, request), new ReuseIndex.Entry(statement.id(),
+                                    statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
+                                    spooled.pageCount(), statement.snapshot().truncated()));
+                        } catch (RuntimeException e) {
+                            // Reuse is an optimisation: the statement itself still succeeded.
+                            LOG.warn("could not remember [{}] for reuse", statement.id(), e);
+                        }
                     }
                     if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             statement.id())) {
@@ -563,15 +581,15 @@ public final class StatementService implements AutoCloseable {
     }
 
     private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request, String id) {
-        if (request.reuseMaxAge() == null) {
+        if (request.reuseMaxAge() == null || reuseEpochBehind) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<ResultReuse.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
+        Optional<ReuseIndex.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
         if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
             return Optional.empty();
         }
-        ResultReuse.Entry entry = hit.get();
+        ReuseIndex.Entry entry = hit.get();
         Statement statement = register(id, principal, request, false);
         if (entry.truncated()) {
             statement.markTruncated();
@@ -676,7 +694,24 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
+    private void dataChanged() {
+        try {
+            reuse.dataChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("could not retire reusable results after a write yet; reusing nothing until it can", e);
+            reuseEpochBehind = true;
+        }
+    }
+
     private void retryUnsaved() {
+        if (reuseEpochBehind) {
+            try {
+                reuse.dataChanged();
+                reuseEpochBehind = false;
+            } catch (RuntimeException e) {
+                LOG.debug("reuse index still unreachable", e);
+            }
+        }
         for (StatementStatus status : unsaved.values()) {
             try {
                 store.save(status);

@@ -42,6 +42,11 @@ public final class PostgresCluster implements AutoCloseable {
         return statements;
     }
 
+    /** The result-reuse index every node shares. */
+    public io.sluice.core.statement.ReuseIndex reuseIndex() {
+        return new PostgresReuseIndex(database);
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);
