@@ -95,6 +95,21 @@ class ClusterStatementTest {
     }
 
     @Test
+    void aResultSpooledOnOneNodeIsExportedToS3ThroughTheOther() throws Exception {
+        JsonNode done = json(a.post("/sluice/v1/statements", body("sql", "SELECT range AS n FROM range(3)", "waitMs", 5000)));
+        assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
+        HttpResponse<String> exported = b.post("/sluice/v1/statements/" + done.get("id").asText() + "/export",
+                body("format", "csv"));
+        assertThat(exported.statusCode()).as(exported.body()).isEqualTo(200);
+        String url = json(exported).get("files").get(0).get("url").asText();
+        assertThat(url).contains("/" + S3TestServer.BUCKET + "/exports/").contains("X-Amz-Signature");
+        HttpResponse<String> file = b.client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body()).isEqualTo("n\n0\n1\n2\n");
+    }
+
+    @Test
     void bothNodesListTheStatementsOfBoth() {
         String onA = json(a.post("/sluice/v1/statements", body("sql", "SELECT 'listed on a' AS x", "waitMs", 5000))).get("id").asText();
         String onB = json(b.post("/sluice/v1/statements", body("sql", "SELECT 'listed on b' AS x", "waitMs", 5000))).get("id").asText();
