@@ -70,9 +70,13 @@ class ClusterStatementTest {
         assertThat(status.get("rows").asLong()).isEqualTo(2500);
         assertThat(status.get("pages").size()).as(status.toString()).isEqualTo(3);
 
+        // Polling through B fetched the manifest alone; reading a page fetches that page, not the result.
+        Path copyOnB = directory.resolve("b").resolve("spool").resolve(id);
+        assertThat(files(copyOnB)).containsExactly("manifest.properties");
         // Pages read through B, which never ran the statement, are the rows A spooled.
         HttpResponse<String> page = b.get("/sluice/v1/statements/" + id + "/results?page=1&format=json-array");
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(files(copyOnB)).containsExactly("manifest.properties", "page-000001.arrow");
         JsonNode rows = json(page);
         assertThat(rows.size()).isEqualTo(1000);
         assertThat(rows.get(0).get(0).asLong()).isEqualTo(1000);
@@ -225,6 +229,14 @@ class ClusterStatementTest {
         }
         assertThat(done.test(answer)).as("last answer: %s", answer).isTrue();
         return answer;
+    }
+
+    static List<String> files(Path directory) {
+        try (var entries = java.nio.file.Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static HttpResponse<byte[]> getBytes(SluiceTestServer node, String path) {

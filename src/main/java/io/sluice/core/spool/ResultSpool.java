@@ -46,8 +46,8 @@ public final class ResultSpool {
     private final Set<String> activeWrites = new HashSet<>();
     /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
     private volatile SharedResultStore shared;
-    /** One download at a time per result id, so two readers of a new result fetch it once. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Object> fetchLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
+    private final Object[] fetchLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     public ResultSpool(SpoolConfig config, BufferAllocator allocator) {
         this(config, allocator, Clock.systemUTC());
@@ -104,43 +104,76 @@ public final class ResultSpool {
     }
 
     /**
-     * Downloads a result into a directory named so that a crash leaves something {@link SpoolFiles#recover}
-     * removes, then renames it into place: readers see the whole result or none of it.
+     * Makes another node's result known here: downloads its manifest (only; pages follow when read, see
+     * {@link #fetchMissingPages}) into a directory named so that a crash leaves something
+     * {@link SpoolFiles#recover} removes, then renames it into place. A status poll through a node that
+     * never read the result therefore costs one small download, not the whole result.
      */
     private boolean fetch(SharedResultStore store, String resultId) throws IOException {
-        synchronized (fetchLocks.computeIfAbsent(resultId, ignored -> new Object())) {
+        synchronized (fetchLock(resultId)) {
+            Path resultDirectory = config.directory().resolve(resultId);
+            if (Files.exists(resultDirectory.resolve(SpoolFiles.MANIFEST_NAME))) {
+                return true;
+            }
+            Path incoming = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + "fetch-" + UUID.randomUUID());
+            Files.createDirectory(incoming);
             try {
-                Path resultDirectory = config.directory().resolve(resultId);
-                if (Files.exists(resultDirectory.resolve(SpoolFiles.MANIFEST_NAME))) {
-                    return true;
+                if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
+                    return false;
                 }
-                Path incoming = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + "fetch-" + UUID.randomUUID());
-                Files.createDirectory(incoming);
-                try {
-                    if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
-                        return false;
-                    }
-                    SpoolManifest manifest = SpoolManifest.readFrom(incoming);
-                    for (PageInfo page : manifest.result().pages()) {
-                        String name = SpoolFiles.pageFileName(page.index());
-                        if (!store.download(resultId, name, incoming.resolve(name))) {
-                            throw new SluiceException(SluiceError.of(ErrorCode.STORAGE_UNAVAILABLE,
-                                    "page " + page.index() + " of result " + resultId + " is missing from the shared store"));
-                        }
-                    }
-                    long size = SpoolFiles.directorySize(incoming);
-                    synchronized (lifecycleLock) {
-                        Files.move(incoming, resultDirectory);
-                    }
-                    bytesInUse.addAndGet(size);
-                    return true;
-                } finally {
-                    SpoolFiles.deleteRecursively(incoming);
+                long size = SpoolFiles.directorySize(incoming);
+                synchronized (lifecycleLock) {
+                    Files.move(incoming, resultDirectory);
                 }
+                bytesInUse.addAndGet(size);
+                return true;
             } finally {
-                fetchLocks.remove(resultId);
+                SpoolFiles.deleteRecursively(incoming);
             }
         }
+    }
+
+    /**
+     * Downloads the pages a read needs that this node does not have (a result another node wrote). Each page
+     * arrives under a temporary name and is renamed into place, so a page file is always whole.
+     */
+    private void fetchMissingPages(String resultId, List<SpoolBatchStream.PageSegment> segments) {
+        SharedResultStore store = shared;
+        if (store == null) {
+            return;
+        }
+        Path resultDirectory = config.directory().resolve(resultId);
+        synchronized (fetchLock(resultId)) {
+            for (SpoolBatchStream.PageSegment segment : segments) {
+                String name = SpoolFiles.pageFileName(segment.page().index());
+                Path page = resultDirectory.resolve(name);
+                if (Files.exists(page)) {
+                    continue;
+                }
+                Path incoming = resultDirectory.resolve(name + ".tmp-" + UUID.randomUUID());
+                try {
+                    if (!store.download(resultId, name, incoming)) {
+                        throw new SluiceException(SluiceError.of(ErrorCode.RESULT_EXPIRED,
+                                "page " + segment.page().index() + " of result " + resultId + " is no longer stored"));
+                    }
+                    long size = Files.size(incoming);
+                    Files.move(incoming, page, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    bytesInUse.addAndGet(size);
+                } catch (IOException e) {
+                    throw failure("could not fetch page " + segment.page().index() + " of result " + resultId, e);
+                } finally {
+                    try {
+                        Files.deleteIfExists(incoming);
+                    } catch (IOException ignored) {
+                        // a leftover temporary file goes with its result directory
+                    }
+                }
+            }
+        }
+    }
+
+    private Object fetchLock(String resultId) {
+        return fetchLocks[Math.floorMod(resultId.hashCode(), fetchLocks.length)];
     }
 
     /**
@@ -363,6 +396,7 @@ public final class ResultSpool {
 
     private BatchStream openStream(SpoolManifest manifest, List<SpoolBatchStream.PageSegment> segments) {
         String resultId = manifest.result().resultId();
+        fetchMissingPages(resultId, segments);
         BufferAllocator readerAllocator = allocator.newChildAllocator("spool-read-" + resultId, 0, Long.MAX_VALUE);
         try {
             return new SpoolBatchStream(config.directory().resolve(resultId), manifest, segments, readerAllocator);
