@@ -35,12 +35,13 @@ class ClusterStatementTest {
     @TempDir
     static Path directory;
     static S3TestServer s3;
+    static String database;
     static SluiceTestServer a;
     static SluiceTestServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        String database = PostgresTestServer.shared().createDatabase("cluster_statements");
+        database = PostgresTestServer.shared().createDatabase("cluster_statements");
         s3 = new S3TestServer(directory.resolve("s3"));
         ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, Duration.ofSeconds(3));
         a = new SluiceTestServer(nodes.config("a").withSpoolPageRows(1000), false);
@@ -137,6 +138,27 @@ class ClusterStatementTest {
         assertThat(json(b.get("/sluice/v1/statements/" + id)).get("state").asText()).isEqualTo("CANCELLED");
         // The node that ran it stopped its engine: A reports the same end.
         assertThat(json(a.get("/sluice/v1/statements/" + id)).get("state").asText()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void aNodeWhoseStatementWasFailedForItByOthersReportsThatEndToo() throws Exception {
+        HttpResponse<String> slow = a.post("/sluice/v1/statements",
+                body("sql", "SELECT count(*) FROM range(100000000000) a", "waitMs", 300));
+        String id = json(slow).get("id").asText();
+        // What a sweep does when A's lease expired (A was cut off from PostgreSQL, not dead).
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database, "postgres", "")) {
+            connection.createStatement().executeUpdate("UPDATE sluice_statements SET state = 'FAILED', ended_at = now(),"
+                    + " error_code = 'SERVER_RESTARTED', error_message = 'node a stopped (lease expired)' WHERE id = '" + id + "'");
+        }
+        a.delete("/sluice/v1/statements/" + id);
+        // A's own end (CANCELLED) lost to the one already stored; both nodes tell the same story (A as soon as
+        // its runner has recorded the end, a moment after the cancel answered).
+        for (SluiceTestServer node : List.of(a, b)) {
+            JsonNode status = json(eventually(() -> node.get("/sluice/v1/statements/" + id),
+                    response -> json(response).get("state").asText().equals("FAILED")));
+            assertThat(status.get("state").asText()).isEqualTo("FAILED");
+            assertThat(status.get("error").get("message").asText()).isEqualTo("node a stopped (lease expired)");
+        }
     }
 
     @Test

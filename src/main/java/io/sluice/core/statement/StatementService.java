@@ -317,7 +317,10 @@ public final class StatementService implements AutoCloseable {
             // buy nothing. In a cluster other nodes show the state, so it is recorded (best effort).
             if (shared) {
                 try {
-                    store.save(statement.snapshot());
+                    if (!store.save(statement.snapshot())) {
+                        // Another node already ended it for us (our lease expired while it queued): stop here.
+                        store.find(statement.id()).map(StatementStatus::error).ifPresent(statement::requestCancel);
+                    }
                 } catch (RuntimeException e) {
                     LOG.debug("could not record that [{}] runs", statement.id(), e);
                 }
@@ -687,11 +690,24 @@ public final class StatementService implements AutoCloseable {
             return;
         }
         try {
-            store.save(status);
+            if (!store.save(status)) {
+                adoptStoredEnd(status.id());
+            }
         } catch (RuntimeException e) {
             LOG.warn("could not record the end of statement [{}] yet; retrying", status.id(), e);
             unsaved.put(status.id(), status);
         }
+    }
+
+    /**
+     * The repository already had an end for this statement (other nodes failed it when this node's lease
+     * expired). That end is what every other node reports, so this node reports it too.
+     */
+    private void adoptStoredEnd(String id) {
+        store.find(id).filter(StatementStatus::isTerminal).ifPresent(stored -> {
+            LOG.warn("statement [{}] was already ended as {} by another node; keeping that", id, stored.state());
+            statements.put(id, new Statement(stored));
+        });
     }
 
     private void dataChanged() {
@@ -714,7 +730,9 @@ public final class StatementService implements AutoCloseable {
         }
         for (StatementStatus status : unsaved.values()) {
             try {
-                store.save(status);
+                if (!store.save(status)) {
+                    adoptStoredEnd(status.id());
+                }
                 unsaved.remove(status.id(), status);
             } catch (RuntimeException e) {
                 LOG.debug("statement [{}] still not recorded", status.id(), e);

@@ -63,12 +63,12 @@ final class PostgresNodes implements AutoCloseable {
     void beat() {
         try {
             database.call(connection -> {
-                try (PreparedStatement heartbeat = connection.prepareStatement(
-                        "UPDATE sluice_nodes SET heartbeat_at = now() WHERE node_id = ?")) {
+                // An upsert: a node whose row was purged while it was cut off simply comes back.
+                try (PreparedStatement heartbeat = connection.prepareStatement("INSERT INTO sluice_nodes (node_id,"
+                        + " started_at, heartbeat_at) VALUES (?, now(), now())"
+                        + " ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now()")) {
                     heartbeat.setString(1, config.nodeId());
-                    if (heartbeat.executeUpdate() == 0) {
-                        throw new java.sql.SQLException("node " + config.nodeId() + " is missing from sluice_nodes");
-                    }
+                    heartbeat.executeUpdate();
                 }
                 return null;
             });
