@@ -79,6 +79,7 @@ public final class SluiceServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
                 .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
         io.sluice.core.access.AccessStore accessStore;
+        io.sluice.core.auth.PublicKeyStore publicKeys;
         io.sluice.core.statement.StatementRepository statementRepository;
         if (config.cluster().enabled()) {
             if (!config.export().store().equals("s3")) {
@@ -93,6 +94,7 @@ public final class SluiceServer implements AutoCloseable {
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
                     data.resolve("security").resolve("master.key")));
             accessStore = new io.sluice.core.access.AccessStore(cluster.document("access"));
+            publicKeys = new io.sluice.core.auth.PublicKeyStore(cluster.document("rsa-public-keys"));
             this.sharedRefresh = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("cluster-refresh").daemon().factory());
             // Keys and grants changed on other nodes arrive within this period (a version check each time).
@@ -100,6 +102,7 @@ public final class SluiceServer implements AutoCloseable {
                 try {
                     keys.refresh();
                     accessStore.refresh();
+                    publicKeys.refresh();
                 } catch (RuntimeException e) {
                     org.slf4j.LoggerFactory.getLogger(SluiceServer.class).debug("cluster refresh failed", e);
                 }
@@ -111,12 +114,12 @@ public final class SluiceServer implements AutoCloseable {
             statementRepository = io.sluice.core.statement.StatementRepository.local(data.resolve("statements"));
             this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
             accessStore = new io.sluice.core.access.AccessStore(data.resolve("security").resolve("access.tsv"));
+            publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
         }
         this.statements = cluster == null
                 ? new StatementService(engine, spool, statementRepository, config.statements(), allocator, meters, clock)
                 : new StatementService(engine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
                         allocator, meters, clock);
-        var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
         this.access = AccessWiring.guard(statements, engine, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
