@@ -39,9 +39,6 @@ public final class ApiKeyStore {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] DUMMY_SALT = new byte[16];
 
-    /** Between two looks at a shared document after an unknown key id, so unknown ids cannot flood the database. */
-    private static final long MISS_REFRESH_NANOS = 200_000_000L;
-
     private final Path file;
     /** In a cluster the keys live in this shared document instead of {@link #file}. */
     private final io.sluice.core.io.SharedDocument document;
@@ -50,7 +47,6 @@ public final class ApiKeyStore {
     /** Replaced whole when another node changed the shared document, so readers never see half a reload. */
     private volatile Map<String, StoredKey> keys = new ConcurrentHashMap<>();
     private long documentVersion;
-    private volatile long lastMissRefresh;
     /** Opened instead of a real record for unknown ids, so their lookups cost the same. */
     private final byte[] dummySealed;
 
@@ -98,12 +94,14 @@ public final class ApiKeyStore {
         documentVersion = snapshot.version();
     }
 
-    /** A key id this node does not know may have been issued on another node a moment ago. */
+    /**
+     * A key id this node does not know may have been issued on another node a moment ago, so an unknown id
+     * costs a version check (one primary-key read). Not throttled: a throttle would refuse a new key that
+     * arrives just after another one.
+     */
     private StoredKey lookUpMaybeNew(String keyId) {
         StoredKey stored = keys.get(keyId);
-        long now = System.nanoTime();
-        if (stored == null && document != null && now - lastMissRefresh > MISS_REFRESH_NANOS) {
-            lastMissRefresh = now;
+        if (stored == null && document != null) {
             try {
                 refresh();
             } catch (RuntimeException unavailable) {

@@ -112,16 +112,14 @@ public final class PublicKeyStore {
 
     /**
      * The key registered for the user (compared ignoring case) with this fingerprint. In a cluster a key
-     * registered on another node a moment ago is looked for again (at most every 200 ms).
+     * registered on another node a moment ago is looked for again (a version check).
      */
     public Optional<RegisteredKey> find(String principalId, String fingerprint) {
         if (principalId == null || fingerprint == null) {
             return Optional.empty();
         }
         Optional<RegisteredKey> found = findLoaded(principalId, fingerprint);
-        long now = System.nanoTime();
-        if (found.isEmpty() && document != null && now - lastMissRefresh > 200_000_000L) {
-            lastMissRefresh = now;
+        if (found.isEmpty() && document != null) {
             try {
                 refresh();
             } catch (RuntimeException unavailable) {
@@ -131,8 +129,6 @@ public final class PublicKeyStore {
         }
         return found;
     }
-
-    private volatile long lastMissRefresh;
 
     private Optional<RegisteredKey> findLoaded(String principalId, String fingerprint) {
         Map<Integer, RegisteredKey> slots = keys.get(upper(principalId));
