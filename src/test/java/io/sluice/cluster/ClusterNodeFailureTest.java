@@ -58,6 +58,8 @@ class ClusterNodeFailureTest {
                 HttpResponse<String> failed = eventually(() -> survivor.get("/sluice/v1/statements/" + runningId),
                         response -> json(response).get("state").asText().equals("FAILED"));
                 long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                System.out.printf("cluster: statement of the killed node FAILED %d ms after SIGKILL (lease %d ms)%n",
+                        tookMillis, LEASE.toMillis());
                 JsonNode error = json(failed).get("error");
                 assertThat(error.get("code").asText()).isEqualTo("SERVER_RESTARTED");
                 assertThat(error.get("message").asText()).contains("node doomed stopped (lease expired)");

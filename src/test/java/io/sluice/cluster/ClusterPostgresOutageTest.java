@@ -42,6 +42,8 @@ class ClusterPostgresOutageTest {
                 long start = System.nanoTime();
                 HttpResponse<String> refused = node.post("/sluice/v1/statements", body("sql", "SELECT 'during outage' AS x", "waitMs", 5000));
                 long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("cluster: submission refused with %d %d ms after PostgreSQL stopped%n",
+                        refused.statusCode(), tookMillis);
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
                 assertThat(json(refused).get("code").asText()).isEqualTo("STORAGE_UNAVAILABLE");
                 assertThat(json(refused).get("message").asText()).contains("PostgreSQL");
