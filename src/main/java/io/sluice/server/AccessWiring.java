@@ -22,11 +22,11 @@ final class AccessWiring {
     }
 
     static AccessControl guard(StatementService statements, DuckDbEngine engine, ApiKeyStore keys, PublicKeyStore publicKeys,
-                               Path data, Clock clock) {
+                               AccessStore store, Path data, Clock clock) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
         audit.addSink(new DuckDbAuditTable(engine));
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
-        AccessControl access = new AccessControl(new AccessStore(data.resolve("security").resolve("access.tsv")), keys,
+        AccessControl access = new AccessControl(store, keys,
                 publicKeys, engine, audit, clock, auditText);
         statements.guardWith(access);
         return access;

@@ -50,6 +50,10 @@ public final class SluiceServer implements AutoCloseable {
     private final SluiceHttpServer http;
     private final Exporter exporter;
     private final io.sluice.core.access.AccessControl access;
+    /** Cluster mode only (null on a single node): shared state in PostgreSQL, results in S3. */
+    private final io.sluice.storage.postgres.PostgresCluster cluster;
+    private final io.sluice.storage.s3.S3ResultStore sharedResults;
+    private final java.util.concurrent.ScheduledExecutorService sharedRefresh;
 
     private SluiceServer(SluiceConfig config, boolean demo) {
         Path data = config.dataDirectory();
@@ -78,13 +82,52 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Memory DuckDB's buffer manager holds (duckdb_memory())").baseUnit("bytes").register(meters);
         io.micrometer.core.instrument.Gauge.builder("sluice_engine_temporary_bytes", engine, e -> e.memoryBytes(true))
                 .description("Bytes DuckDB spilled to its temporary directory").baseUnit("bytes").register(meters);
+        io.sluice.core.access.AccessStore accessStore;
+        io.sluice.core.auth.PublicKeyStore publicKeys;
+        io.sluice.core.statement.StatementRepository statementRepository;
+        if (config.cluster().enabled()) {
+            if (!config.export().store().equals("s3")) {
+                throw new IllegalArgumentException("cluster mode keeps results in S3: set export.store=s3 and export.s3.*");
+            }
+            this.cluster = io.sluice.storage.postgres.PostgresCluster.start(
+                    config.cluster().postgres(config.statements().retention()));
+            this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
+            spool.shareThrough(sharedResults);
+            statementRepository = cluster.statements();
+            this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
+                    Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
+                    data.resolve("security").resolve("master.key")));
+            accessStore = new io.sluice.core.access.AccessStore(cluster.document("access"));
+            publicKeys = new io.sluice.core.auth.PublicKeyStore(cluster.document("rsa-public-keys"));
+            this.sharedRefresh = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("cluster-refresh").daemon().factory());
+            // Keys and grants changed on other nodes arrive within this period (a version check each time).
+            sharedRefresh.scheduleWithFixedDelay(() -> {
+                try {
+                    keys.refresh();
+                    accessStore.refresh();
+                    publicKeys.refresh();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(SluiceServer.class).debug("cluster refresh failed", e);
+                }
+            }, 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            this.cluster = null;
+            this.sharedResults = null;
+            this.sharedRefresh = null;
+            statementRepository = io.sluice.core.statement.StatementRepository.local(data.resolve("statements"));
+            this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
+            accessStore = new io.sluice.core.access.AccessStore(data.resolve("security").resolve("access.tsv"));
+            publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
+        }
         // Streams first: statements run on an engine that tells the streams' change feeds what they wrote.
         io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
-        this.statements = new StatementService(streams.observing(engine), spool, data.resolve("statements"), config.statements(),
-                allocator, meters, clock);
-        this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
-        var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
-        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, data, clock);
+        io.sluice.core.engine.Engine observedEngine = streams.observing(engine);
+        this.statements = cluster == null
+                ? new StatementService(observedEngine, spool, statementRepository, config.statements(), allocator, meters, clock)
+                : new StatementService(observedEngine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
+                        allocator, meters, clock);
+        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -148,6 +191,11 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
+        if (sharedRefresh != null) {
+            sharedRefresh.shutdownNow();
+        }
+        closeQuietly(cluster);
+        closeQuietly(sharedResults);
         closeQuietly(access.audit());
         closeQuietly(engine);
         closeQuietly(allocator);

@@ -195,6 +195,9 @@ public final class AccessControl implements StatementGuard {
         if (principal.admin()) {
             return;
         }
+        // In a cluster a grant may have been revoked on another node a moment ago: look (a version check)
+        // before deciding, so a revoke takes effect for the next statement on every node.
+        store.refresh();
         if (accessed.kind() == AccessedTables.Kind.OTHER) {
             throw denied("Only administrators may run this kind of statement (DDL, settings, several statements in one request)");
         }

@@ -24,6 +24,9 @@ import java.util.TreeSet;
 public final class AccessStore {
 
     private final Path file;
+    /** In a cluster users, roles and grants live in this shared document instead of {@link #file}. */
+    private final io.sluice.core.io.SharedDocument document;
+    private long documentVersion;
     private final Set<String> users = new TreeSet<>();
     private final Set<String> roles = new TreeSet<>();
     /** user → roles */
@@ -34,7 +37,55 @@ public final class AccessStore {
 
     public AccessStore(Path file) {
         this.file = file;
+        this.document = null;
         load();
+    }
+
+    /**
+     * Users, roles and grants shared by a cluster. Other nodes' changes arrive with {@link #refresh()}
+     * (the server calls it twice a second), so a revoke on one node takes effect on the others within that.
+     */
+    public AccessStore(io.sluice.core.io.SharedDocument document) {
+        this.file = null;
+        this.document = java.util.Objects.requireNonNull(document, "document");
+        reload(document.read());
+    }
+
+    /** Picks up changes other nodes made (a cheap version check when nothing changed). */
+    public synchronized void refresh() {
+        if (document != null && document.version() != documentVersion) {
+            reload(document.read());
+        }
+    }
+
+    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+        users.clear();
+        roles.clear();
+        memberships.clear();
+        grants.clear();
+        roleTimeouts.clear();
+        parse(snapshot.lines());
+        documentVersion = snapshot.version();
+    }
+
+    /**
+     * Applies a change and stores it; in a cluster to the latest version, written only if nobody wrote in
+     * between (otherwise applied again to the newer version).
+     */
+    private boolean change(java.util.function.BooleanSupplier mutation) {
+        if (document == null) {
+            boolean result = mutation.getAsBoolean();
+            save();
+            return result;
+        }
+        while (true) {
+            reload(document.read());
+            boolean result = mutation.getAsBoolean();
+            if (document.write(documentVersion, lines())) {
+                documentVersion++;
+                return result;
+            }
+        }
     }
 
     static String normal(String name) {
@@ -58,45 +109,41 @@ public final class AccessStore {
     }
 
     public synchronized boolean addUser(String user) {
-        boolean added = users.add(normal(user));
-        save();
-        return added;
+        return change(() -> users.add(normal(user)));
     }
 
     public synchronized boolean addRole(String role) {
-        boolean added = roles.add(normal(role));
-        save();
-        return added;
+        return change(() -> roles.add(normal(role)));
     }
 
     public synchronized boolean dropUser(String user) {
-        boolean removed = users.remove(normal(user));
-        memberships.remove(normal(user));
-        save();
-        return removed;
+        return change(() -> {
+            boolean removed = users.remove(normal(user));
+            memberships.remove(normal(user));
+            return removed;
+        });
     }
 
     public synchronized boolean dropRole(String role) {
         String name = normal(role);
-        boolean removed = roles.remove(name);
-        memberships.values().forEach(set -> set.remove(name));
-        grants.removeIf(grant -> grant.role().equals(name));
-        roleTimeouts.remove(name);
-        save();
-        return removed;
+        return change(() -> {
+            boolean removed = roles.remove(name);
+            memberships.values().forEach(set -> set.remove(name));
+            grants.removeIf(grant -> grant.role().equals(name));
+            roleTimeouts.remove(name);
+            return removed;
+        });
     }
 
     public synchronized boolean addMember(String role, String user) {
-        boolean added = memberships.computeIfAbsent(normal(user), ignored -> new TreeSet<>()).add(normal(role));
-        save();
-        return added;
+        return change(() -> memberships.computeIfAbsent(normal(user), ignored -> new TreeSet<>()).add(normal(role)));
     }
 
     public synchronized boolean removeMember(String role, String user) {
-        Set<String> set = memberships.get(normal(user));
-        boolean removed = set != null && set.remove(normal(role));
-        save();
-        return removed;
+        return change(() -> {
+            Set<String> set = memberships.get(normal(user));
+            return set != null && set.remove(normal(role));
+        });
     }
 
     public synchronized Set<String> rolesOf(String user) {
@@ -111,15 +158,11 @@ public final class AccessStore {
     }
 
     public synchronized boolean addGrant(Grant grant) {
-        boolean added = grants.add(grant);
-        save();
-        return added;
+        return change(() -> grants.add(grant));
     }
 
     public synchronized boolean removeGrant(Grant grant) {
-        boolean removed = grants.remove(grant);
-        save();
-        return removed;
+        return change(() -> grants.remove(grant));
     }
 
     public synchronized List<Grant> grants() {
@@ -128,12 +171,12 @@ public final class AccessStore {
 
     /** Sets (or with null removes) a role's statement timeout ceiling. */
     public synchronized void roleTimeout(String role, Long seconds) {
-        if (seconds == null) {
-            roleTimeouts.remove(normal(role));
-        } else {
-            roleTimeouts.put(normal(role), seconds);
-        }
-        save();
+        change(() -> {
+            if (seconds == null) {
+                return roleTimeouts.remove(normal(role)) != null;
+            }
+            return !seconds.equals(roleTimeouts.put(normal(role), seconds));
+        });
     }
 
     /** The tightest statement timeout ceiling among the user's roles, if any has one. */
@@ -162,7 +205,15 @@ public final class AccessStore {
             return;
         }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read access control from " + file, e);
+        }
+    }
+
+    private void parse(List<String> lines) {
+        {
+            for (String line : lines) {
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
@@ -179,12 +230,10 @@ public final class AccessStore {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read access control from " + file, e);
         }
     }
 
-    private void save() {
+    private List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("# users, roles, role memberships (member, role, user) and grants (grant, role, privilege, TABLE|SCHEMA, object)");
         users.forEach(user -> lines.add("user\t" + clean(user)));
@@ -193,6 +242,11 @@ public final class AccessStore {
         grants.forEach(grant -> lines.add(String.join("\t", "grant", clean(grant.role()), grant.privilege().name(),
                 grant.on().name(), clean(grant.object()))));
         roleTimeouts.forEach((role, seconds) -> lines.add("role-timeout\t" + clean(role) + "\t" + seconds));
+        return lines;
+    }
+
+    private void save() {
+        List<String> lines = lines();
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");

@@ -40,9 +40,13 @@ public final class ApiKeyStore {
     private static final byte[] DUMMY_SALT = new byte[16];
 
     private final Path file;
+    /** In a cluster the keys live in this shared document instead of {@link #file}. */
+    private final io.sluice.core.io.SharedDocument document;
     private final MasterKey masterKey;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, StoredKey> keys = new ConcurrentHashMap<>();
+    /** Replaced whole when another node changed the shared document, so readers never see half a reload. */
+    private volatile Map<String, StoredKey> keys = new ConcurrentHashMap<>();
+    private long documentVersion;
     /** Opened instead of a real record for unknown ids, so their lookups cost the same. */
     private final byte[] dummySealed;
 
@@ -57,14 +61,80 @@ public final class ApiKeyStore {
 
     public ApiKeyStore(Path file, MasterKey masterKey) {
         this.file = file;
+        this.document = null;
         this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
         this.dummySealed = masterKey.encrypt(new byte[32], "\u0000dummy");
         load();
     }
 
+    /**
+     * Keys shared by a cluster in {@code document}. Every node must use the same master key (set
+     * {@code SLUICE_MASTER_KEY} alike everywhere), or secrets sealed on one node cannot be opened on another.
+     * Other nodes' changes arrive with {@link #refresh()}, and at once for a key id this node does not know.
+     */
+    public ApiKeyStore(io.sluice.core.io.SharedDocument document, MasterKey masterKey) {
+        this.file = null;
+        this.document = java.util.Objects.requireNonNull(document, "document");
+        this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
+        this.dummySealed = masterKey.encrypt(new byte[32], "\u0000dummy");
+        reload(document.read());
+    }
+
+    /** Picks up changes other nodes made to the shared document (a cheap version check when nothing changed). */
+    public synchronized void refresh() {
+        if (document != null && document.version() != documentVersion) {
+            reload(document.read());
+        }
+    }
+
+    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+        Map<String, StoredKey> loaded = new ConcurrentHashMap<>();
+        parse(snapshot.lines(), loaded);
+        keys = loaded;
+        documentVersion = snapshot.version();
+    }
+
+    /**
+     * A key id this node does not know may have been issued on another node a moment ago, so an unknown id
+     * costs a version check (one primary-key read). Not throttled: a throttle would refuse a new key that
+     * arrives just after another one.
+     */
+    private StoredKey lookUpMaybeNew(String keyId) {
+        StoredKey stored = keys.get(keyId);
+        if (stored == null && document != null) {
+            try {
+                refresh();
+            } catch (RuntimeException unavailable) {
+                return null;
+            }
+            stored = keys.get(keyId);
+        }
+        return stored;
+    }
+
+    /**
+     * Applies a change and stores it. With a shared document the change is applied to the latest version
+     * and written only if nobody wrote in between; otherwise it is applied again to the newer version.
+     */
+    private synchronized <T> T change(java.util.function.Supplier<T> mutation) {
+        if (document == null) {
+            T result = mutation.get();
+            save();
+            return result;
+        }
+        while (true) {
+            reload(document.read());
+            T result = mutation.get();
+            if (document.write(documentVersion, lines())) {
+                documentVersion++;
+                return result;
+            }
+        }
+    }
+
     /** Verifies a presented key; empty when it is unknown or wrong. */
     public Optional<Principal> authenticate(ApiKey presented) {
-        StoredKey stored = keys.get(presented.keyId());
+        StoredKey stored = lookUpMaybeNew(presented.keyId());
         byte[] salt = stored == null ? DUMMY_SALT : stored.salt();
         byte[] digest = digest(salt, presented.secret());
         if (stored == null) {
@@ -79,7 +149,7 @@ public final class ApiKeyStore {
      * whichever it is.
      */
     public Optional<SigningKey> signingKey(String keyId) {
-        StoredKey stored = keyId == null ? null : keys.get(keyId);
+        StoredKey stored = keyId == null ? null : lookUpMaybeNew(keyId);
         if (stored == null || stored.sealedSecret() == null) {
             masterKey.decrypt(dummySealed, "\u0000dummy");
             return Optional.empty();
@@ -121,23 +191,25 @@ public final class ApiKeyStore {
 
     /** Makes sure exactly this key exists for the principal (SLUICE_ADMIN_API_KEY at start). */
     public synchronized void register(ApiKey key, Principal principal) {
-        StoredKey existing = keys.get(key.keyId());
-        if (existing != null && !existing.principal().id().equals(principal.id())) {
-            throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "key id [" + key.keyId() + "] belongs to another principal");
-        }
         byte[] salt = new byte[16];
         random.nextBytes(salt);
         byte[] sealed = masterKey.encrypt(key.secret().getBytes(StandardCharsets.UTF_8), key.keyId());
-        keys.put(key.keyId(), new StoredKey(key.keyId(), principal, salt, digest(salt, key.secret()), sealed));
-        save();
+        StoredKey record = new StoredKey(key.keyId(), principal, salt, digest(salt, key.secret()), sealed);
+        change(() -> {
+            StoredKey existing = keys.get(key.keyId());
+            if (existing != null && !existing.principal().id().equals(principal.id())) {
+                throw new SluiceException(ErrorCode.MALFORMED_REQUEST, "key id [" + key.keyId() + "] belongs to another principal");
+            }
+            keys.put(key.keyId(), record);
+            return null;
+        });
     }
 
     public synchronized boolean revoke(String keyId) {
-        boolean removed = keys.remove(keyId) != null;
-        if (removed) {
-            save();
+        if (document == null && !keys.containsKey(keyId)) {
+            return false;
         }
-        return removed;
+        return change(() -> keys.remove(keyId) != null);
     }
 
     private static byte[] digest(byte[] salt, String secret) {
@@ -155,23 +227,31 @@ public final class ApiKeyStore {
             return;
         }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] fields = line.split("\t", -1);
-                Principal principal = new Principal(fields[1], fields[2], Boolean.parseBoolean(fields[3]));
-                // A seventh field holds the sealed secret; older files have six and still verify keys.
-                byte[] sealed = fields.length > 6 && !fields[6].isEmpty() ? Base64.getDecoder().decode(fields[6]) : null;
-                keys.put(fields[0], new StoredKey(fields[0], principal, HEX.parseHex(fields[4]), HEX.parseHex(fields[5]),
-                        sealed));
-            }
+            parse(Files.readAllLines(file, StandardCharsets.UTF_8), keys);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read API keys from " + file, e);
         }
     }
 
+    private static void parse(List<String> lines, Map<String, StoredKey> into) {
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\t", -1);
+            Principal principal = new Principal(fields[1], fields[2], Boolean.parseBoolean(fields[3]));
+            // A seventh field holds the sealed secret; older files have six and still verify keys.
+            byte[] sealed = fields.length > 6 && !fields[6].isEmpty() ? Base64.getDecoder().decode(fields[6]) : null;
+            into.put(fields[0], new StoredKey(fields[0], principal, HEX.parseHex(fields[4]), HEX.parseHex(fields[5]),
+                    sealed));
+        }
+    }
+
     private void save() {
+        io.sluice.core.io.AtomicFiles.writeLines(file, lines());
+    }
+
+    private List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("# keyId, principal id, principal name, admin, salt, sha-256(salt || secret),"
                 + " AES-GCM(master key, secret) as base64 — secrets are never stored in plain text");
@@ -180,6 +260,6 @@ public final class ApiKeyStore {
                     Boolean.toString(key.principal().admin()), HEX.formatHex(key.salt()), HEX.formatHex(key.digest()),
                     key.sealedSecret() == null ? "" : Base64.getEncoder().encodeToString(key.sealedSecret())));
         }
-        io.sluice.core.io.AtomicFiles.writeLines(file, lines);
+        return lines;
     }
 }

@@ -36,12 +36,54 @@ public final class PublicKeyStore {
     }
 
     private final Path file;
-    /** By upper-cased principal id, then slot. */
-    private final Map<String, Map<Integer, RegisteredKey>> keys = new ConcurrentHashMap<>();
+    /** In a cluster the keys live in this shared document instead of {@link #file}. */
+    private final io.sluice.core.io.SharedDocument document;
+    private long documentVersion;
+    /** By upper-cased principal id, then slot; replaced whole when another node changed the shared document. */
+    private volatile Map<String, Map<Integer, RegisteredKey>> keys = new ConcurrentHashMap<>();
 
     public PublicKeyStore(Path file) {
         this.file = file;
+        this.document = null;
         load();
+    }
+
+    /** Public keys shared by a cluster; other nodes' changes arrive with {@link #refresh()}. */
+    public PublicKeyStore(io.sluice.core.io.SharedDocument document) {
+        this.file = null;
+        this.document = java.util.Objects.requireNonNull(document, "document");
+        reload(document.read());
+    }
+
+    /** Picks up changes other nodes made (a cheap version check when nothing changed). */
+    public synchronized void refresh() {
+        if (document != null && document.version() != documentVersion) {
+            reload(document.read());
+        }
+    }
+
+    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+        Map<String, Map<Integer, RegisteredKey>> loaded = new ConcurrentHashMap<>();
+        parseInto(snapshot.lines(), loaded);
+        keys = loaded;
+        documentVersion = snapshot.version();
+    }
+
+    /** Applies a change and stores it; in a cluster to the latest version, retried if another node wrote first. */
+    private <T> T change(java.util.function.Supplier<T> mutation) {
+        if (document == null) {
+            T result = mutation.get();
+            save();
+            return result;
+        }
+        while (true) {
+            reload(document.read());
+            T result = mutation.get();
+            if (document.write(documentVersion, lines())) {
+                documentVersion++;
+                return result;
+            }
+        }
     }
 
     /**
@@ -54,26 +96,41 @@ public final class PublicKeyStore {
         }
         RSAPublicKey key = parse(base64Der);
         RegisteredKey registered = new RegisteredKey(principal, slot, fingerprint(key), key);
-        keys.computeIfAbsent(upper(principal.id()), ignored -> new ConcurrentHashMap<>()).put(slot, registered);
-        save();
-        return registered.fingerprint();
+        return change(() -> {
+            keys.computeIfAbsent(upper(principal.id()), ignored -> new ConcurrentHashMap<>()).put(slot, registered);
+            return registered.fingerprint();
+        });
     }
 
     /** Removes the key in a slot; false when there was none. */
     public synchronized boolean unregister(String principalId, int slot) {
-        Map<Integer, RegisteredKey> slots = keys.get(upper(principalId));
-        boolean removed = slots != null && slots.remove(slot) != null;
-        if (removed) {
-            save();
-        }
-        return removed;
+        return change(() -> {
+            Map<Integer, RegisteredKey> slots = keys.get(upper(principalId));
+            return slots != null && slots.remove(slot) != null;
+        });
     }
 
-    /** The key registered for the user (compared ignoring case) with this fingerprint. */
+    /**
+     * The key registered for the user (compared ignoring case) with this fingerprint. In a cluster a key
+     * registered on another node a moment ago is looked for again (a version check).
+     */
     public Optional<RegisteredKey> find(String principalId, String fingerprint) {
         if (principalId == null || fingerprint == null) {
             return Optional.empty();
         }
+        Optional<RegisteredKey> found = findLoaded(principalId, fingerprint);
+        if (found.isEmpty() && document != null) {
+            try {
+                refresh();
+            } catch (RuntimeException unavailable) {
+                return Optional.empty();
+            }
+            found = findLoaded(principalId, fingerprint);
+        }
+        return found;
+    }
+
+    private Optional<RegisteredKey> findLoaded(String principalId, String fingerprint) {
         Map<Integer, RegisteredKey> slots = keys.get(upper(principalId));
         if (slots == null) {
             return Optional.empty();
@@ -131,23 +188,31 @@ public final class PublicKeyStore {
             return;
         }
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] fields = line.split("\t", -1);
-                Principal principal = new Principal(fields[0], fields[1], Boolean.parseBoolean(fields[2]));
-                int slot = Integer.parseInt(fields[3]);
-                RSAPublicKey key = parse(fields[4]);
-                keys.computeIfAbsent(upper(principal.id()), ignored -> new ConcurrentHashMap<>())
-                        .put(slot, new RegisteredKey(principal, slot, fingerprint(key), key));
-            }
+            parseInto(Files.readAllLines(file, StandardCharsets.UTF_8), keys);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read public keys from " + file, e);
         }
     }
 
+    private static void parseInto(List<String> lines, Map<String, Map<Integer, RegisteredKey>> into) {
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] fields = line.split("\t", -1);
+            Principal principal = new Principal(fields[0], fields[1], Boolean.parseBoolean(fields[2]));
+            int slot = Integer.parseInt(fields[3]);
+            RSAPublicKey key = parse(fields[4]);
+            into.computeIfAbsent(upper(principal.id()), ignored -> new ConcurrentHashMap<>())
+                    .put(slot, new RegisteredKey(principal, slot, fingerprint(key), key));
+        }
+    }
+
     private void save() {
+        io.sluice.core.io.AtomicFiles.writeLines(file, lines());
+    }
+
+    private List<String> lines() {
         List<String> lines = new ArrayList<>();
         lines.add("# principal id, principal name, admin, slot, base64 DER public key");
         for (Map<Integer, RegisteredKey> slots : keys.values()) {
@@ -157,6 +222,6 @@ public final class PublicKeyStore {
                         Base64.getEncoder().encodeToString(key.key().getEncoded())));
             }
         }
-        io.sluice.core.io.AtomicFiles.writeLines(file, lines);
+        return lines;
     }
 }

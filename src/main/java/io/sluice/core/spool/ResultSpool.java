@@ -44,6 +44,10 @@ public final class ResultSpool {
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
+    /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
+    private volatile SharedResultStore shared;
+    /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
+    private final Object[] fetchLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     public ResultSpool(SpoolConfig config, BufferAllocator allocator) {
         this(config, allocator, Clock.systemUTC());
@@ -59,6 +63,117 @@ public final class ResultSpool {
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
         }
+    }
+
+    /**
+     * Shares results through {@code store} from now on: finished results are published there before they
+     * count as finished, and results not on this node's disk are fetched from there when read.
+     */
+    public void shareThrough(SharedResultStore store) {
+        this.shared = Objects.requireNonNull(store, "store");
+    }
+
+    /** Publishes a finished result: pages first, the manifest last, so it is visible only when whole. */
+    void publish(String resultId, Path resultDirectory, List<PageInfo> pages) {
+        SharedResultStore store = shared;
+        if (store == null) {
+            return;
+        }
+        for (PageInfo page : pages) {
+            String name = SpoolFiles.pageFileName(page.index());
+            store.upload(resultId, name, resultDirectory.resolve(name));
+        }
+        store.upload(resultId, SpoolFiles.MANIFEST_NAME, resultDirectory.resolve(SpoolFiles.MANIFEST_NAME));
+    }
+
+    /**
+     * Reads a manifest from disk, fetching the whole result from the shared store first when this node
+     * does not have it. Throws NoSuchFileException when neither has it.
+     */
+    private SpoolManifest manifestOf(String resultId) throws IOException {
+        Path resultDirectory = config.directory().resolve(resultId);
+        try {
+            return SpoolManifest.readFrom(resultDirectory);
+        } catch (NoSuchFileException absent) {
+            SharedResultStore store = shared;
+            if (store == null || !fetch(store, resultId)) {
+                throw absent;
+            }
+            return SpoolManifest.readFrom(resultDirectory);
+        }
+    }
+
+    /**
+     * Makes another node's result known here: downloads its manifest (only; pages follow when read, see
+     * {@link #fetchMissingPages}) into a directory named so that a crash leaves something
+     * {@link SpoolFiles#recover} removes, then renames it into place. A status poll through a node that
+     * never read the result therefore costs one small download, not the whole result.
+     */
+    private boolean fetch(SharedResultStore store, String resultId) throws IOException {
+        synchronized (fetchLock(resultId)) {
+            Path resultDirectory = config.directory().resolve(resultId);
+            if (Files.exists(resultDirectory.resolve(SpoolFiles.MANIFEST_NAME))) {
+                return true;
+            }
+            Path incoming = config.directory().resolve(resultId + SpoolFiles.DELETING_MARKER + "fetch-" + UUID.randomUUID());
+            Files.createDirectory(incoming);
+            try {
+                if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
+                    return false;
+                }
+                long size = SpoolFiles.directorySize(incoming);
+                synchronized (lifecycleLock) {
+                    Files.move(incoming, resultDirectory);
+                }
+                bytesInUse.addAndGet(size);
+                return true;
+            } finally {
+                SpoolFiles.deleteRecursively(incoming);
+            }
+        }
+    }
+
+    /**
+     * Downloads the pages a read needs that this node does not have (a result another node wrote). Each page
+     * arrives under a temporary name and is renamed into place, so a page file is always whole.
+     */
+    private void fetchMissingPages(String resultId, List<SpoolBatchStream.PageSegment> segments) {
+        SharedResultStore store = shared;
+        if (store == null) {
+            return;
+        }
+        Path resultDirectory = config.directory().resolve(resultId);
+        synchronized (fetchLock(resultId)) {
+            for (SpoolBatchStream.PageSegment segment : segments) {
+                String name = SpoolFiles.pageFileName(segment.page().index());
+                Path page = resultDirectory.resolve(name);
+                if (Files.exists(page)) {
+                    continue;
+                }
+                Path incoming = resultDirectory.resolve(name + ".tmp-" + UUID.randomUUID());
+                try {
+                    if (!store.download(resultId, name, incoming)) {
+                        throw new SluiceException(SluiceError.of(ErrorCode.RESULT_EXPIRED,
+                                "page " + segment.page().index() + " of result " + resultId + " is no longer stored"));
+                    }
+                    long size = Files.size(incoming);
+                    Files.move(incoming, page, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    bytesInUse.addAndGet(size);
+                } catch (IOException e) {
+                    throw failure("could not fetch page " + segment.page().index() + " of result " + resultId, e);
+                } finally {
+                    try {
+                        Files.deleteIfExists(incoming);
+                    } catch (IOException ignored) {
+                        // a leftover temporary file goes with its result directory
+                    }
+                }
+            }
+        }
+    }
+
+    private Object fetchLock(String resultId) {
+        return fetchLocks[Math.floorMod(resultId.hashCode(), fetchLocks.length)];
     }
 
     /**
@@ -102,7 +217,7 @@ public final class ResultSpool {
             return Optional.empty();
         }
         try {
-            return Optional.of(SpoolManifest.readFrom(config.directory().resolve(resultId)).result());
+            return Optional.of(manifestOf(resultId).result());
         } catch (NoSuchFileException absent) {
             return Optional.empty();
         } catch (IOException e) {
@@ -161,6 +276,10 @@ public final class ResultSpool {
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
         deleteIfPresent(resultId);
+        SharedResultStore store = shared;
+        if (store != null && SpoolFiles.isValidResultId(resultId)) {
+            store.delete(resultId);
+        }
     }
 
     /** Deletes a finished result; false when there was none (or it is still being written). */
@@ -262,7 +381,7 @@ public final class ResultSpool {
         }
         SpoolManifest manifest;
         try {
-            manifest = SpoolManifest.readFrom(config.directory().resolve(resultId));
+            manifest = manifestOf(resultId);
         } catch (NoSuchFileException absent) {
             throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " does not exist");
         } catch (IOException e) {
@@ -277,6 +396,7 @@ public final class ResultSpool {
 
     private BatchStream openStream(SpoolManifest manifest, List<SpoolBatchStream.PageSegment> segments) {
         String resultId = manifest.result().resultId();
+        fetchMissingPages(resultId, segments);
         BufferAllocator readerAllocator = allocator.newChildAllocator("spool-read-" + resultId, 0, Long.MAX_VALUE);
         try {
             return new SpoolBatchStream(config.directory().resolve(resultId), manifest, segments, readerAllocator);

@@ -125,6 +125,8 @@ public final class SpoolWriter implements AutoCloseable {
                     createdAt.plus(spool.config().retention()));
             long manifestBytes = new SpoolManifest(result, arrowSchema).writeTo(resultDirectory);
             spool.adjustBytesInUse(manifestBytes);
+            // In a cluster the result is finished only once the shared store has all of it.
+            spool.publish(resultId, resultDirectory, pages);
             state = State.FINISHED;
             spool.writeEnded(resultId);
             allocator.close();

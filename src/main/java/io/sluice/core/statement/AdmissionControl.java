@@ -54,6 +54,12 @@ final class AdmissionControl {
         }
     }
 
+    /** Gives up a queue place taken by {@link #enqueue} for a statement that never waited for a slot. */
+    synchronized void leaveQueue() {
+        queued--;
+        notifyAll();
+    }
+
     synchronized void release() {
         running--;
         notifyAll();

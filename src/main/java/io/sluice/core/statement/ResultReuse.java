@@ -12,26 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Opt-in reuse of finished results. The key covers everything that can change an answer: the principal
+ * Opt-in reuse of finished results, in memory (one node). The key covers everything that can change an answer: the principal
  * (whose access decides what it may see), the SQL text, every parameter with its type, the session and
  * the row limit. Any statement that may have written data moves the write epoch on, and results from an
  * older epoch are never reused: conservative (a write to one table also retires results of others), but
  * a stale answer is never served.
  */
-final class ResultReuse {
-
-    record Entry(String statementId, String resultId, Instant finishedAt, long epoch, long rows, long updateCount,
-                 int pageCount, boolean truncated) {
-    }
+final class ResultReuse implements ReuseIndex {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong writeEpoch = new AtomicLong();
 
-    long epoch() {
+    @Override
+    public long epoch() {
         return writeEpoch.get();
     }
 
-    Optional<Entry> lookup(String key, Duration maxAge, Instant now) {
+    @Override
+    public Optional<Entry> lookup(String key, Duration maxAge, Instant now) {
         Entry entry = entries.get(key);
         if (entry == null || entry.epoch() != writeEpoch.get()
                 || entry.finishedAt().plus(maxAge).isBefore(now)) {
@@ -40,18 +38,21 @@ final class ResultReuse {
         return Optional.of(entry);
     }
 
-    void remember(String key, Entry entry) {
+    @Override
+    public void remember(String key, Entry entry) {
         if (entry.epoch() == writeEpoch.get()) {
             entries.put(key, entry);
         }
     }
 
-    void dataChanged() {
+    @Override
+    public void dataChanged() {
         writeEpoch.incrementAndGet();
         entries.clear();
     }
 
-    void forgetResult(String resultId) {
+    @Override
+    public void forgetResult(String resultId) {
         entries.values().removeIf(entry -> entry.resultId().equals(resultId));
     }
 

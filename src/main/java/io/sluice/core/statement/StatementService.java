@@ -54,16 +54,28 @@ public final class StatementService implements AutoCloseable {
     public static final String STATEMENT_ID = "statementId";
     /** Streaming statements have no stored result; they stay listed this long after they end. */
     private static final Duration STREAMING_MEMORY = Duration.ofMinutes(15);
+    /** How often a clustered node looks for cancels asked through other nodes, and how often a node polls another's statement. */
+    static final Duration CANCEL_POLL = Duration.ofMillis(200);
+    private static final Duration REMOTE_POLL = Duration.ofMillis(100);
 
     private final Engine engine;
     private final ResultSpool spool;
-    private final StatementStore store;
+    private final StatementRepository store;
+    /** True in a cluster: statements of other nodes are read, awaited and cancelled through the repository. */
+    private final boolean shared;
+    /** Terminal statuses the shared repository could not take yet (it was unreachable); retried until it does. */
+    private final Map<String, StatementStatus> unsaved = new ConcurrentHashMap<>();
+    /**
+     * A write ran but the shared reuse index could not be told (its database was unreachable): until it is,
+     * this node reuses nothing, so it never serves a result older than its own write.
+     */
+    private volatile boolean reuseEpochBehind;
     private final StatementConfig config;
     private final BufferAllocator rootAllocator;
     private final Clock clock;
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
-    private final ResultReuse reuse = new ResultReuse();
+    private final ReuseIndex reuse;
     /** One generator per thread: a shared SecureRandom is a lock every submission would queue on. */
     private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
@@ -83,15 +95,35 @@ public final class StatementService implements AutoCloseable {
 
     public StatementService(Engine engine, ResultSpool spool, java.nio.file.Path statementDirectory,
                             StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
+        this(engine, spool, StatementRepository.local(statementDirectory), config, rootAllocator, meters, clock);
+    }
+
+    public StatementService(Engine engine, ResultSpool spool, StatementRepository repository,
+                            StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
+        this(engine, spool, repository, new ResultReuse(), config, rootAllocator, meters, clock);
+    }
+
+    /** A node of a cluster: statements in a shared repository, reuse through a shared index. */
+    public StatementService(Engine engine, ResultSpool spool, StatementRepository repository, ReuseIndex reuseIndex,
+                            StatementConfig config, BufferAllocator rootAllocator, MeterRegistry meters, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.spool = Objects.requireNonNull(spool, "spool");
-        this.store = new StatementStore(statementDirectory);
+        this.store = Objects.requireNonNull(repository, "repository");
+        this.shared = repository.shared();
+        this.reuse = Objects.requireNonNull(reuseIndex, "reuseIndex");
         this.config = Objects.requireNonNull(config, "config");
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued());
         this.metrics = new StatementMetrics(meters, admission);
-        recover();
+        if (shared) {
+            // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
+            timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            timers.scheduleWithFixedDelay(this::retryUnsaved, 1, 1, TimeUnit.SECONDS);
+        } else {
+            recover();
+        }
         timers.scheduleWithFixedDelay(this::purgeExpired, 1, 1, TimeUnit.MINUTES);
     }
 
@@ -124,13 +156,16 @@ public final class StatementService implements AutoCloseable {
         validate(request);
         guard.admit(principal, request, activeStatements(principal));
         if (request.requestId() == null) {
-            return launch(principal, request);
+            return launch(principal, request, newId());
+        }
+        if (shared) {
+            return submitIdempotentShared(principal, request);
         }
         // One statement per (principal, request id), even when retries race: the map decides atomically.
         String key = idempotencyKey(principal.id(), request.requestId());
         StatementStatus[] launched = new StatementStatus[1];
         String id = idempotencyKeys.computeIfAbsent(key, ignored -> {
-            launched[0] = launch(principal, request);
+            launched[0] = launch(principal, request, newId());
             return launched[0].id();
         });
         if (launched[0] != null) {
@@ -143,13 +178,50 @@ public final class StatementService implements AutoCloseable {
         return existing.snapshot();
     }
 
-    private StatementStatus launch(Principal principal, StatementRequest request) {
-        Optional<StatementStatus> reused = reuseFor(principal, request);
+    /**
+     * In a cluster the database decides which submission of a request id runs: the claim binds the id to a
+     * new statement id once, whichever node a retry reaches.
+     */
+    private StatementStatus submitIdempotentShared(Principal principal, StatementRequest request) {
+        String id = newId();
+        String bound = store.claimRequestId(principal.id(), request.requestId(), id);
+        if (bound.equals(id)) {
+            try {
+                return launch(principal, request, id);
+            } catch (RuntimeException e) {
+                store.releaseRequestId(principal.id(), request.requestId(), id);
+                throw e;
+            }
+        }
+        // The winner saves its statement right after claiming; give it a moment to appear.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Statement local = statements.get(bound);
+            if (local != null) {
+                return local.snapshot();
+            }
+            Optional<StatementStatus> found = store.find(bound);
+            if (found.isPresent() || System.nanoTime() > deadline) {
+                return found.orElseThrow(() -> new SluiceException(ErrorCode.STATEMENT_NOT_FOUND,
+                        "No statement for request id [" + request.requestId() + "]"));
+            }
+            sleep(REMOTE_POLL.toMillis());
+        }
+    }
+
+    private StatementStatus launch(Principal principal, StatementRequest request, String id) {
+        Optional<StatementStatus> reused = reuseFor(principal, request, id);
         if (reused.isPresent()) {
             return reused.get();
         }
         admission.enqueue();
-        Statement statement = register(principal, request, false);
+        Statement statement;
+        try {
+            statement = register(id, principal, request, false);
+        } catch (RuntimeException e) {
+            admission.leaveQueue();
+            throw e;
+        }
         try {
             runners.execute(() -> runIntoSpool(principal, statement));
         } catch (RuntimeException rejected) {
@@ -178,7 +250,13 @@ public final class StatementService implements AutoCloseable {
         validate(request);
         guard.admit(principal, request, activeStatements(principal));
         admission.enqueue();
-        Statement statement = register(principal, request, true);
+        Statement statement;
+        try {
+            statement = register(newId(), principal, request, true);
+        } catch (RuntimeException e) {
+            admission.leaveQueue();
+            throw e;
+        }
         MDC.put(STATEMENT_ID, statement.id());
         onRegistered.accept(statement.id());
         boolean admitted = false;
@@ -197,7 +275,7 @@ public final class StatementService implements AutoCloseable {
             statement.attach(engineStatement);
             EngineResult result = engineStatement.execute();
             if (result.modifiesData()) {
-                reuse.dataChanged();
+                dataChanged();
             }
             BatchStream rows = switch (result) {
                 case EngineResult.Rows r -> r.rows();
@@ -235,15 +313,27 @@ public final class StatementService implements AutoCloseable {
             }
             slot.taken();
             statement.markRunning(clock.instant());
-            // Not saved: after a crash QUEUED and RUNNING both come back FAILED, so this fsync would buy nothing.
-            long epochAtStart = reuse.epoch();
+            // Not saved on one node: after a crash QUEUED and RUNNING both come back FAILED, so this fsync would
+            // buy nothing. In a cluster other nodes show the state, so it is recorded (best effort).
+            if (shared) {
+                try {
+                    if (!store.save(statement.snapshot())) {
+                        // Another node already ended it for us (our lease expired while it queued): stop here.
+                        store.find(statement.id()).map(StatementStatus::error).ifPresent(statement::requestCancel);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("could not record that [{}] runs", statement.id(), e);
+                }
+            }
+            // Only asked when needed: in a cluster the epoch is a database read.
+            long epochAtStart = request.reuseMaxAge() == null ? -1 : reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = guard.open(principal, statement.id(), request,
                          new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine)) {
                 statement.attach(engineStatement);
                 EngineResult result = engineStatement.execute();
                 if (result.modifiesData()) {
-                    reuse.dataChanged();
+                    dataChanged();
                 }
                 long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
                 try (BatchStream rows = switch (result) {
@@ -260,14 +350,19 @@ public final class StatementService implements AutoCloseable {
                     Instant now = clock.instant();
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
                     if (request.reuseMaxAge() != null && !result.modifiesData()) {
-                        reuse.remember(ResultReuse.key(principal, request), new ResultReuse.Entry(statement.id(),
-                                statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
-                                spooled.pageCount(), statement.snapshot().truncated()));
+                        try {
+                            reuse.remember(ResultReuse.key(principal, request), new ReuseIndex.Entry(statement.id(),
+                                    statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
+                                    spooled.pageCount(), statement.snapshot().truncated()));
+                        } catch (RuntimeException e) {
+                            // Reuse is an optimisation: the statement itself still succeeded.
+                            LOG.warn("could not remember [{}] for reuse", statement.id(), e);
+                        }
                     }
                     if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             statement.id())) {
                         StatementStatus status = statement.snapshot();
-                        store.save(status);
+                        saveTerminal(status);
                         finished(status);
                     }
                 }
@@ -335,12 +430,16 @@ public final class StatementService implements AutoCloseable {
     // ---- status, waiting, cancel ---------------------------------------------------------------------
 
     public StatementStatus status(Principal principal, String id) {
-        return owned(principal, id).snapshot();
+        Statement statement = localOwned(principal, id);
+        return statement != null ? statement.snapshot() : remoteOwned(principal, id);
     }
 
     /** Waits up to {@code wait} for the statement to end and returns its status either way. */
     public StatementStatus await(Principal principal, String id, Duration wait) {
-        Statement statement = owned(principal, id);
+        Statement statement = localOwned(principal, id);
+        if (statement == null) {
+            return awaitRemote(principal, id, wait);
+        }
         if (wait.isZero() || wait.isNegative()) {
             return statement.snapshot();
         }
@@ -373,7 +472,15 @@ public final class StatementService implements AutoCloseable {
      * it had already ended.
      */
     public StatementStatus cancel(Principal principal, String id) {
-        Statement statement = owned(principal, id);
+        Statement statement = localOwned(principal, id);
+        if (statement == null) {
+            StatementStatus remote = remoteOwned(principal, id);
+            if (remote.isTerminal()) {
+                return remote;
+            }
+            store.requestCancel(id, SluiceError.of(ErrorCode.CANCELLED, "Statement was cancelled"));
+            return awaitRemote(principal, id, Duration.ofSeconds(5));
+        }
         if (statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Statement was cancelled"))) {
             admission.wakeUp();
             return await(principal, id, Duration.ofSeconds(5));
@@ -399,6 +506,9 @@ public final class StatementService implements AutoCloseable {
      */
     public List<StatementStatus> list(Principal principal, int limit, boolean everyone) {
         boolean all = everyone && principal.admin();
+        if (shared) {
+            return listShared(principal, limit, all);
+        }
         return statements.values().stream()
                 .filter(statement -> all || statement.ownerId().equals(principal.id()))
                 .map(Statement::snapshot)
@@ -408,6 +518,9 @@ public final class StatementService implements AutoCloseable {
     }
 
     public List<StatementStatus> list(Principal principal, int limit) {
+        if (shared) {
+            return listShared(principal, limit, principal.admin());
+        }
         return statements.values().stream()
                 .filter(statement -> principal.admin() || statement.ownerId().equals(principal.id()))
                 .map(Statement::snapshot)
@@ -482,31 +595,32 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request) {
-        if (request.reuseMaxAge() == null) {
+    private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request, String id) {
+        if (request.reuseMaxAge() == null || reuseEpochBehind) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<ResultReuse.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
+        Optional<ReuseIndex.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
         if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
             return Optional.empty();
         }
-        ResultReuse.Entry entry = hit.get();
-        Statement statement = register(principal, request, false);
+        ReuseIndex.Entry entry = hit.get();
+        Statement statement = register(id, principal, request, false);
         if (entry.truncated()) {
             statement.markTruncated();
         }
         statement.succeed(now, entry.rows(), entry.updateCount(), entry.pageCount(), true, entry.resultId());
         StatementStatus status = statement.snapshot();
-        store.save(status);
+        saveTerminal(status);
         finished(status);
         return Optional.of(status);
     }
 
-    private Statement register(Principal principal, StatementRequest request, boolean streaming) {
-        Statement statement = new Statement(newId(), principal, request, clock.instant(), streaming);
-        statements.put(statement.id(), statement);
+    /** Creates a statement; its first save comes first, so an unreachable repository refuses it cleanly. */
+    private Statement register(String id, Principal principal, StatementRequest request, boolean streaming) {
+        Statement statement = new Statement(id, principal, request, clock.instant(), streaming);
         save(statement.snapshot(), statement);
+        statements.put(statement.id(), statement);
         Duration requested = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
         Duration ceiling = guard.maxTimeout(principal);
         Duration timeout = ceiling != null && ceiling.compareTo(requested) < 0 ? ceiling : requested;
@@ -573,9 +687,128 @@ public final class StatementService implements AutoCloseable {
     private void finishFailed(Statement statement, SluiceError error) {
         if (statement.fail(clock.instant(), error)) {
             StatementStatus status = statement.snapshot();
-            save(status, statement);
+            if (!statement.streaming()) {
+                saveTerminal(status);
+            }
             finished(status);
         }
+    }
+
+    /**
+     * Records an end. In a cluster the repository may be unreachable just then; the node keeps the status
+     * and retries, because other nodes only learn of the end through the repository.
+     */
+    private void saveTerminal(StatementStatus status) {
+        if (!shared) {
+            store.save(status);
+            return;
+        }
+        try {
+            if (!store.save(status)) {
+                adoptStoredEnd(status.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the end of statement [{}] yet; retrying", status.id(), e);
+            unsaved.put(status.id(), status);
+        }
+    }
+
+    /**
+     * The repository already had an end for this statement (other nodes failed it when this node's lease
+     * expired). That end is what every other node reports, so this node reports it too.
+     */
+    private void adoptStoredEnd(String id) {
+        store.find(id).filter(StatementStatus::isTerminal).ifPresent(stored -> {
+            LOG.warn("statement [{}] was already ended as {} by another node; keeping that", id, stored.state());
+            statements.put(id, new Statement(stored));
+        });
+    }
+
+    private void dataChanged() {
+        try {
+            reuse.dataChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("could not retire reusable results after a write yet; reusing nothing until it can", e);
+            reuseEpochBehind = true;
+        }
+    }
+
+    private void retryUnsaved() {
+        if (reuseEpochBehind) {
+            try {
+                reuse.dataChanged();
+                reuseEpochBehind = false;
+            } catch (RuntimeException e) {
+                LOG.debug("reuse index still unreachable", e);
+            }
+        }
+        for (StatementStatus status : unsaved.values()) {
+            try {
+                if (!store.save(status)) {
+                    adoptStoredEnd(status.id());
+                }
+                unsaved.remove(status.id(), status);
+            } catch (RuntimeException e) {
+                LOG.debug("statement [{}] still not recorded", status.id(), e);
+                return;
+            }
+        }
+    }
+
+    /** Passes on cancels asked through other nodes to the statements this node runs. */
+    private void applyRemoteCancels() {
+        try {
+            for (StatementRepository.CancelRequest request : store.cancelRequests()) {
+                Statement statement = statements.get(request.statementId());
+                if (statement != null && statement.requestCancel(request.reason())) {
+                    admission.wakeUp();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not look for cancel requests", e);
+        }
+    }
+
+    private StatementStatus remoteOwned(Principal principal, String id) {
+        if (!shared || id == null) {
+            throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]");
+        }
+        return store.find(id).filter(status -> status.ownerId().equals(principal.id()))
+                .orElseThrow(() -> new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]"));
+    }
+
+    /** Polls the repository for a statement another node runs until it ends or the wait is over. */
+    private StatementStatus awaitRemote(Principal principal, String id, Duration wait) {
+        long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
+        StatementStatus status = remoteOwned(principal, id);
+        while (!status.isTerminal() && System.nanoTime() < deadline) {
+            sleep(Math.min(REMOTE_POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            status = remoteOwned(principal, id);
+        }
+        return status;
+    }
+
+    /**
+     * The listing in a cluster: what the repository holds (every node's spooled statements), with this
+     * node's live statements on top (fresher, and streaming ones are never stored).
+     */
+    private List<StatementStatus> listShared(Principal principal, int limit, boolean all) {
+        Map<String, StatementStatus> merged = new java.util.HashMap<>();
+        for (StatementStatus status : store.list(all ? null : principal.id(), limit)) {
+            merged.put(status.id(), status);
+        }
+        for (Statement statement : statements.values()) {
+            if (all || statement.ownerId().equals(principal.id())) {
+                merged.put(statement.id(), statement.snapshot());
+            }
+        }
+        return merged.values().stream()
+                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
+                .limit(limit)
+                .toList();
     }
 
     /** A cancel or timeout explains any engine error that follows it better than the engine can. */
@@ -590,12 +823,10 @@ public final class StatementService implements AutoCloseable {
         return SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error while running the statement");
     }
 
-    private Statement owned(Principal principal, String id) {
+    /** The statement when this node has it and it is the principal's; null otherwise. */
+    private Statement localOwned(Principal principal, String id) {
         Statement statement = id == null ? null : statements.get(id);
-        if (statement == null || !statement.ownerId().equals(principal.id())) {
-            throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]");
-        }
-        return statement;
+        return statement == null || !statement.ownerId().equals(principal.id()) ? null : statement;
     }
 
     private String newId() {

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * Statement statuses on disk, one small file each, replaced atomically (write, fsync, rename) so that a
  * kill -9 leaves either the old or the new status, never a torn one.
  */
-final class StatementStore {
+final class StatementStore implements StatementRepository {
 
     private final Path directory;
 
@@ -31,7 +31,8 @@ final class StatementStore {
         }
     }
 
-    void save(StatementStatus status) {
+    @Override
+    public boolean save(StatementStatus status) {
         Properties properties = new Properties();
         put(properties, "id", status.id());
         put(properties, "owner", status.ownerId());
@@ -64,9 +65,11 @@ final class StatementStore {
             throw new UncheckedIOException("cannot format statement " + status.id(), e);
         }
         io.sluice.core.io.AtomicFiles.writeString(file(status.id()), text.toString());
+        return true;
     }
 
-    List<StatementStatus> loadAll() {
+    @Override
+    public List<StatementStatus> loadAll() {
         List<StatementStatus> statuses = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path path : files.toList()) {
@@ -83,7 +86,8 @@ final class StatementStore {
         return statuses;
     }
 
-    void delete(String id) {
+    @Override
+    public void delete(String id) {
         try {
             Files.deleteIfExists(file(id));
         } catch (IOException e) {

@@ -11,18 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -47,25 +39,12 @@ public final class S3Storage implements ExportStorage {
         if (config.bucket() == null || config.bucket().isBlank()) {
             throw new IllegalArgumentException("export.s3.bucket is required when export.store=s3");
         }
-        AwsCredentialsProvider credentials = config.accessKey().isEmpty()
-                ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
-        S3Configuration s3 = S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle())
-                .chunkedEncodingEnabled(false).build();
-        // Checksums only where S3 requires them: many S3-compatible services reject the SDK's newer
-        // default checksum headers on uploads.
-        var clientBuilder = S3Client.builder().region(Region.of(config.region())).credentialsProvider(credentials)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .serviceConfiguration(s3).httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofSeconds(60)));
-        var presignerBuilder = S3Presigner.builder().region(Region.of(config.region())).credentialsProvider(credentials)
-                .serviceConfiguration(s3);
+        this.client = S3Clients.client(config);
+        var presignerBuilder = S3Presigner.builder().region(Region.of(config.region()))
+                .credentialsProvider(S3Clients.credentials(config)).serviceConfiguration(S3Clients.service(config));
         if (!config.endpoint().isEmpty()) {
-            clientBuilder.endpointOverride(URI.create(config.endpoint()));
             presignerBuilder.endpointOverride(URI.create(config.endpoint()));
         }
-        this.client = clientBuilder.build();
         this.presigner = presignerBuilder.build();
     }
 

@@ -1,0 +1,78 @@
+package io.sluice.core.statement;
+
+import io.sluice.core.error.SluiceError;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where statement statuses are kept. On one node that is a file per statement under the data dir
+ * ({@link #local}); in a cluster it is a database every node shares ({@link #shared()} true), which also
+ * carries idempotency keys and cancel requests between nodes.
+ *
+ * <p>A status that is terminal in the repository never changes again: {@link #save} of any status over a
+ * terminal one is ignored, so a node that comes back after its statements were failed for it cannot turn
+ * them into successes. Implementations throw {@link io.sluice.core.error.SluiceException} with
+ * STORAGE_UNAVAILABLE when they cannot be reached.
+ */
+public interface StatementRepository extends AutoCloseable {
+
+    /** The single-node repository: one file per statement in {@code directory}. */
+    static StatementRepository local(java.nio.file.Path directory) {
+        return new StatementStore(directory);
+    }
+
+    /** Writes a status unless the stored one is already terminal; false when it was. */
+    boolean save(StatementStatus status);
+
+    /** Every stored status (single-node recovery at start). */
+    List<StatementStatus> loadAll();
+
+    void delete(String id);
+
+    /** True when other nodes read and write the same statements. */
+    default boolean shared() {
+        return false;
+    }
+
+    // ---- cluster: only called when shared() -------------------------------------------------------------
+
+    default Optional<StatementStatus> find(String id) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** A principal's statements (every principal's with a null owner), newest first. */
+    default List<StatementStatus> list(String ownerId, int limit) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /**
+     * Binds a principal's request id to a statement id unless it is bound already, atomically across nodes;
+     * returns the statement id it is bound to (the given one when this call bound it).
+     */
+    default String claimRequestId(String ownerId, String requestId, String statementId) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** Undoes {@link #claimRequestId} for a statement that could not be started. */
+    default void releaseRequestId(String ownerId, String requestId, String statementId) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** Asks the node that runs a statement to cancel it (the first reason wins). */
+    default void requestCancel(String id, SluiceError reason) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** Cancels other nodes asked for statements this node runs (still QUEUED or RUNNING). */
+    default List<CancelRequest> cancelRequests() {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    @Override
+    default void close() {
+    }
+
+    /** A cancel asked for through another node. */
+    record CancelRequest(String statementId, SluiceError reason) {
+    }
+}

@@ -1,0 +1,60 @@
+package io.sluice.storage.postgres;
+
+import io.sluice.core.io.SharedDocument;
+import io.sluice.core.statement.StatementRepository;
+
+/**
+ * A node's membership in a cluster whose shared state lives in PostgreSQL: the pool and schema, the node's
+ * lease, and the repositories the core uses through its small interfaces (statements, shared documents for
+ * keys and grants, the result-reuse index). Closing it stops the heartbeats and the pool.
+ */
+public final class PostgresCluster implements AutoCloseable {
+
+    private final PostgresConfig config;
+    private final PostgresDatabase database;
+    private final PostgresNodes nodes;
+    private final PostgresStatementRepository statements;
+
+    private PostgresCluster(PostgresConfig config) {
+        this.config = config;
+        this.database = new PostgresDatabase(config);
+        this.nodes = new PostgresNodes(database, config);
+        this.statements = new PostgresStatementRepository(database, config.nodeId());
+    }
+
+    /** Connects, creates or updates the schema and joins (fails when PostgreSQL cannot be reached at start). */
+    public static PostgresCluster start(PostgresConfig config) {
+        PostgresCluster cluster = new PostgresCluster(config);
+        try {
+            cluster.nodes.join();
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public StatementRepository statements() {
+        return statements;
+    }
+
+    /** The result-reuse index every node shares. */
+    public io.sluice.core.statement.ReuseIndex reuseIndex() {
+        return new PostgresReuseIndex(database);
+    }
+
+    /** A shared document by name, such as {@code api-keys} or {@code access}. */
+    public SharedDocument document(String name) {
+        return new PostgresDocument(database, name);
+    }
+
+    @Override
+    public void close() {
+        nodes.close();
+        database.close();
+    }
+}

@@ -1,0 +1,186 @@
+package io.sluice.storage.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
+import io.sluice.core.error.SluiceException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The pool of connections to the cluster's PostgreSQL and its schema. The schema is plain DDL, created or
+ * brought up to date at start under an advisory lock (so nodes starting together do not race), with the
+ * versions applied recorded in {@code sluice_schema_version}.
+ *
+ * <p>Failing fast matters more than waiting: a request that needs the database gets STORAGE_UNAVAILABLE
+ * (503) after at most the connection timeout, never hangs; the pool reconnects by itself once PostgreSQL is
+ * back.
+ */
+final class PostgresDatabase implements AutoCloseable {
+
+    /** Arbitrary constant naming Sluice's migration lock among the database's advisory locks. */
+    private static final long MIGRATION_LOCK = 0x51CE_0001L;
+
+    /** Each entry is one schema version; append, never edit. */
+    private static final List<List<String>> MIGRATIONS = List.of(List.of(
+            """
+            CREATE TABLE IF NOT EXISTS sluice_nodes (
+                node_id text PRIMARY KEY,
+                started_at timestamptz NOT NULL,
+                heartbeat_at timestamptz NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS sluice_statements (
+                id text PRIMARY KEY,
+                owner_id text NOT NULL,
+                node_id text NOT NULL,
+                protocol text NOT NULL,
+                sql_text text NOT NULL,
+                state text NOT NULL,
+                created_at timestamptz NOT NULL,
+                started_at timestamptz,
+                ended_at timestamptz,
+                row_count bigint NOT NULL,
+                update_count bigint NOT NULL,
+                page_count integer NOT NULL,
+                truncated boolean NOT NULL,
+                reused boolean NOT NULL,
+                result_id text,
+                request_id text,
+                error_code text,
+                error_message text,
+                error_sql_state text,
+                error_line integer,
+                error_column integer,
+                cancel_code text,
+                cancel_message text)""",
+            "CREATE INDEX IF NOT EXISTS sluice_statements_by_owner ON sluice_statements (owner_id, created_at DESC)",
+            "CREATE INDEX IF NOT EXISTS sluice_statements_by_created ON sluice_statements (created_at DESC)",
+            "CREATE INDEX IF NOT EXISTS sluice_statements_active ON sluice_statements (node_id) WHERE state IN ('QUEUED', 'RUNNING')",
+            "CREATE INDEX IF NOT EXISTS sluice_statements_ended ON sluice_statements (ended_at) WHERE ended_at IS NOT NULL",
+            """
+            CREATE TABLE IF NOT EXISTS sluice_request_ids (
+                owner_id text NOT NULL,
+                request_id text NOT NULL,
+                statement_id text NOT NULL,
+                PRIMARY KEY (owner_id, request_id))""",
+            """
+            CREATE TABLE IF NOT EXISTS sluice_documents (
+                name text PRIMARY KEY,
+                version bigint NOT NULL,
+                content text NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS sluice_reuse (
+                reuse_key text PRIMARY KEY,
+                statement_id text NOT NULL,
+                result_id text NOT NULL,
+                finished_at timestamptz NOT NULL,
+                epoch bigint NOT NULL,
+                row_count bigint NOT NULL,
+                update_count bigint NOT NULL,
+                page_count integer NOT NULL,
+                truncated boolean NOT NULL)""",
+            """
+            CREATE TABLE IF NOT EXISTS sluice_reuse_epoch (
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                epoch bigint NOT NULL)""",
+            "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"));
+
+    private final HikariDataSource pool;
+
+    PostgresDatabase(PostgresConfig config) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.url());
+        if (!config.user().isEmpty()) {
+            hikari.setUsername(config.user());
+        }
+        if (!config.password().isEmpty()) {
+            hikari.setPassword(config.password());
+        }
+        hikari.setPoolName("sluice-cluster");
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        // Fail fast when PostgreSQL is away: a request waits at most this long for a connection.
+        hikari.setConnectionTimeout(1_500);
+        hikari.setValidationTimeout(1_000);
+        // Start even when the database is not up yet; requests fail with 503 until it is.
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("connectTimeout", "2");
+        hikari.addDataSourceProperty("socketTimeout", "30");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        hikari.addDataSourceProperty("ApplicationName", "sluice " + config.nodeId());
+        this.pool = new HikariDataSource(hikari);
+        try {
+            migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Creates or updates the schema; every statement is idempotent, so a crash half-way is repaired next start. */
+    private void migrate() {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+                sql.execute("CREATE TABLE IF NOT EXISTS sluice_schema_version (version integer PRIMARY KEY,"
+                        + " applied_at timestamptz NOT NULL DEFAULT now())");
+                for (int index = 0; index < MIGRATIONS.size(); index++) {
+                    for (String ddl : MIGRATIONS.get(index)) {
+                        sql.execute(ddl);
+                    }
+                    sql.execute("INSERT INTO sluice_schema_version (version) VALUES (" + (index + 1) + ") ON CONFLICT DO NOTHING");
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the Sluice schema in PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    <T> T call(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction. */
+    <T> T transaction(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    static SluiceException unavailable(SQLException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return new SluiceException(SluiceError.of(ErrorCode.STORAGE_UNAVAILABLE,
+                "The cluster state database (PostgreSQL) is unavailable: " + message), e);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,76 @@
+package io.sluice.cluster;
+
+import static io.sluice.cluster.ClusterStatementTest.eventually;
+import static io.sluice.testing.SluiceTestServer.body;
+import static io.sluice.testing.SluiceTestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testing.ClusterTestNodes;
+import io.sluice.testing.PostgresTestServer;
+import io.sluice.testing.S3TestServer;
+import io.sluice.testing.SluiceTestServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL stopped under a running node: requests that need shared state fail fast with 503
+ * STORAGE_UNAVAILABLE, nothing half-written is left behind, and once PostgreSQL is back the node works
+ * again without a restart. Uses a PostgreSQL of its own, since it stops it.
+ */
+class ClusterPostgresOutageTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void statementsFailFastWith503WhilePostgresIsDownAndWorkAgainWhenItIsBack() throws Exception {
+        try (PostgresTestServer postgres = PostgresTestServer.startPrivate();
+             S3TestServer s3 = new S3TestServer(directory.resolve("s3"))) {
+            String database = postgres.createDatabase("outage");
+            ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, Duration.ofSeconds(3));
+            try (SluiceTestServer node = new SluiceTestServer(nodes.config("a"), false)) {
+                String before = json(node.post("/sluice/v1/statements", body("sql", "SELECT 1 AS before_outage", "waitMs", 5000)))
+                        .get("id").asText();
+
+                postgres.stop();
+                long start = System.nanoTime();
+                HttpResponse<String> refused = node.post("/sluice/v1/statements", body("sql", "SELECT 'during outage' AS x", "waitMs", 5000));
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("cluster: submission refused with %d %d ms after PostgreSQL stopped%n",
+                        refused.statusCode(), tookMillis);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(json(refused).get("code").asText()).isEqualTo("STORAGE_UNAVAILABLE");
+                assertThat(json(refused).get("message").asText()).contains("PostgreSQL");
+                // Fast: bounded by the pool's connection timeout (1.5 s), not a hang; slack for this machine.
+                assertThat(tookMillis).isLessThan(5_000);
+                // A statement this node does not hold cannot be looked up either: 503, not a wrong 404.
+                assertThat(node.get("/sluice/v1/statements/s0123456789abcdef0123456789abcdef").statusCode()).isEqualTo(503);
+
+                postgres.start();
+                HttpResponse<String> after = eventually(
+                        () -> node.post("/sluice/v1/statements", body("sql", "SELECT 'after outage' AS x", "waitMs", 5000)),
+                        response -> response.statusCode() == 200);
+                assertThat(json(after).get("state").asText()).isEqualTo("SUCCEEDED");
+                assertThat(json(node.get("/sluice/v1/statements/" + before + "/results?format=json-array")).toString())
+                        .isEqualTo("[[1]]");
+
+                // No trace of the refused statement, and nothing left QUEUED or RUNNING.
+                try (Connection connection = DriverManager.getConnection(database, "postgres", "");
+                     ResultSet rows = connection.createStatement().executeQuery(
+                             "SELECT count(*) FILTER (WHERE sql_text LIKE '%during outage%'),"
+                                     + " count(*) FILTER (WHERE state IN ('QUEUED', 'RUNNING')), count(*) FROM sluice_statements")) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).isZero();
+                    assertThat(rows.getLong(2)).isZero();
+                    assertThat(rows.getLong(3)).isEqualTo(2);
+                }
+            }
+        }
+    }
+}
