@@ -87,4 +87,8 @@ public record HttpServerConfig(String host, int port, long maxRequestBytes, long
     public HttpServerConfig withIdleTimeoutMillis(long millis) {
         return new HttpServerConfig(host, port, maxRequestBytes, millis, maxThreads, limits, tls);
     }
+
+    public HttpServerConfig withMaxThreads(int threads) {
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, threads, limits, tls);
+    }
 }

@@ -37,8 +37,7 @@ class KsqlChangeFeedTest {
     static void start() {
         SluiceConfig defaults = SluiceConfig.defaults(data);
         HttpServerConfig http = defaults.http();
-        sluice = new SluiceTestServer(defaults.withHttp(new HttpServerConfig(http.host(), http.port(),
-                http.maxRequestBytes(), http.idleTimeoutMillis(), REQUEST_THREADS)), false);
+        sluice = new SluiceTestServer(defaults.withHttp(http.withMaxThreads(REQUEST_THREADS)), false);
         ksql = new KsqlClient(sluice);
     }
 
