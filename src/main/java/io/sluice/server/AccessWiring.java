@@ -21,13 +21,14 @@ final class AccessWiring {
     private AccessWiring() {
     }
 
-    static AccessControl guard(StatementService statements, DuckDbEngine engine, ApiKeyStore keys, PublicKeyStore publicKeys,
+    /** @param engines resolves granted names, Trino's catalogs included; the audit table stays in DuckDB */
+    static AccessControl guard(StatementService statements, DuckDbEngine engine, io.sluice.core.engine.Engine engines, ApiKeyStore keys, PublicKeyStore publicKeys,
                                Path data, Clock clock) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
         audit.addSink(new DuckDbAuditTable(engine));
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
         AccessControl access = new AccessControl(new AccessStore(data.resolve("security").resolve("access.tsv")), keys,
-                publicKeys, engine, audit, clock, auditText);
+                publicKeys, engines, audit, clock, auditText);
         statements.guardWith(access);
         return access;
     }

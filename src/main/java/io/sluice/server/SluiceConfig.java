@@ -27,7 +27,8 @@ public record SluiceConfig(
         long memoryLimitBytes,
         ExportSettings export,
         Duration snowflakeSyncWait,
-        io.sluice.core.access.AccessControl.Limits principalLimits) {
+        io.sluice.core.access.AccessControl.Limits principalLimits,
+        EngineSettings engines) {
 
     /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
@@ -36,42 +37,47 @@ public record SluiceConfig(
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
                 ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT,
-                io.sluice.core.access.AccessControl.Limits.DEFAULT);
+                io.sluice.core.access.AccessControl.Limits.DEFAULT, EngineSettings.defaults());
     }
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, engines);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, engines);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, engines);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, engines);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, engines);
     }
 
     public SluiceConfig withSnowflakeSyncWait(Duration wait) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, wait, principalLimits);
+                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, engines);
+    }
+
+    public SluiceConfig withEngines(EngineSettings settings) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits);
+                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, engines);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -119,14 +125,16 @@ public record SluiceConfig(
                 duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
                 new io.sluice.core.access.AccessControl.Limits(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
-                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute())));
+                        intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute())),
+                EngineSettings.fromProperties(properties));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
-            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"), ExportSettings.KEYS.stream()).toList();
+            "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute"),
+            java.util.stream.Stream.concat(ExportSettings.KEYS.stream(), EngineSettings.KEYS.stream())).toList();
 
     private static int intValue(Properties properties, String key, int defaultValue) {
         return Math.toIntExact(longValue(properties, key, defaultValue));

@@ -44,6 +44,8 @@ public final class SluiceServer implements AutoCloseable {
 
     private final BufferAllocator allocator;
     private final DuckDbEngine engine;
+    /** Every statement goes through this: it picks DuckDB or Trino by catalog (see {@link EngineSettings}). */
+    private final io.sluice.core.engine.RoutingEngine engines;
     private final ResultSpool spool;
     private final StatementService statements;
     private final ApiKeyStore keys;
@@ -63,6 +65,7 @@ public final class SluiceServer implements AutoCloseable {
             DemoData.install(engine::executeTrusted);
         }
         DruidFunctions.installStatements().forEach(engine::executeTrusted);
+        this.engines = routing(engine, config.engines());
         this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
@@ -74,11 +77,11 @@ public final class SluiceServer implements AutoCloseable {
                 .description("Disk bytes held by spooled results").baseUnit("bytes").register(meters);
         io.micrometer.core.instrument.Gauge.builder("sluice_arrow_memory_bytes", allocator, BufferAllocator::getAllocatedMemory)
                 .description("Arrow memory held by results in flight").baseUnit("bytes").register(meters);
-        this.statements = new StatementService(engine, spool, data.resolve("statements"), config.statements(),
+        this.statements = new StatementService(engines, spool, data.resolve("statements"), config.statements(),
                 allocator, meters, clock);
         this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
         var publicKeys = new io.sluice.core.auth.PublicKeyStore(data.resolve("security").resolve("rsa-public-keys.tsv"));
-        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, data, clock);
+        this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, data, clock);
         access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -90,7 +93,7 @@ public final class SluiceServer implements AutoCloseable {
         }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
-        this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
+        this.http = new SluiceHttpServer(config.http(), authentication, engines, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
@@ -142,8 +145,18 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(exporter);
         closeQuietly(statements);
         closeQuietly(access.audit());
-        closeQuietly(engine);
+        closeQuietly(engines);
         closeQuietly(allocator);
+    }
+
+    /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
+    private static io.sluice.core.engine.RoutingEngine routing(DuckDbEngine duckDb, EngineSettings settings) {
+        java.util.Map<String, io.sluice.core.engine.Engine> byCatalog = new java.util.LinkedHashMap<>();
+        settings.trino().ifPresent(trinoConfig -> {
+            io.sluice.engine.trino.TrinoEngine trino = new io.sluice.engine.trino.TrinoEngine(trinoConfig);
+            trinoConfig.catalogs().forEach(catalog -> byCatalog.put(catalog, trino));
+        });
+        return new io.sluice.core.engine.RoutingEngine(duckDb, byCatalog);
     }
 
     private static Path tempDirectory(Path data) {

@@ -1,0 +1,181 @@
+package io.sluice.engine.trino;
+
+import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.error.SluiceException;
+import io.trino.jdbc.TrinoDriver;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A remote Trino cluster behind the Engine SPI, spoken to with Trino's client protocol (its JDBC driver).
+ * Statements run as the principal's own Trino user, so Trino's access control applies on top of Sluice's
+ * grants. Sluice starts whether or not Trino answers: statements for Trino then fail with
+ * ENGINE_UNAVAILABLE and readiness reports the engine down until Trino is back.
+ */
+public final class TrinoEngine implements Engine {
+
+    private final TrinoConfig config;
+    private final TrinoDriver driver = new TrinoDriver();
+    private final Set<TrinoStatement> openStatements = ConcurrentHashMap.newKeySet();
+    /** Health checks run apart so a hung coordinator cannot hang the readiness endpoint past the timeout. */
+    private final java.util.concurrent.ExecutorService healthChecks = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean closed;
+
+    public TrinoEngine(TrinoConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public String name() {
+        return "trino";
+    }
+
+    public TrinoConfig config() {
+        return config;
+    }
+
+    @Override
+    public EngineStatement open(EngineRequest request) {
+        Objects.requireNonNull(request, "request");
+        String user = request.session().user() == null || request.session().user().isBlank() ? config.user()
+                : request.session().user();
+        TrinoStatement statement = new TrinoStatement(request, connect(user), config, openStatements::remove);
+        openStatements.add(statement);
+        if (closed) {
+            statement.close();
+            throw TrinoErrors.unavailable("the engine is shut down", null);
+        }
+        return statement;
+    }
+
+    /**
+     * A connection as {@code user}. Opening one does not talk to Trino (the driver connects per query), so an
+     * unreachable Trino shows up when the statement runs, as ENGINE_UNAVAILABLE.
+     */
+    Connection connect(String user) {
+        if (closed) {
+            throw TrinoErrors.unavailable("the engine is shut down", null);
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("source", "sluice");
+        // Evaluate in UTC like the embedded engine; encoders render TIMESTAMP WITH TIME ZONE in the session's zone.
+        properties.setProperty("timezone", "UTC");
+        // One round trip per parameterised statement (EXECUTE IMMEDIATE) instead of PREPARE + EXECUTE.
+        properties.setProperty("explicitPrepare", "false");
+        // The driver retries a coordinator that stopped answering for this long; then the statement fails.
+        properties.setProperty("timeout", config.requestTimeout().toSeconds() + "s");
+        try {
+            Connection connection = driver.connect(config.jdbcUrl(), properties);
+            if (connection == null) {
+                throw new SluiceException(io.sluice.core.error.ErrorCode.ENGINE_UNAVAILABLE,
+                        "engines.trino.url is not a Trino URL: " + config.url());
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw TrinoErrors.unavailable(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> resolveTable(List<String> parts) {
+        if (parts.size() != 3 || !config.catalogs().contains(parts.get(0).toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return lookup("SELECT lower(table_catalog || '.' || table_schema || '.' || table_name) FROM "
+                + quote(parts.get(0)) + ".information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                List.of(parts.get(1).toLowerCase(Locale.ROOT), parts.get(2).toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public Optional<String> resolveSchema(List<String> parts) {
+        if (parts.size() != 2 || !config.catalogs().contains(parts.get(0).toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
+        return lookup("SELECT lower(catalog_name || '.' || schema_name) FROM " + quote(parts.get(0))
+                + ".information_schema.schemata WHERE schema_name = ?", List.of(parts.get(1).toLowerCase(Locale.ROOT)));
+    }
+
+    @Override
+    public Optional<Set<String>> catalogs() {
+        return Optional.of(Set.copyOf(config.catalogs()));
+    }
+
+    private Optional<String> lookup(String sql, List<String> parameters) {
+        try (Connection connection = connect(config.user()); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int index = 0; index < parameters.size(); index++) {
+                statement.setString(index + 1, parameters.get(index));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw TrinoErrors.map(e, false);
+        }
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.toLowerCase(Locale.ROOT).replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * True when the coordinator answers a query within the health timeout. {@code SELECT 1} needs a node that
+     * can run tasks, so a coordinator without workers is unhealthy too.
+     */
+    @Override
+    public boolean healthy() {
+        if (closed) {
+            return false;
+        }
+        Future<Boolean> check = healthChecks.submit(this::answers);
+        try {
+            return check.get(config.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            check.cancel(true);
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean answers() {
+        try (Connection connection = connect(config.user());
+                var statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT 1")) {
+            return rows.next() && rows.getInt(1) == 1;
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (TrinoStatement statement : List.copyOf(openStatements)) {
+            statement.cancel();
+            statement.close();
+        }
+        healthChecks.shutdownNow();
+    }
+}
