@@ -44,12 +44,30 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stream-rows", description = "rows inserted per streams latency run (default 200)")
     int streamRows = 200;
 
+    @Option(names = "--trino", description = "a running Trino coordinator (http://host:port) with the tpch catalog: adds section 8")
+    String trino;
+
+    @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
+    boolean onlyTrino;
+
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
 
     @Override
     public Integer call() throws Exception {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench");
+        if (onlyTrino) {
+            if (trino == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--only-trino needs --trino URL");
+            }
+            List<String> section = new TrinoBench(trino, work).measure();
+            section.addAll(List.of("Command: `./sluice bench --trino " + trino + " --only-trino`", ""));
+            String existing = Files.exists(output) ? Files.readString(output) : "";
+            String report = replaceSection(existing, String.join("\n", section));
+            System.out.print(String.join("\n", section) + "\n");
+            Files.writeString(output, report);
+            return 0;
+        }
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
              ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
@@ -67,10 +85,28 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
         lines.add("");
         lines.addAll(streamsLines);
+        if (trino != null) {
+            lines.addAll(new TrinoBench(trino, work).measure());
+        }
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);
         Files.writeString(output, report);
         return 0;
+    }
+
+    /** The report with its "## 8. Trino" section replaced by {@code section}, or the section added before "## Targets". */
+    static String replaceSection(String report, String section) {
+        String heading = "## 8. Trino";
+        int start = report.indexOf(heading);
+        if (start >= 0) {
+            int end = report.indexOf("\n## ", start + heading.length());
+            return report.substring(0, start) + section.strip() + "\n" + (end < 0 ? "" : report.substring(end));
+        }
+        int targets = report.indexOf("## Targets");
+        if (targets >= 0) {
+            return report.substring(0, targets) + section.strip() + "\n\n" + report.substring(targets);
+        }
+        return report + (report.endsWith("\n") ? "" : "\n") + "\n" + section.strip() + "\n";
     }
 
     private void header() {

@@ -32,6 +32,11 @@ final class ServerProcess implements AutoCloseable {
     private final AtomicLong peakRss = new AtomicLong();
 
     ServerProcess(Path dataDirectory, String maxHeap) throws IOException, InterruptedException {
+        this(dataDirectory, maxHeap, "");
+    }
+
+    /** @param extraConfig more lines for the server's properties file (e.g. the Trino engine's keys) */
+    ServerProcess(Path dataDirectory, String maxHeap, String extraConfig) throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -40,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
         // Enough slots that 200 clients really stream at once instead of waiting in the queue, and principal
         // limits above the load the benchmark itself generates with one key.
         Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n"
-                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n");
+                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n" + extraConfig);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",

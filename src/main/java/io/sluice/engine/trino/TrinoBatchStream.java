@@ -35,17 +35,19 @@ final class TrinoBatchStream implements BatchStream {
     private final int batchRows;
     private final long batchBytes;
     private final BooleanSupplier cancelled;
+    private final java.util.function.Supplier<String> lost;
     private final Runnable onClose;
     private boolean exhausted;
     private boolean closed;
 
     TrinoBatchStream(ResultSchema schema, List<String> trinoTypes, ResultSet rows, BufferAllocator allocator, int batchRows,
-                     long batchBytes, BooleanSupplier cancelled, Runnable onClose) {
+                     long batchBytes, BooleanSupplier cancelled, java.util.function.Supplier<String> lost, Runnable onClose) {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.rows = Objects.requireNonNull(rows, "rows");
         this.batchRows = batchRows;
         this.batchBytes = batchBytes;
         this.cancelled = cancelled;
+        this.lost = lost;
         this.onClose = onClose;
         this.root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
         this.vectors = root.getFieldVectors();
@@ -89,10 +91,16 @@ final class TrinoBatchStream implements BatchStream {
                 }
             }
         } catch (SQLException | RuntimeException e) {
+            if (lost.get() != null && !cancelled.getAsBoolean()) {
+                throw TrinoErrors.unavailable(lost.get(), e);
+            }
             throw TrinoErrors.map(e, cancelled.getAsBoolean());
         }
         if (cancelled.getAsBoolean()) {
             throw TrinoErrors.cancelled();
+        }
+        if (lost.get() != null) {
+            throw TrinoErrors.unavailable(lost.get(), null);
         }
         root.setRowCount(count);
         return count > 0;

@@ -65,6 +65,20 @@ public record TrinoConfig(String url, List<String> catalogs, String user, int ba
         return "jdbc:trino://" + stripSlash(trimmed);
     }
 
+    /** The coordinator's HTTP address (for its {@code /v1/info} liveness answer). */
+    java.net.URI httpUri() {
+        String jdbc = jdbcUrl().substring("jdbc:trino://".length());
+        boolean tls = jdbc.contains("SSL=true");
+        int end = jdbc.length();
+        for (char stop : new char[] {'/', '?'}) {
+            int at = jdbc.indexOf(stop);
+            if (at >= 0) {
+                end = Math.min(end, at);
+            }
+        }
+        return java.net.URI.create((tls ? "https://" : "http://") + jdbc.substring(0, end));
+    }
+
     private static String stripSlash(String text) {
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }

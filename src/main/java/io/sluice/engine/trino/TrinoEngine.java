@@ -36,8 +36,56 @@ public final class TrinoEngine implements Engine {
     private final java.util.concurrent.ExecutorService healthChecks = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean closed;
 
+    /**
+     * Watches the coordinator while statements run: the driver retries a coordinator that died for minutes, so
+     * when it has not answered for {@code requestTimeout} every open statement is failed with the reason.
+     */
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("trino-watchdog").factory());
+    private final java.net.http.HttpClient probes = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    private volatile long unreachableSince = -1;
+
     public TrinoEngine(TrinoConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        watchdog.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void watch() {
+        if (openStatements.isEmpty()) {
+            unreachableSince = -1;
+            return;
+        }
+        String problem = probe();
+        if (problem == null) {
+            unreachableSince = -1;
+            return;
+        }
+        long now = System.nanoTime();
+        if (unreachableSince < 0) {
+            unreachableSince = now;
+        }
+        if (now - unreachableSince >= config.requestTimeout().toNanos()) {
+            String reason = "the coordinator at " + config.httpUri() + " stopped answering (" + problem + ")";
+            for (TrinoStatement statement : List.copyOf(openStatements)) {
+                statement.lose(reason);
+            }
+        }
+    }
+
+    /** Null when the coordinator answers {@code GET /v1/info}; otherwise what went wrong. */
+    private String probe() {
+        try {
+            var response = probes.send(java.net.http.HttpRequest.newBuilder(config.httpUri().resolve("/v1/info"))
+                    .timeout(java.time.Duration.ofSeconds(2)).GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
+        } catch (java.io.IOException e) {
+            return e instanceof java.net.ConnectException ? "connection refused"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override
@@ -177,5 +225,6 @@ public final class TrinoEngine implements Engine {
             statement.close();
         }
         healthChecks.shutdownNow();
+        watchdog.shutdownNow();
     }
 }

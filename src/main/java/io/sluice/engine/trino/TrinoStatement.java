@@ -42,6 +42,8 @@ final class TrinoStatement implements EngineStatement {
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private volatile boolean executing;
+    /** Why Trino can no longer finish this statement (its coordinator went away), or null. */
+    private volatile String lostReason;
     private Statement jdbcStatement;
     private TrinoBatchStream stream;
     private boolean closed;
@@ -82,6 +84,9 @@ final class TrinoStatement implements EngineStatement {
             if (cancelled) {
                 throw TrinoErrors.cancelled();
             }
+            if (lostReason != null) {
+                throw TrinoErrors.unavailable(lostReason, null);
+            }
             if (!returnsRows) {
                 String updateType = jdbcStatement.unwrap(io.trino.jdbc.TrinoStatement.class).getUpdateType();
                 boolean modifies = updateType == null || !HARMLESS_UPDATES.contains(updateType);
@@ -89,8 +94,11 @@ final class TrinoStatement implements EngineStatement {
             }
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), false);
         } catch (SluiceException e) {
-            throw e;
+            throw lostReason != null && !cancelled ? TrinoErrors.unavailable(lostReason, e) : e;
         } catch (Exception e) {
+            if (lostReason != null && !cancelled) {
+                throw TrinoErrors.unavailable(lostReason, e);
+            }
             throw TrinoErrors.map(e, cancelled, !parameters.rewritten());
         } finally {
             executing = false;
@@ -147,7 +155,8 @@ final class TrinoStatement implements EngineStatement {
             columns.add(new Column(metaData.getColumnLabel(index), TrinoTypes.toCanonical(trinoType), true));
         }
         TrinoBatchStream batches = new TrinoBatchStream(new ResultSchema(columns), trinoTypes, resultSet,
-                request.allocator(), config.batchRows(), config.batchBytes(), () -> cancelled, () -> closeQuietly(resultSet));
+                request.allocator(), config.batchRows(), config.batchBytes(), () -> cancelled, () -> lostReason,
+                () -> closeQuietly(resultSet));
         synchronized (lock) {
             stream = batches;
         }
@@ -178,6 +187,29 @@ final class TrinoStatement implements EngineStatement {
                 sleepBriefly();
             }
         } while (executing && System.nanoTime() < deadline);
+    }
+
+    /** Fails the statement with ENGINE_UNAVAILABLE and {@code reason}: its coordinator is gone. */
+    void lose(String reason) {
+        if (lostReason != null || cancelled) {
+            return;
+        }
+        lostReason = reason;
+        Statement statement;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            statement = jdbcStatement;
+        }
+        if (statement != null) {
+            try {
+                // Aborts the driver's retry loop; the DELETE it sends cannot reach a dead coordinator, which is fine.
+                statement.cancel();
+            } catch (SQLException e) {
+                // already finished
+            }
+        }
     }
 
     private static void sleepBriefly() {
