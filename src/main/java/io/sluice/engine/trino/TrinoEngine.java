@@ -170,7 +170,9 @@ public final class TrinoEngine implements Engine {
                 statement.setString(index + 1, parameters.get(index));
             }
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+                Optional<String> found = rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+                TrinoStatement.drain(rows);
+                return found;
             }
         } catch (SQLException e) {
             throw TrinoErrors.map(e, false);
@@ -208,7 +210,9 @@ public final class TrinoEngine implements Engine {
         try (Connection connection = connect(config.user());
                 var statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("SELECT 1")) {
-            return rows.next() && rows.getInt(1) == 1;
+            boolean answered = rows.next() && rows.getInt(1) == 1;
+            TrinoStatement.drain(rows);
+            return answered;
         } catch (SQLException | RuntimeException e) {
             return false;
         }

@@ -124,6 +124,7 @@ final class TrinoStatement implements EngineStatement {
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery(EXPLAIN_PREFIX + parameters.plannedSql())) {
                 plan = rows.next() ? rows.getString(1) : "{}";
+                drain(rows);
             }
             return TrinoAccessAnalysis.accessed(kind, plan);
         } catch (SluiceException e) {
@@ -131,6 +132,16 @@ final class TrinoStatement implements EngineStatement {
         } catch (Exception e) {
             // Trino points into the EXPLAIN text; the client wrote the statement without the prefix.
             throw TrinoErrors.map(e, cancelled, !parameters.rewritten(), EXPLAIN_PREFIX.length());
+        }
+    }
+
+    /**
+     * Reads a result to its end. Closing a result the driver has not seen finish cancels the query, which would
+     * list every finished EXPLAIN as USER_CANCELED in Trino's query history.
+     */
+    static void drain(ResultSet rows) throws SQLException {
+        while (rows.next()) {
+            // nothing more is expected
         }
     }
 
