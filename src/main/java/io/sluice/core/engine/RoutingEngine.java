@@ -21,7 +21,7 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>A session catalog served by another engine goes to it; any other catalog goes to the default engine,
- *       which must know it — an unknown catalog is SQL_CATALOG_ERROR naming it and the catalogs there are.</li>
+ *       which must know it — an unknown catalog is SQL_CATALOG_ERROR naming it.</li>
  *   <li>Without a session catalog, a statement whose three-part names ({@code catalog.schema.table}) all start
  *       with catalogs of one other engine goes to that engine; names of two other engines in one statement
  *       are refused (no engine can join across engines); everything else goes to the default engine.</li>
@@ -75,7 +75,7 @@ public final class RoutingEngine implements Engine {
             }
             Optional<Set<String>> known = defaultEngine.catalogs();
             if (known.isPresent() && !known.get().contains(catalog)) {
-                throw unknownCatalog(session.catalog(), known.get());
+                throw unknownCatalog(session.catalog());
             }
             return defaultEngine;
         }
@@ -96,11 +96,10 @@ public final class RoutingEngine implements Engine {
         return named.isEmpty() ? defaultEngine : named.iterator().next();
     }
 
-    private SluiceException unknownCatalog(String catalog, Set<String> defaultCatalogs) {
-        Set<String> all = new TreeSet<>(defaultCatalogs);
-        all.addAll(byCatalog.keySet());
+    /** Trino's and NCP's own wording, so every protocol reads the same whichever engine was asked. */
+    private static SluiceException unknownCatalog(String catalog) {
         return new SluiceException(new SluiceError(ErrorCode.SQL_CATALOG_ERROR,
-                "Catalog '" + catalog + "' does not exist; catalogs: " + String.join(", ", all), "3D000", null));
+                "Catalog '" + catalog + "' does not exist", "3D000", null));
     }
 
     @Override

@@ -145,8 +145,7 @@ class TrinoStatementLifeTest {
         HttpResponse<String> nativeApi = sluice.post("/sluice/v1/query", body("sql", "SELECT 1", "catalog", "nocat"));
         assertThat(nativeApi.statusCode()).isEqualTo(400);
         assertThat(json(nativeApi).get("code").asText()).isEqualTo("SQL_CATALOG_ERROR");
-        assertThat(json(nativeApi).get("message").asText()).startsWith("Catalog 'nocat' does not exist; catalogs: ")
-                .contains("memory").contains("tpch");
+        assertThat(json(nativeApi).get("message").asText()).isEqualTo("Catalog 'nocat' does not exist");
 
         HttpResponse<String> ncp = sluice.post("/api/v2/queries", body("query", "SELECT 1", "dataSource", "nocat"));
         assertThat(ncp.statusCode()).isEqualTo(400);
