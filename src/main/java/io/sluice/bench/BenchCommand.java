@@ -51,6 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline-server", description = "with --only streams: also measure the server of another build "
             + "(a Sluice checkout directory with target/sluice.jar and target/lib), in the same run, as the baseline")
     Path baselineServer;
+    @Option(names = "--trino", description = "a running Trino coordinator (http://host:port) with the tpch catalog: adds section 8")
+    String trino;
+
+    @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
+    boolean onlyTrino;
 
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
@@ -64,6 +69,18 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
             return streamsOnly(work);
+        }
+        if (onlyTrino) {
+            if (trino == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--only-trino needs --trino URL");
+            }
+            List<String> section = new TrinoBench(trino, work).measure();
+            section.addAll(List.of("Command: `./sluice bench --trino " + trino + " --only-trino`", ""));
+            String existing = Files.exists(output) ? Files.readString(output) : "";
+            String report = replaceSection(existing, "## 8. Trino", String.join("\n", section));
+            System.out.print(String.join("\n", section) + "\n");
+            Files.writeString(output, report);
+            return 0;
         }
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
@@ -82,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
         lines.add("");
         lines.addAll(streamsLines);
+        if (trino != null) {
+            lines.addAll(new TrinoBench(trino, work).measure());
+        }
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);
         Files.writeString(output, report);
@@ -97,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (baselineServer != null) {
             String classpath = baselineServer.resolve("target/sluice.jar") + java.io.File.pathSeparator
                     + baselineServer.resolve("target/lib") + java.io.File.separator + "*";
-            try (ServerProcess server = new ServerProcess(work.resolve("baseline-server"), "256m", classpath)) {
+            try (ServerProcess server = new ServerProcess(work.resolve("baseline-server"), "256m", classpath, "", List.of())) {
                 List<String> baseline = new StreamLatency(server, new HttpLoad(server), streamRows).measure();
                 section.add("Baseline in the same run, the server built from " + baselineServer + ":");
                 section.add("");
@@ -113,14 +133,22 @@ public final class BenchCommand implements Callable<Integer> {
         String report = String.join("\n", section) + "\n";
         System.out.print(report);
         String existing = Files.exists(output) ? Files.readString(output) : "";
-        int start = existing.indexOf("## 7.");
-        if (start < 0) {
-            Files.writeString(output, existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + report);
-        } else {
-            int end = existing.indexOf("\n## ", start + 1);
-            Files.writeString(output, existing.substring(0, start) + report + (end < 0 ? "" : existing.substring(end + 1)));
-        }
+        Files.writeString(output, replaceSection(existing, "## 7.", report));
         return 0;
+    }
+
+    /** The report with the section under {@code heading} replaced by {@code section}, or the section added before "## Targets". */
+    static String replaceSection(String report, String heading, String section) {
+        int start = report.indexOf(heading);
+        if (start >= 0) {
+            int end = report.indexOf("\n## ", start + heading.length());
+            return report.substring(0, start) + section.strip() + "\n" + (end < 0 ? "" : report.substring(end));
+        }
+        int targets = report.indexOf("## Targets");
+        if (targets >= 0) {
+            return report.substring(0, targets) + section.strip() + "\n\n" + report.substring(targets);
+        }
+        return report + (report.endsWith("\n") ? "" : "\n") + "\n" + section.strip() + "\n";
     }
 
     private void header() {

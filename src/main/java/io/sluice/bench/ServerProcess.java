@@ -32,11 +32,16 @@ final class ServerProcess implements AutoCloseable {
     private final AtomicLong peakRss = new AtomicLong();
 
     ServerProcess(Path dataDirectory, String maxHeap) throws IOException, InterruptedException {
-        this(dataDirectory, maxHeap, System.getProperty("java.class.path"));
+        this(dataDirectory, maxHeap, System.getProperty("java.class.path"), "", List.of());
     }
 
-    /** A server from {@code classpath}: this build's by default, another build's for a before/after comparison. */
-    ServerProcess(Path dataDirectory, String maxHeap, String classpath) throws IOException, InterruptedException {
+    /**
+     * @param classpath this build's by default, another build's for a before/after comparison in one run
+     * @param extraConfig more lines for the server's properties file (e.g. the Trino engine's keys)
+     * @param extraJavaOptions more JVM options for the server (e.g. a JFR recording while profiling)
+     */
+    ServerProcess(Path dataDirectory, String maxHeap, String classpath, String extraConfig, List<String> extraJavaOptions)
+            throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -45,12 +50,13 @@ final class ServerProcess implements AutoCloseable {
         // Enough slots that 200 clients really stream at once instead of waiting in the queue, and principal
         // limits above the load the benchmark itself generates with one key.
         Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n"
-                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n");
+                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n" + extraConfig);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
-                "-Darrow.enable_null_check_for_get=false", "-cp", classpath,
-                "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
+                "-Darrow.enable_null_check_for_get=false"));
+        command.addAll(extraJavaOptions);
+        command.addAll(List.of("-cp", classpath, "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
                 "--data-dir", dataDirectory.toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDirectory.resolve("server.log").toFile());

@@ -60,9 +60,12 @@ public final class SluiceHttpServer implements AutoCloseable {
             var routes = javalin.routes;
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
-                boolean ready = engine.healthy();
-                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN",
-                        new EngineHealth(ready, engine.name())));
+                // Each engine is asked once; the node is ready when all of them answer (a Trino that is down
+                // makes the node not ready, and the body says which engine it is).
+                List<Engine> all = engine instanceof io.sluice.core.engine.RoutingEngine routing ? routing.engines() : List.of(engine);
+                List<EngineHealth> health = all.stream().map(each -> new EngineHealth(each.healthy(), each.name())).toList();
+                boolean ready = health.stream().allMatch(EngineHealth::healthy);
+                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health));
             });
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
@@ -170,7 +173,8 @@ public final class SluiceHttpServer implements AutoCloseable {
     record EngineHealth(boolean healthy, String name) {
     }
 
-    record Readiness(String status, EngineHealth engine) {
+    /** {@code engine} is the default engine (as before several engines existed); {@code engines} lists them all. */
+    record Readiness(String status, EngineHealth engine, List<EngineHealth> engines) {
     }
 
     /**

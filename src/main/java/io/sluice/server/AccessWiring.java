@@ -21,13 +21,13 @@ final class AccessWiring {
     private AccessWiring() {
     }
 
-    static AccessControl guard(StatementService statements, DuckDbEngine engine, ApiKeyStore keys, PublicKeyStore publicKeys,
-                               AccessStore store, Path data, Clock clock) {
+    /** @param engines resolves granted names, Trino's catalogs included; the audit table stays in DuckDB */
+    static AccessControl guard(StatementService statements, DuckDbEngine engine, io.sluice.core.engine.Engine engines,
+                               ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
         audit.addSink(new DuckDbAuditTable(engine));
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
-        AccessControl access = new AccessControl(store, keys,
-                publicKeys, engine, audit, clock, auditText);
+        AccessControl access = new AccessControl(store, keys, publicKeys, engines, audit, clock, auditText);
         statements.guardWith(access);
         return access;
     }

@@ -28,7 +28,8 @@ public record SluiceConfig(
         ExportSettings export,
         Duration snowflakeSyncWait,
         io.sluice.core.access.AccessControl.Limits principalLimits,
-        io.sluice.storage.ClusterSettings cluster) {
+        io.sluice.storage.ClusterSettings cluster,
+        EngineSettings engines) {
 
     /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
@@ -37,47 +38,52 @@ public record SluiceConfig(
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
                 ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT,
-                io.sluice.core.access.AccessControl.Limits.DEFAULT, io.sluice.storage.ClusterSettings.defaults());
+                io.sluice.core.access.AccessControl.Limits.DEFAULT, io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults());
     }
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withSnowflakeSyncWait(Duration wait) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster);
+                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withCluster(io.sluice.storage.ClusterSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines);
+    }
+
+    public SluiceConfig withEngines(EngineSettings settings) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster);
+                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -134,7 +140,8 @@ public record SluiceConfig(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
                         intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
                         Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0))),
-                io.sluice.storage.ClusterSettings.fromProperties(properties));
+                io.sluice.storage.ClusterSettings.fromProperties(properties),
+                EngineSettings.fromProperties(properties));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
@@ -145,7 +152,8 @@ public record SluiceConfig(
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
             "limits.principalMaxTimeoutSeconds"),
-            java.util.stream.Stream.concat(ExportSettings.KEYS.stream(), io.sluice.storage.ClusterSettings.KEYS.stream())).toList();
+            java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
+                    .flatMap(java.util.List::stream)).toList();
 
     /**
      * TLS is on when {@code http.tls.keystore} names a key store. Passwords may also come from the environment

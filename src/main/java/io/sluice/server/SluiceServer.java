@@ -44,6 +44,8 @@ public final class SluiceServer implements AutoCloseable {
 
     private final BufferAllocator allocator;
     private final DuckDbEngine engine;
+    /** Every statement goes through this: it picks DuckDB or Trino by catalog (see {@link EngineSettings}). */
+    private final io.sluice.core.engine.RoutingEngine engines;
     private final ResultSpool spool;
     private final StatementService statements;
     private final ApiKeyStore keys;
@@ -67,6 +69,7 @@ public final class SluiceServer implements AutoCloseable {
             DemoData.install(engine::executeTrusted);
         }
         DruidFunctions.installStatements().forEach(engine::executeTrusted);
+        this.engines = routing(engine, config.engines());
         this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
@@ -122,12 +125,12 @@ public final class SluiceServer implements AutoCloseable {
         }
         // Streams first: statements run on an engine that tells the streams' change feeds what they wrote.
         io.sluice.core.streams.StreamService streams = new io.sluice.core.streams.StreamService(engine, allocator);
-        io.sluice.core.engine.Engine observedEngine = streams.observing(engine);
+        io.sluice.core.engine.Engine observedEngine = streams.observing(engines);
         this.statements = cluster == null
                 ? new StatementService(observedEngine, spool, statementRepository, config.statements(), allocator, meters, clock)
                 : new StatementService(observedEngine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
                         allocator, meters, clock);
-        this.access = AccessWiring.guard(statements, engine, keys, publicKeys, accessStore, data, clock);
+        this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -140,7 +143,7 @@ public final class SluiceServer implements AutoCloseable {
                 new ExportFileEncoders(formats), config.export().export(), clock);
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)
                 .description("Bytes of files written by exports").baseUnit("bytes").register(meters);
-        this.http = new SluiceHttpServer(config.http(), authentication, engine, meters, List.of(
+        this.http = new SluiceHttpServer(config.http(), authentication, engines, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
@@ -197,8 +200,18 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(cluster);
         closeQuietly(sharedResults);
         closeQuietly(access.audit());
-        closeQuietly(engine);
+        closeQuietly(engines);
         closeQuietly(allocator);
+    }
+
+    /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
+    private static io.sluice.core.engine.RoutingEngine routing(DuckDbEngine duckDb, EngineSettings settings) {
+        java.util.Map<String, io.sluice.core.engine.Engine> byCatalog = new java.util.LinkedHashMap<>();
+        settings.trino().ifPresent(trinoConfig -> {
+            io.sluice.engine.trino.TrinoEngine trino = new io.sluice.engine.trino.TrinoEngine(trinoConfig);
+            trinoConfig.catalogs().forEach(catalog -> byCatalog.put(catalog, trino));
+        });
+        return new io.sluice.core.engine.RoutingEngine(duckDb, byCatalog);
     }
 
     private static Path tempDirectory(Path data) {

@@ -30,6 +30,14 @@ public interface Engine extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The catalogs this engine serves (lower-case), so that a router can send a statement to the right engine
+     * and name an unknown catalog clearly; empty when the engine cannot tell.
+     */
+    default java.util.Optional<java.util.Set<String>> catalogs() {
+        return java.util.Optional.empty();
+    }
+
     /** True when the engine can take statements (for readiness checks). */
     boolean healthy();
 

@@ -271,7 +271,7 @@ public final class StatementService implements AutoCloseable {
             // Streaming statements are never saved (see save()).
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
             engineStatement = guard.open(principal, statement.id(), request,
-                    new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine);
+                    new EngineRequest(request.sql(), request.parameters(), asPrincipal(request.session(), principal), allocator), engine);
             statement.attach(engineStatement);
             EngineResult result = engineStatement.execute();
             if (result.modifiesData()) {
@@ -329,7 +329,7 @@ public final class StatementService implements AutoCloseable {
             long epochAtStart = request.reuseMaxAge() == null ? -1 : reuse.epoch();
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = guard.open(principal, statement.id(), request,
-                         new EngineRequest(request.sql(), request.parameters(), request.session(), allocator), engine)) {
+                         new EngineRequest(request.sql(), request.parameters(), asPrincipal(request.session(), principal), allocator), engine)) {
                 statement.attach(engineStatement);
                 EngineResult result = engineStatement.execute();
                 if (result.modifiesData()) {
@@ -933,5 +933,16 @@ public final class StatementService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The session as the principal: engines that run statements under the caller's identity (Trino) see the
+     * principal's name whatever protocol started the statement.
+     */
+    private static io.sluice.core.engine.SessionContext asPrincipal(io.sluice.core.engine.SessionContext session, Principal principal) {
+        if (session.user() != null || principal == null) {
+            return session;
+        }
+        return new io.sluice.core.engine.SessionContext(session.catalog(), session.schema(), session.timeZone(), principal.name());
     }
 }

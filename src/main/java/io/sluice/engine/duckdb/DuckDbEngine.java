@@ -206,6 +206,20 @@ public final class DuckDbEngine implements Engine {
     }
 
     @Override
+    public java.util.Optional<Set<String>> catalogs() {
+        try (DuckDBConnection connection = newConnection(); Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT lower(database_name) FROM duckdb_databases()")) {
+            Set<String> names = new java.util.TreeSet<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return java.util.Optional.of(names);
+        } catch (SQLException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
     public boolean healthy() {
         if (closed) {
             return false;

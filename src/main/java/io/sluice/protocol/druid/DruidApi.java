@@ -136,7 +136,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
     static StatementRequest statementRequest(DruidQuery query, Principal principal) {
         long timeout = query.timeoutMillis();
         return new StatementRequest(DruidSql.rewrite(query.query()), query.parameters(),
-                new SessionContext(null, null, query.timeZone(), principal.name()),
+                new SessionContext(query.catalog(), query.schema(), query.timeZone(), principal.name()),
                 timeout == 0 ? null : Duration.ofMillis(timeout), query.outerLimit(), null, null, PROTOCOL);
     }
 

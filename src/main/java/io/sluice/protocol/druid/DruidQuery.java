@@ -116,6 +116,29 @@ record DruidQuery(String query, DruidFormat resultFormat, boolean header, boolea
         }
     }
 
+    /**
+     * {@code context.catalog} and {@code context.schema} (Sluice's additions; Druid has one catalog): the
+     * session's default catalog and schema, which also choose the engine (a Trino catalog runs on Trino).
+     */
+    String catalog() {
+        return sessionName("catalog");
+    }
+
+    String schema() {
+        return sessionName("schema");
+    }
+
+    private String sessionName(String key) {
+        JsonNode value = context.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw malformed("context." + key + " must be a non-empty string");
+        }
+        return value.asText();
+    }
+
     /** {@code context.sqlStringifyArrays}, true unless the client says otherwise. */
     boolean stringifyArrays() {
         JsonNode value = context.get("sqlStringifyArrays");

@@ -1,0 +1,60 @@
+package io.sluice.server;
+
+import io.sluice.engine.trino.TrinoConfig;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Which engines serve which catalogs. The embedded DuckDB always runs and serves every catalog not named here;
+ * {@code engines.trino.url} adds a Trino cluster for the catalogs in {@code engines.trino.catalogs}.
+ *
+ * @param trino the Trino engine's settings, empty when no Trino is configured
+ */
+public record EngineSettings(Optional<TrinoConfig> trino) {
+
+    static final List<String> KEYS = List.of("engines.trino.url", "engines.trino.catalogs", "engines.trino.user",
+            "engines.trino.batchRows", "engines.trino.batchBytes", "engines.trino.requestTimeoutSeconds");
+
+    public static EngineSettings defaults() {
+        return new EngineSettings(Optional.empty());
+    }
+
+    public static EngineSettings trino(TrinoConfig config) {
+        return new EngineSettings(Optional.of(config));
+    }
+
+    static EngineSettings fromProperties(Properties properties) {
+        String url = properties.getProperty("engines.trino.url", "").trim();
+        List<String> catalogs = Arrays.stream(properties.getProperty("engines.trino.catalogs", "").split(","))
+                .map(String::trim).filter(name -> !name.isEmpty()).toList();
+        if (url.isEmpty()) {
+            if (!catalogs.isEmpty()) {
+                throw new IllegalArgumentException("engines.trino.catalogs is set but engines.trino.url is not");
+            }
+            return defaults();
+        }
+        if (catalogs.isEmpty()) {
+            throw new IllegalArgumentException("engines.trino.url is set but engines.trino.catalogs names no catalog");
+        }
+        return trino(new TrinoConfig(url, catalogs, properties.getProperty("engines.trino.user", "sluice").trim(),
+                Math.toIntExact(number(properties, "engines.trino.batchRows", TrinoConfig.DEFAULT_BATCH_ROWS)),
+                number(properties, "engines.trino.batchBytes", TrinoConfig.DEFAULT_BATCH_BYTES), Duration.ofSeconds(5),
+                Duration.ofSeconds(number(properties, "engines.trino.requestTimeoutSeconds",
+                        TrinoConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds()))));
+    }
+
+    private static long number(Properties properties, String key, long defaultValue) {
+        String text = properties.getProperty(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
+        }
+    }
+}
