@@ -44,6 +44,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stream-rows", description = "rows inserted per streams latency run (default 200)")
     int streamRows = 200;
 
+    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7)")
+    java.util.Set<Integer> sections = java.util.Set.of(1, 2, 3, 4, 5, 6, 7);
+
+    @Option(names = "--server-java-option", description = "an extra JVM option for the server (repeatable), e.g. -XX:StartFlightRecording=filename=server.jfr")
+    List<String> serverJavaOptions = new ArrayList<>();
+
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
 
@@ -52,14 +58,25 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("sluice-bench");
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
-             ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
+             ServerProcess server = new ServerProcess(work.resolve("server"), "256m", serverJavaOptions)) {
             HttpLoad http = new HttpLoad(server);
-            java.util.Map<String, Double> streamingRates = streaming(baseline, http);
-            spool(http, streamingRates);
-            smallStatements(baseline, http);
-            memory(http, server);
-            scaling(http, server);
-            streamsLines = new StreamLatency(server, http, streamRows).measure();
+            java.util.Map<String, Double> streamingRates = sections.contains(1) || sections.contains(2)
+                    ? streaming(baseline, http) : java.util.Map.of();
+            if (sections.contains(2)) {
+                spool(http, streamingRates);
+            }
+            if (sections.contains(3)) {
+                smallStatements(baseline, http);
+            }
+            if (sections.contains(4)) {
+                memory(http, server);
+            }
+            if (sections.contains(5)) {
+                scaling(http, server);
+            }
+            if (sections.contains(7)) {
+                streamsLines = new StreamLatency(server, http, streamRows).measure();
+            }
         }
         lines.add("");
         lines.add("## 6. Export");
@@ -80,7 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("Machine: " + runtime.availableProcessors() + " cores, " + memoryTotal() + " memory, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ".");
-        lines.add("Command: `./sluice bench --rows " + rows + " --big-rows " + bigRows + " --small-requests " + smallRequests + "`");
+        lines.add("Command: `./sluice bench --rows " + rows + " --big-rows " + bigRows + " --small-requests " + smallRequests
+                + (sections.size() < 7 ? " --sections " + sections.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "")
+                + "`");
         lines.add("Server: a separate JVM with -Xmx256m, talked to over loopback HTTP/1.1 keep-alive. "
                 + "Baseline: the same statement through the engine API in the benchmark's own JVM, reading every value from the Arrow buffers, serialising nothing.");
         lines.add("");

@@ -31,7 +31,7 @@ final class ServerProcess implements AutoCloseable {
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong peakRss = new AtomicLong();
 
-    ServerProcess(Path dataDirectory, String maxHeap) throws IOException, InterruptedException {
+    ServerProcess(Path dataDirectory, String maxHeap, List<String> extraJavaOptions) throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -44,8 +44,9 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
-                "-Darrow.enable_null_check_for_get=false", "-cp", System.getProperty("java.class.path"),
-                "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
+                "-Darrow.enable_null_check_for_get=false"));
+        command.addAll(extraJavaOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sluice.server.SluiceMain", "serve", "--port", Integer.toString(port),
                 "--data-dir", dataDirectory.toString(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dataDirectory.resolve("server.log").toFile());
