@@ -26,6 +26,7 @@ public final class DuckDbEngine implements Engine {
     private final DuckDbConfig config;
     private final DuckDBConnection rootConnection;
     private final Set<DuckDbStatement> openStatements = ConcurrentHashMap.newKeySet();
+    private final AccessAnalysisCache analyses = new AccessAnalysisCache(1024);
     private volatile boolean closed;
 
     /**
@@ -95,7 +96,7 @@ public final class DuckDbEngine implements Engine {
     @Override
     public EngineStatement open(EngineRequest request) {
         Objects.requireNonNull(request, "request");
-        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(),
+        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(), analyses,
                 openStatements::remove);
         openStatements.add(statement);
         if (closed) {
@@ -118,6 +119,8 @@ public final class DuckDbEngine implements Engine {
             statement.execute(sql);
         } catch (SQLException e) {
             throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        } finally {
+            invalidateAnalysesIfCatalogChanged(sql);
         }
     }
 
@@ -133,6 +136,15 @@ public final class DuckDbEngine implements Engine {
             statement.execute();
         } catch (SQLException e) {
             throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        } finally {
+            invalidateAnalysesIfCatalogChanged(sql);
+        }
+    }
+
+    /** Trusted setup SQL can create tables and views too (the audit rows it inserts change nothing cached). */
+    private void invalidateAnalysesIfCatalogChanged(String sql) {
+        if (AccessAnalysisCache.changesCatalog(SqlScanner.scan(sql).words())) {
+            analyses.invalidate();
         }
     }
 
