@@ -52,6 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
+    private List<String> exportLines = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -74,15 +75,15 @@ public final class BenchCommand implements Callable<Integer> {
             if (sections.contains(5)) {
                 scaling(http, server);
             }
+            if (sections.contains(6)) {
+                exportLines = export(http, work);
+            }
             if (sections.contains(7)) {
                 streamsLines = new StreamLatency(server, http, streamRows).measure();
             }
         }
         lines.add("");
-        lines.add("## 6. Export");
-        lines.add("");
-        lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
-        lines.add("");
+        lines.addAll(exportLines);
         lines.addAll(streamsLines);
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);
@@ -160,6 +161,62 @@ public final class BenchCommand implements Callable<Integer> {
             lines.add(row(format, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingRates.get(format)));
         }
         lines.add("");
+    }
+
+    /**
+     * Figure 6: the large result exported as files to the local store (the statement runs, is spooled, and the
+     * spool is written out), against DuckDB writing the same query with its own COPY … TO in-process.
+     */
+    private List<String> export(HttpLoad http, Path work) throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add("## 6. Export (" + String.format(Locale.ROOT, "%,d", rows) + " rows to the local store)");
+        out.add("");
+        out.add("Sluice: submit with `export`, until the links are there (statement, spool and files). "
+                + "Baseline: DuckDB's own `COPY (query) TO` a file in-process (in-memory database, all threads).");
+        out.add("");
+        out.add("| export | Sluice seconds | Sluice MB | DuckDB COPY seconds | DuckDB MB | ratio (Sluice / COPY) |");
+        out.add("|---|---:|---:|---:|---:|---:|");
+        String query = MIXED_SQL.replace("CAST(? AS BIGINT)", Long.toString(rows));
+        Path baselineDirectory = Files.createDirectories(work.resolve("copy-baseline"));
+        record Case(String name, String exportSpec, String copyOptions, String file) {
+        }
+        for (Case exportCase : List.of(
+                new Case("Parquet (SNAPPY)", "{\"format\": \"parquet\", \"compression\": \"snappy\"}",
+                        "FORMAT PARQUET, COMPRESSION SNAPPY", "copy.parquet"),
+                new Case("CSV (gzip)", "{\"format\": \"csv\", \"compression\": \"gzip\"}",
+                        "FORMAT CSV, HEADER, COMPRESSION GZIP", "copy.csv.gz"))) {
+            long start = System.nanoTime();
+            JsonNode status = http.postJson("/sluice/v1/statements",
+                    bodyWith(rows, ", \"waitMs\": 0, \"export\": " + exportCase.exportSpec()));
+            String id = status.get("id").asText();
+            while (!status.path("export").path("state").asText().equals("SUCCEEDED")) {
+                if (status.path("state").asText().equals("FAILED") || status.path("export").path("state").asText().equals("FAILED")) {
+                    throw new IllegalStateException("export failed: " + status);
+                }
+                Thread.sleep(20);
+                status = http.getJson("/sluice/v1/statements/" + id);
+            }
+            double sluiceSeconds = (System.nanoTime() - start) / 1e9;
+            long sluiceBytes = 0;
+            for (JsonNode file : status.path("export").path("files")) {
+                sluiceBytes += file.path("bytes").asLong();
+            }
+            Path target = baselineDirectory.resolve(exportCase.file());
+            Files.deleteIfExists(target);
+            start = System.nanoTime();
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                 java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("COPY (" + query + ") TO '" + target.toString().replace("'", "''") + "' ("
+                        + exportCase.copyOptions() + ")");
+            }
+            double copySeconds = (System.nanoTime() - start) / 1e9;
+            long copyBytes = Files.size(target);
+            Files.delete(target);
+            out.add(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %.2f | %.1f | %.2f |", exportCase.name(),
+                    sluiceSeconds, sluiceBytes / 1e6, copySeconds, copyBytes / 1e6, sluiceSeconds / copySeconds));
+        }
+        out.add("");
+        return out;
     }
 
     private void smallStatements(EngineBaseline baseline, HttpLoad http) throws Exception {
