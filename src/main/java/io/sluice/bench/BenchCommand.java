@@ -152,13 +152,17 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("| read every page as | seconds | rows/s | MB/s | ratio to direct streaming in the same format |");
         lines.add("|---|---:|---:|---:|---:|");
         for (String format : List.of("ndjson", "arrow")) {
-            long readStart = System.nanoTime();
-            long bytes = 0;
-            for (int page = 0; page < pages; page++) {
-                bytes += http.get("/sluice/v1/statements/" + id + "/results?page=" + page + "&format=" + format).bytes();
+            for (int pagesPerRequest : new int[] {1, 10}) {
+                long readStart = System.nanoTime();
+                long bytes = 0;
+                for (int page = 0; page < pages; page += pagesPerRequest) {
+                    bytes += http.get("/sluice/v1/statements/" + id + "/results?page=" + page + "&format=" + format
+                            + (pagesPerRequest > 1 ? "&pages=" + pagesPerRequest : "")).bytes();
+                }
+                double seconds = (System.nanoTime() - readStart) / 1e9;
+                String name = format + (pagesPerRequest > 1 ? ", " + pagesPerRequest + " pages per request (`pages=" + pagesPerRequest + "`)" : ", one page per request");
+                lines.add(row(name, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingRates.get(format)));
             }
-            double seconds = (System.nanoTime() - readStart) / 1e9;
-            lines.add(row(format, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingRates.get(format)));
         }
         lines.add("");
     }
