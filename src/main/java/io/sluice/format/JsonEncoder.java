@@ -15,8 +15,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * one per line. Rows are rendered by the column readers straight into a reusable byte buffer (see
  * {@link TextOutput} for why not through a Jackson generator), which is handed to {@code out} whenever it
  * holds {@link #DRAIN_AT} bytes or more after a cell: bytes reach the stream in the rhythm of Jackson's
- * own 8 KB buffer, so a result cut short still ends in the middle of a row. The bytes are those Jackson would write: no spaces, field names
- * escaped by Jackson itself once per encoder.
+ * own 8 KB buffer, so a result cut short still ends in the middle of a row. The bytes are those Jackson
+ * would write: no spaces, field names escaped by Jackson itself once per encoder.
  */
 final class JsonEncoder implements ResultEncoder {
     static final int DRAIN_AT = 8 * 1024;
