@@ -51,14 +51,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline-server", description = "with --only streams: also measure the server of another build "
             + "(a Sluice checkout directory with target/sluice.jar and target/lib), in the same run, as the baseline")
     Path baselineServer;
+
     @Option(names = "--trino", description = "a running Trino coordinator (http://host:port) with the tpch catalog: adds section 8")
     String trino;
 
     @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
     boolean onlyTrino;
+    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7)")
+    java.util.Set<Integer> sections = java.util.Set.of(1, 2, 3, 4, 5, 6, 7);
+
+    @Option(names = "--server-java-option", description = "an extra JVM option for the server (repeatable), e.g. -XX:StartFlightRecording=filename=server.jfr")
+    List<String> serverJavaOptions = new ArrayList<>();
 
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
+    private List<String> exportLines = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -84,20 +91,31 @@ public final class BenchCommand implements Callable<Integer> {
         }
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
-             ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
+             ServerProcess server = new ServerProcess(work.resolve("server"), "256m", System.getProperty("java.class.path"), "", serverJavaOptions)) {
             HttpLoad http = new HttpLoad(server);
-            java.util.Map<String, Double> streamingRates = streaming(baseline, http);
-            spool(http, streamingRates);
-            smallStatements(baseline, http);
-            memory(http, server);
-            scaling(http, server);
-            streamsLines = new StreamLatency(server, http, streamRows).measure();
+            java.util.Map<String, Double> streamingRates = sections.contains(1) || sections.contains(2)
+                    ? streaming(baseline, http) : java.util.Map.of();
+            if (sections.contains(2)) {
+                spool(http, streamingRates);
+            }
+            if (sections.contains(3)) {
+                smallStatements(baseline, http);
+            }
+            if (sections.contains(4)) {
+                memory(http, server);
+            }
+            if (sections.contains(5)) {
+                scaling(http, server);
+            }
+            if (sections.contains(6)) {
+                exportLines = export(http, work);
+            }
+            if (sections.contains(7)) {
+                streamsLines = new StreamLatency(server, http, streamRows).measure();
+            }
         }
         lines.add("");
-        lines.add("## 6. Export");
-        lines.add("");
-        lines.add("Not measured yet: result export to files arrives with the export issue (#7).");
-        lines.add("");
+        lines.addAll(exportLines);
         lines.addAll(streamsLines);
         if (trino != null) {
             lines.addAll(new TrinoBench(trino, work).measure());
@@ -158,7 +176,9 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("Machine: " + runtime.availableProcessors() + " cores, " + memoryTotal() + " memory, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + ", "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ".");
-        lines.add("Command: `./sluice bench --rows " + rows + " --big-rows " + bigRows + " --small-requests " + smallRequests + "`");
+        lines.add("Command: `./sluice bench --rows " + rows + " --big-rows " + bigRows + " --small-requests " + smallRequests
+                + (sections.size() < 7 ? " --sections " + sections.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) : "")
+                + "`");
         lines.add("Server: a separate JVM with -Xmx256m, talked to over loopback HTTP/1.1 keep-alive. "
                 + "Baseline: the same statement through the engine API in the benchmark's own JVM, reading every value from the Arrow buffers, serialising nothing.");
         lines.add("");
@@ -210,15 +230,75 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("| read every page as | seconds | rows/s | MB/s | ratio to direct streaming in the same format |");
         lines.add("|---|---:|---:|---:|---:|");
         for (String format : List.of("ndjson", "arrow")) {
-            long readStart = System.nanoTime();
-            long bytes = 0;
-            for (int page = 0; page < pages; page++) {
-                bytes += http.get("/sluice/v1/statements/" + id + "/results?page=" + page + "&format=" + format).bytes();
+            for (int pagesPerRequest : new int[] {1, 10}) {
+                long readStart = System.nanoTime();
+                long bytes = 0;
+                for (int page = 0; page < pages; page += pagesPerRequest) {
+                    bytes += http.get("/sluice/v1/statements/" + id + "/results?page=" + page + "&format=" + format
+                            + (pagesPerRequest > 1 ? "&pages=" + pagesPerRequest : "")).bytes();
+                }
+                double seconds = (System.nanoTime() - readStart) / 1e9;
+                String name = format + (pagesPerRequest > 1 ? ", " + pagesPerRequest + " pages per request (`pages=" + pagesPerRequest + "`)" : ", one page per request");
+                lines.add(row(name, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingRates.get(format)));
             }
-            double seconds = (System.nanoTime() - readStart) / 1e9;
-            lines.add(row(format, seconds, rows / seconds, bytes / seconds / 1e6, rows / seconds / streamingRates.get(format)));
         }
         lines.add("");
+    }
+
+    /**
+     * Figure 6: the large result exported as files to the local store (the statement runs, is spooled, and the
+     * spool is written out), against DuckDB writing the same query with its own COPY … TO in-process.
+     */
+    private List<String> export(HttpLoad http, Path work) throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add("## 6. Export (" + String.format(Locale.ROOT, "%,d", rows) + " rows to the local store)");
+        out.add("");
+        out.add("Sluice: submit with `export`, until the links are there (statement, spool and files). "
+                + "Baseline: DuckDB's own `COPY (query) TO` a file in-process (in-memory database, all threads).");
+        out.add("");
+        out.add("| export | Sluice seconds | Sluice MB | DuckDB COPY seconds | DuckDB MB | ratio (Sluice / COPY) |");
+        out.add("|---|---:|---:|---:|---:|---:|");
+        String query = MIXED_SQL.replace("CAST(? AS BIGINT)", Long.toString(rows));
+        Path baselineDirectory = Files.createDirectories(work.resolve("copy-baseline"));
+        record Case(String name, String exportSpec, String copyOptions, String file) {
+        }
+        for (Case exportCase : List.of(
+                new Case("Parquet (SNAPPY)", "{\"format\": \"parquet\", \"compression\": \"snappy\"}",
+                        "FORMAT PARQUET, COMPRESSION SNAPPY", "copy.parquet"),
+                new Case("CSV (gzip)", "{\"format\": \"csv\", \"compression\": \"gzip\"}",
+                        "FORMAT CSV, HEADER, COMPRESSION GZIP", "copy.csv.gz"))) {
+            long start = System.nanoTime();
+            JsonNode status = http.postJson("/sluice/v1/statements",
+                    bodyWith(rows, ", \"waitMs\": 0, \"export\": " + exportCase.exportSpec()));
+            String id = status.get("id").asText();
+            while (!status.path("export").path("state").asText().equals("SUCCEEDED")) {
+                if (status.path("state").asText().equals("FAILED") || status.path("export").path("state").asText().equals("FAILED")) {
+                    throw new IllegalStateException("export failed: " + status);
+                }
+                Thread.sleep(20);
+                status = http.getJson("/sluice/v1/statements/" + id);
+            }
+            double sluiceSeconds = (System.nanoTime() - start) / 1e9;
+            long sluiceBytes = 0;
+            for (JsonNode file : status.path("export").path("files")) {
+                sluiceBytes += file.path("bytes").asLong();
+            }
+            Path target = baselineDirectory.resolve(exportCase.file());
+            Files.deleteIfExists(target);
+            start = System.nanoTime();
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                 java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("COPY (" + query + ") TO '" + target.toString().replace("'", "''") + "' ("
+                        + exportCase.copyOptions() + ")");
+            }
+            double copySeconds = (System.nanoTime() - start) / 1e9;
+            long copyBytes = Files.size(target);
+            Files.delete(target);
+            out.add(String.format(Locale.ROOT, "| %s | %.2f | %.1f | %.2f | %.1f | %.2f |", exportCase.name(),
+                    sluiceSeconds, sluiceBytes / 1e6, copySeconds, copyBytes / 1e6, sluiceSeconds / copySeconds));
+        }
+        out.add("");
+        return out;
     }
 
     private void smallStatements(EngineBaseline baseline, HttpLoad http) throws Exception {

@@ -18,37 +18,50 @@ final class CellText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** 0000-01-01 and 9999-12-31: the days whose year is written as four plain digits. */
+    private static final long FIRST_FAST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long LAST_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
     private CellText() {
     }
 
     static int date(long epochDay, char[] out, int position) {
-        LocalDate date = LocalDate.ofEpochDay(epochDay);
-        int year = date.getYear();
-        int at = position;
-        if (year >= 0 && year <= 9999) {
-            at = padded(year, 4, out, at);
-        } else {
-            // java.time's ISO spelling for years outside 0000-9999: a sign and at least four digits.
-            String text = date.toString();
-            int yearEnd = text.length() - 6;
-            text.getChars(0, yearEnd, out, at);
-            at += yearEnd;
+        if (epochDay < FIRST_FAST_DAY || epochDay > LAST_FAST_DAY) {
+            return distantDate(epochDay, out, position);
         }
+        // Civil date from a day number with integer arithmetic only (the algorithm of Howard Hinnant's
+        // "chrono-compatible low-level date algorithms"): eras of 400 years starting on 1 March 0000.
+        long days = epochDay + 719_468;
+        long era = Math.floorDiv(days, 146_097);
+        int dayOfEra = (int) (days - era * 146_097);
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int shiftedMonth = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+        int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+        int year = (int) (yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
+        int at = padded(year, 4, out, position);
         out[at++] = '-';
-        at = padded(date.getMonthValue(), 2, out, at);
+        at = padded(month, 2, out, at);
         out[at++] = '-';
-        return padded(date.getDayOfMonth(), 2, out, at);
+        return padded(day, 2, out, at);
+    }
+
+    /** java.time's ISO spelling for years outside 0000-9999: a sign and at least four digits. */
+    private static int distantDate(long epochDay, char[] out, int position) {
+        String text = LocalDate.ofEpochDay(epochDay).toString();
+        text.getChars(0, text.length(), out, position);
+        return position + text.length();
     }
 
     /** {@code fractionDigits} is 0, 3, 6 or 9: the digits the stored unit can hold. */
     static int time(long nanoOfDay, int fractionDigits, char[] out, int position) {
-        long secondOfDay = nanoOfDay / NANOS_PER_SECOND;
-        int at = padded((int) (secondOfDay / 3600), 2, out, position);
+        int secondOfDay = (int) (nanoOfDay / NANOS_PER_SECOND);
+        int at = twoDigits(secondOfDay / 3600, out, position);
         out[at++] = ':';
-        at = padded((int) (secondOfDay / 60 % 60), 2, out, at);
+        at = twoDigits(secondOfDay / 60 % 60, out, at);
         out[at++] = ':';
-        at = padded((int) (secondOfDay % 60), 2, out, at);
+        at = twoDigits(secondOfDay % 60, out, at);
         long nanos = nanoOfDay % NANOS_PER_SECOND;
         if (nanos != 0 && fractionDigits > 0) {
             out[at++] = '.';
@@ -56,7 +69,7 @@ final class CellText {
             for (int dropped = 9; dropped > fractionDigits; dropped--) {
                 fraction /= 10;
             }
-            at = padded(fraction, fractionDigits, out, at);
+            at = padded((int) fraction, fractionDigits, out, at);
         }
         return at;
     }
@@ -126,11 +139,18 @@ final class CellText {
         return position + digits;
     }
 
-    private static int padded(long value, int width, char[] out, int position) {
-        long remaining = value;
+    private static int twoDigits(int value, char[] out, int position) {
+        out[position] = (char) ('0' + value / 10);
+        out[position + 1] = (char) ('0' + value % 10);
+        return position + 2;
+    }
+
+    private static int padded(int value, int width, char[] out, int position) {
+        int remaining = value;
         for (int i = position + width - 1; i >= position; i--) {
-            out[i] = (char) ('0' + remaining % 10);
-            remaining /= 10;
+            int quotient = remaining / 10;
+            out[i] = (char) ('0' + remaining - quotient * 10);
+            remaining = quotient;
         }
         return position + width;
     }

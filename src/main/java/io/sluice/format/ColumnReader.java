@@ -23,6 +23,21 @@ public interface ColumnReader {
     /** Writes the cell as one JSON value, {@code null} included. */
     void writeJson(JsonGenerator json, int row) throws IOException;
 
+    /**
+     * Appends the cell as one JSON value, {@code null} included: the same bytes as
+     * {@link #writeJson(JsonGenerator, int)}, without a generator in between (the encoders' hot path).
+     */
+    void writeJson(TextOutput out, int row) throws IOException;
+
     /** Appends the cell's text form (the CSV field before quoting). Only called for non-null cells. */
     void writeText(TextOutput text, int row) throws IOException;
+
+    /**
+     * True when the text form is never empty and only ever holds ASCII letters, digits and {@code . : + -}
+     * (numbers, booleans, dates and times), so CSV need not look for characters to quote unless the
+     * delimiter is one of those.
+     */
+    default boolean plainText() {
+        return false;
+    }
 }

@@ -1,7 +1,6 @@
 package io.sluice.format;
 
 import io.sluice.core.types.ResultSchema;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,55 +15,66 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * delimiter is a comma unless {@link FormatOptions#csvDelimiter()} names another; fields holding it are quoted.
  */
 final class CsvEncoder implements ResultEncoder {
-    private static final int BUFFER_SIZE = 64 * 1024;
-
     private final ResultSchema schema;
     private final FormatOptions options;
     private final OutputStream out;
-    private final TextOutput cell = new TextOutput();
+    /** Each cell is rendered in place and quoted there when it must be; drained after cells, like JSON's. */
+    private final TextOutput buffer = new TextOutput(2 * JsonEncoder.DRAIN_AT);
     /** The delimiter's UTF-8 bytes (one character may take several). */
     private final byte[] delimiter;
+    /** Whether text made only of letters, digits and {@code . : + -} can never hold the delimiter. */
+    private final boolean plainTextNeedsNoQuotes;
     private long rows;
 
     CsvEncoder(OutputStream target, ResultSchema schema, FormatOptions options) {
         this.schema = schema;
         this.options = options;
-        this.out = new BufferedOutputStream(target, BUFFER_SIZE);
+        this.out = target;
         this.delimiter = String.valueOf(options.csvDelimiter()).getBytes(StandardCharsets.UTF_8);
+        char delimiterChar = options.csvDelimiter();
+        this.plainTextNeedsNoQuotes = !Character.isLetterOrDigit(delimiterChar) && ".:+-".indexOf(delimiterChar) < 0;
         if (options.csvHeader()) {
-            try {
-                for (int column = 0; column < schema.size(); column++) {
-                    if (column > 0) {
-                        out.write(delimiter);
-                    }
-                    byte[] name = schema.column(column).name().getBytes(StandardCharsets.UTF_8);
-                    writeField(name, name.length);
+            for (int column = 0; column < schema.size(); column++) {
+                if (column > 0) {
+                    buffer.write(delimiter, 0, delimiter.length);
                 }
-                out.write('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                byte[] name = schema.column(column).name().getBytes(StandardCharsets.UTF_8);
+                int start = buffer.length();
+                buffer.write(name, 0, name.length);
+                quoteIfNeeded(start);
             }
+            buffer.write('\n');
         }
     }
 
     @Override
     public void writeBatch(VectorSchemaRoot batch) {
         ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, options.timeZone());
+        boolean[] plain = new boolean[readers.length];
+        for (int column = 0; column < readers.length; column++) {
+            plain[column] = plainTextNeedsNoQuotes && readers[column].plainText();
+        }
         int rowCount = batch.getRowCount();
+        TextOutput text = buffer;
         try {
             for (int row = 0; row < rowCount; row++) {
                 for (int column = 0; column < readers.length; column++) {
                     if (column > 0) {
-                        out.write(delimiter);
+                        text.write(delimiter, 0, delimiter.length);
                     }
                     ColumnReader reader = readers[column];
                     if (!reader.isNull(row)) {
-                        cell.reset();
-                        reader.writeText(cell, row);
-                        writeField(cell.bytes(), cell.length());
+                        int start = text.length();
+                        reader.writeText(text, row);
+                        if (!plain[column]) {
+                            quoteIfNeeded(start);
+                        }
+                        if (text.length() >= JsonEncoder.DRAIN_AT) {
+                            text.drainTo(out);
+                        }
                     }
                 }
-                out.write('\n');
+                text.write('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -72,32 +82,40 @@ final class CsvEncoder implements ResultEncoder {
         rows += rowCount;
     }
 
-    private void writeField(byte[] bytes, int length) throws IOException {
-        if (length > 0 && !needsQuotes(bytes, length) && !containsDelimiter(bytes, length)) {
-            out.write(bytes, 0, length);
+    /**
+     * Quotes the field the buffer holds from {@code start} on, in place, when it is empty or holds a comma,
+     * a double quote, CR, LF or the delimiter; quotes inside it are doubled.
+     */
+    private void quoteIfNeeded(int start) {
+        byte[] bytes = buffer.bytes();
+        int end = buffer.length();
+        int length = end - start;
+        if (length > 0 && !needsQuotes(bytes, start, end) && !containsDelimiter(bytes, start, end)) {
             return;
         }
-        out.write('"');
+        byte[] field = java.util.Arrays.copyOfRange(bytes, start, end);
+        buffer.truncate(start);
+        buffer.write('"');
         int copied = 0;
         for (int i = 0; i < length; i++) {
-            if (bytes[i] == '"') {
+            if (field[i] == '"') {
                 // Write up to and including this quote, then the quote again.
-                out.write(bytes, copied, i + 1 - copied);
-                out.write('"');
+                buffer.write(field, copied, i + 1 - copied);
+                buffer.write('"');
                 copied = i + 1;
             }
         }
-        out.write(bytes, copied, length - copied);
-        out.write('"');
+        buffer.write(field, copied, length - copied);
+        buffer.write('"');
     }
 
     /** A field holding a non-comma delimiter is quoted too (a comma is already caught by needsQuotes). */
-    private boolean containsDelimiter(byte[] bytes, int length) {
+    private boolean containsDelimiter(byte[] bytes, int start, int end) {
         if (delimiter.length == 1 && delimiter[0] == ',') {
             return false;
         }
         outer:
-        for (int i = 0; i + delimiter.length <= length; i++) {
+        for (int i = start; i + delimiter.length <= end; i++) {
             for (int j = 0; j < delimiter.length; j++) {
                 if (bytes[i + j] != delimiter[j]) {
                     continue outer;
@@ -109,8 +127,8 @@ final class CsvEncoder implements ResultEncoder {
     }
 
     /** UTF-8 continuation bytes are never ASCII, so scanning bytes finds exactly the special characters. */
-    private static boolean needsQuotes(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
+    private static boolean needsQuotes(byte[] bytes, int start, int end) {
+        for (int i = start; i < end; i++) {
             byte b = bytes[i];
             if (b == ',' || b == '"' || b == '\n' || b == '\r') {
                 return true;
@@ -122,6 +140,7 @@ final class CsvEncoder implements ResultEncoder {
     @Override
     public void finish() {
         try {
+            buffer.drainTo(out);
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -48,6 +48,17 @@ final class DecimalReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            // A JSON number is the same digits as the CSV text.
+            writeText(out, row);
+        }
+
+        @Override
+        public boolean plainText() {
+            return true;
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
             long offset = (long) row * DecimalVector.TYPE_WIDTH;
             long low = data.getLong(offset);

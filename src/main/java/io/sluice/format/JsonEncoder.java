@@ -3,9 +3,7 @@ package io.sluice.format;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import io.sluice.core.types.ResultSchema;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,30 +12,53 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * JSON, JSON_ARRAY, NDJSON and NDJSON_ARRAY: rows as objects or arrays, inside one top-level array or
- * one per line. Jackson's own output buffer batches the writes to {@code out}.
+ * one per line. Rows are rendered by the column readers straight into a reusable byte buffer (see
+ * {@link TextOutput} for why not through a Jackson generator), which is handed to {@code out} whenever it
+ * holds {@link #DRAIN_AT} bytes or more after a cell: bytes reach the stream in the rhythm of Jackson's
+ * own 8 KB buffer, so a result cut short still ends in the middle of a row. The bytes are those Jackson
+ * would write: no spaces, field names escaped by Jackson itself once per encoder.
  */
 final class JsonEncoder implements ResultEncoder {
+    static final int DRAIN_AT = 8 * 1024;
+
     private final ResultSchema schema;
     private final FormatOptions options;
     private final boolean objects;
     private final boolean lines;
-    private final SerializableString[] names;
-    private final JsonGenerator json;
+    /** Per column, what comes before its value: {@code "name":} for objects, with the separating comma. */
+    private final byte[][] prefixes;
+    private final OutputStream out;
+    private final TextOutput buffer = new TextOutput(2 * DRAIN_AT);
     private long rows;
 
     JsonEncoder(OutputStream out, ResultSchema schema, FormatOptions options, boolean objects, boolean lines) {
+        this.out = out;
         this.schema = schema;
         this.options = options;
         this.objects = objects;
         this.lines = lines;
-        this.names = new SerializableString[schema.size()];
-        for (int i = 0; i < names.length; i++) {
-            names[i] = new SerializedString(schema.column(i).name());
+        this.prefixes = new byte[schema.size()][];
+        for (int i = 0; i < prefixes.length; i++) {
+            String separator = i == 0 ? "" : ",";
+            prefixes[i] = objects ? fieldPrefix(separator, schema.column(i).name())
+                    : separator.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
-        this.json = createGenerator(out);
         if (!lines) {
-            write(() -> json.writeStartArray());
+            buffer.write('[');
         }
+    }
+
+    /** {@code ,"name":} with the name escaped by Jackson, so names come out exactly as before. */
+    private static byte[] fieldPrefix(String separator, String name) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        write(() -> {
+            bytes.write(separator.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            try (JsonGenerator generator = createGenerator(bytes)) {
+                generator.writeString(name);
+            }
+            bytes.write(':');
+        });
+        return bytes.toByteArray();
     }
 
     /**
@@ -75,22 +96,22 @@ final class JsonEncoder implements ResultEncoder {
     }
 
     private void writeRow(ColumnReader[] readers, int row) throws IOException {
-        if (objects) {
-            json.writeStartObject();
-            for (int column = 0; column < readers.length; column++) {
-                json.writeFieldName(names[column]);
-                readers[column].writeJson(json, row);
-            }
-            json.writeEndObject();
-        } else {
-            json.writeStartArray();
-            for (ColumnReader reader : readers) {
-                reader.writeJson(json, row);
-            }
-            json.writeEndArray();
+        TextOutput text = buffer;
+        if (!lines && rows + row > 0) {
+            text.write(',');
         }
+        text.write(objects ? '{' : '[');
+        for (int column = 0; column < readers.length; column++) {
+            byte[] prefix = prefixes[column];
+            text.write(prefix, 0, prefix.length);
+            readers[column].writeJson(text, row);
+            if (text.length() >= DRAIN_AT) {
+                text.drainTo(out);
+            }
+        }
+        text.write(objects ? '}' : ']');
         if (lines) {
-            json.writeRaw('\n');
+            text.write('\n');
         }
     }
 
@@ -98,9 +119,10 @@ final class JsonEncoder implements ResultEncoder {
     public void finish() {
         write(() -> {
             if (!lines) {
-                json.writeEndArray();
+                buffer.write(']');
             }
-            json.flush();
+            buffer.drainTo(out);
+            out.flush();
         });
     }
 

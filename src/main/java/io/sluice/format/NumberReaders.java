@@ -36,8 +36,18 @@ final class NumberReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            out.writeBoolean(vector.get(row) != 0);
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
-            text.writeAscii(vector.get(row) != 0 ? "true" : "false");
+            text.writeBoolean(vector.get(row) != 0);
+        }
+
+        @Override
+        public boolean plainText() {
+            return true;
         }
     }
 
@@ -55,8 +65,18 @@ final class NumberReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            out.writeLong(get(row));
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
             text.writeLong(get(row));
+        }
+
+        @Override
+        public boolean plainText() {
+            return true;
         }
     }
 
@@ -228,8 +248,20 @@ final class NumberReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            float value = vector.get(row);
+            if (Float.isFinite(value)) {
+                out.writeFloat(value);
+            } else {
+                out.write('"');
+                out.writeFloat(value);
+                out.write('"');
+            }
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
-            text.writeAscii(Float.toString(vector.get(row)));
+            text.writeFloat(vector.get(row));
         }
     }
 
@@ -254,8 +286,25 @@ final class NumberReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            double value = vector.get(row);
+            if (Double.isFinite(value)) {
+                out.writeDouble(value);
+            } else {
+                out.write('"');
+                out.writeDouble(value);
+                out.write('"');
+            }
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
-            text.writeAscii(Double.toString(vector.get(row)));
+            text.writeDouble(vector.get(row));
+        }
+
+        @Override
+        public boolean plainText() {
+            return true;
         }
     }
 }

@@ -45,8 +45,18 @@ final class TemporalReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            out.writeJsonAscii(scratch, 0, format(row));
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
             text.writeAscii(scratch, 0, format(row));
+        }
+
+        @Override
+        public boolean plainText() {
+            return true;
         }
     }
 
@@ -135,6 +145,9 @@ final class TemporalReaders {
         private final ZoneId zone;
         private final ZoneOffset fixedOffset;
         private final ZoneRules rules;
+        private final char[] cachedDate = new char[CellText.SCRATCH_SIZE];
+        private long cachedDay = Long.MIN_VALUE;
+        private int cachedDateLength;
 
         TimestampReader(TimeStampVector vector, TimeUnit unit, boolean zoned, ZoneId zone) {
             super(vector);
@@ -166,12 +179,28 @@ final class TemporalReaders {
             long epochSecond = Math.floorDiv(value, unitsPerSecond);
             int nanoOfSecond = (int) (Math.floorMod(value, unitsPerSecond) * nanosPerUnit);
             if (zone == null) {
-                return CellText.dateTime(epochSecond, nanoOfSecond, fractionDigits, scratch, 0);
+                return dateTime(epochSecond, nanoOfSecond);
             }
             ZoneOffset offset = offsetAt(epochSecond);
-            int length = CellText.dateTime(epochSecond + offset.getTotalSeconds(), nanoOfSecond, fractionDigits,
-                    scratch, 0);
+            int length = dateTime(epochSecond + offset.getTotalSeconds(), nanoOfSecond);
             return CellText.offset(offset, scratch, length);
+        }
+
+        /**
+         * Like {@link CellText#dateTime} but reusing the date text of the previous cell when the day is the
+         * same, as it mostly is in a column of timestamps: the date is the costlier half to spell.
+         */
+        private int dateTime(long epochSecond, int nanoOfSecond) {
+            long epochDay = Math.floorDiv(epochSecond, 86_400L);
+            if (epochDay != cachedDay) {
+                cachedDateLength = CellText.date(epochDay, cachedDate, 0);
+                cachedDay = epochDay;
+            }
+            System.arraycopy(cachedDate, 0, scratch, 0, cachedDateLength);
+            int at = cachedDateLength;
+            scratch[at++] = 'T';
+            long secondOfDay = epochSecond - epochDay * 86_400L;
+            return CellText.time(secondOfDay * 1_000_000_000L + nanoOfSecond, fractionDigits, scratch, at);
         }
 
         @Override

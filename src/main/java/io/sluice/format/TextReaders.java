@@ -46,6 +46,12 @@ final class TextReaders {
         }
 
         @Override
+        void json(TextOutput out, int row) {
+            vector.read(row, slice);
+            out.writeJsonString(slice.bytes(), 0, slice.length());
+        }
+
+        @Override
         public void writeText(TextOutput text, int row) {
             vector.read(row, slice);
             text.write(slice.bytes(), 0, slice.length());
@@ -163,6 +169,15 @@ final class TextReaders {
                 json.writeString(scratch, 0, uuidText(row));
             } else {
                 json.writeBinary(vector.get(row));
+            }
+        }
+
+        @Override
+        void json(TextOutput out, int row) throws IOException {
+            if (uuid) {
+                out.writeJsonAscii(scratch, 0, uuidText(row));
+            } else {
+                super.json(out, row);
             }
         }
 

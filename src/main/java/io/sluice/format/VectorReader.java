@@ -28,6 +28,25 @@ abstract class VectorReader<V extends ValueVector> implements ColumnReader {
         return vector.isNull(row) ? null : read(row);
     }
 
+    /**
+     * Appends a cell known to be non-null as JSON. Readers of common types override this to write the
+     * bytes themselves; the rest render through a Jackson generator that writes into the same buffer.
+     */
+    void json(TextOutput out, int row) throws IOException {
+        JsonGenerator json = out.json();
+        json(json, row);
+        json.flush();
+    }
+
+    @Override
+    public final void writeJson(TextOutput out, int row) throws IOException {
+        if (vector.isNull(row)) {
+            out.writeNull();
+        } else {
+            json(out, row);
+        }
+    }
+
     @Override
     public final void writeJson(JsonGenerator json, int row) throws IOException {
         if (vector.isNull(row)) {

@@ -82,6 +82,8 @@ public final class StatementService implements AutoCloseable {
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
     /** Finished streaming statements, oldest first, so the listing of them can be capped cheaply. */
     private final java.util.Queue<String> finishedStreaming = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The queue's length: ConcurrentLinkedQueue.size() walks all 10,000 entries, once per statement. */
+    private final AtomicInteger finishedStreamingCount = new AtomicInteger();
     /** Statements not yet ended, per principal: counted, not scanned, because every submission asks. */
     private final Map<String, AtomicInteger> activeByPrincipal = new ConcurrentHashMap<>();
     // Platform threads: a statement spends its life in the engine's native code, where a virtual thread would
@@ -656,11 +658,14 @@ public final class StatementService implements AutoCloseable {
 
     private void forgetOldStreaming(String id) {
         finishedStreaming.add(id);
-        while (finishedStreaming.size() > config.streamingHistory()) {
+        finishedStreamingCount.incrementAndGet();
+        while (finishedStreamingCount.get() > config.streamingHistory()) {
             String oldest = finishedStreaming.poll();
-            if (oldest != null) {
-                statements.remove(oldest);
+            if (oldest == null) {
+                return;
             }
+            finishedStreamingCount.decrementAndGet();
+            statements.remove(oldest);
         }
     }
 

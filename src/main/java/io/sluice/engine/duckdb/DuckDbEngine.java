@@ -26,6 +26,7 @@ public final class DuckDbEngine implements Engine {
     private final DuckDbConfig config;
     private final DuckDBConnection rootConnection;
     private final Set<DuckDbStatement> openStatements = ConcurrentHashMap.newKeySet();
+    private final AccessAnalysisCache analyses = new AccessAnalysisCache(1024);
     private volatile boolean closed;
 
     /**
@@ -118,7 +119,7 @@ public final class DuckDbEngine implements Engine {
     @Override
     public EngineStatement open(EngineRequest request) {
         Objects.requireNonNull(request, "request");
-        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(),
+        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(), analyses,
                 openStatements::remove);
         openStatements.add(statement);
         if (closed) {
@@ -141,6 +142,8 @@ public final class DuckDbEngine implements Engine {
             statement.execute(sql);
         } catch (SQLException e) {
             throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        } finally {
+            invalidateAnalysesIfCatalogChanged(sql);
         }
     }
 
@@ -156,6 +159,15 @@ public final class DuckDbEngine implements Engine {
             statement.execute();
         } catch (SQLException e) {
             throw DuckDbErrors.map(e, false, DuckDbErrors.SqlSource.unchanged(sql));
+        } finally {
+            invalidateAnalysesIfCatalogChanged(sql);
+        }
+    }
+
+    /** Trusted setup SQL can create tables and views too (the audit rows it inserts change nothing cached). */
+    private void invalidateAnalysesIfCatalogChanged(String sql) {
+        if (AccessAnalysisCache.changesCatalog(SqlScanner.scan(sql).words())) {
+            analyses.invalidate();
         }
     }
 

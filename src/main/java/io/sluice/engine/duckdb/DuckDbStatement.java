@@ -38,6 +38,7 @@ final class DuckDbStatement implements EngineStatement {
     private final DuckDBConnection connection;
     private final int batchRows;
     private final Consumer<DuckDbStatement> onClose;
+    private final AccessAnalysisCache analyses;
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private volatile boolean executing;
@@ -45,8 +46,10 @@ final class DuckDbStatement implements EngineStatement {
     private DuckDbBatchStream stream;
     private boolean closed;
 
-    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, Consumer<DuckDbStatement> onClose) {
+    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
+                    Consumer<DuckDbStatement> onClose) {
         this.request = Objects.requireNonNull(request, "request");
+        this.analyses = Objects.requireNonNull(analyses, "analyses");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.batchRows = batchRows;
         this.onClose = Objects.requireNonNull(onClose, "onClose");
@@ -61,6 +64,10 @@ final class DuckDbStatement implements EngineStatement {
         if (plan.scan().words().contains("DETACH")) {
             throw new SluiceException(new SluiceError(ErrorCode.SQL_PERMISSION_DENIED,
                     "Detaching catalogs is not allowed", "42501", null));
+        }
+        boolean changesCatalog = AccessAnalysisCache.changesCatalog(plan.scan().words());
+        if (changesCatalog) {
+            analyses.invalidate();
         }
         executing = true;
         try {
@@ -92,6 +99,10 @@ final class DuckDbStatement implements EngineStatement {
             throw DuckDbErrors.map(e, cancelled, source);
         } finally {
             executing = false;
+            if (changesCatalog) {
+                // Again once it ran: an analysis that started while it was running may have seen the old catalog.
+                analyses.invalidate();
+            }
         }
     }
 
@@ -106,6 +117,22 @@ final class DuckDbStatement implements EngineStatement {
         if (!DuckDbAccessAnalysis.analysable(plan.scan().words().getFirst())) {
             return new io.sluice.core.engine.AccessedTables(io.sluice.core.engine.AccessedTables.Kind.OTHER, none, none, none);
         }
+        // Only read-only statements are remembered; anything else is analysed each time it runs.
+        java.util.Optional<AccessAnalysisCache.Key> key = DataModification.mayModify(plan.scan().words(), true)
+                ? java.util.Optional.empty() : analyses.keyFor(request);
+        if (key.isPresent()) {
+            java.util.Optional<io.sluice.core.engine.AccessedTables> known = analyses.get(key.get());
+            if (known.isPresent()) {
+                return known.get();
+            }
+        }
+        long generation = analyses.generation();
+        io.sluice.core.engine.AccessedTables analysed = analyse(plan);
+        key.ifPresent(k -> analyses.put(k, generation, analysed));
+        return analysed;
+    }
+
+    private io.sluice.core.engine.AccessedTables analyse(ParameterPlan plan) {
         try {
             applySession();
             String planJson;

@@ -27,6 +27,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -171,11 +172,28 @@ public final class NativeApi implements HttpApi {
         ResultFormat format = NativeRequests.format(context, ResultFormat.JSON);
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults);
         String page = context.queryParam("page");
-        try (BatchStream stream = page == null ? statements.readAll(principal, id)
-                : statements.readPage(principal, id, (int) NativeRequests.queryLong(context, "page", 0, 0, Integer.MAX_VALUE))) {
+        try (BatchStream stream = page == null ? statements.readAll(principal, id) : readPages(context, principal, id)) {
             context.header("X-Sluice-Statement-Id", id);
             ResultStreaming.write(context, stream, format, options, reason -> { });
         }
+    }
+
+    /**
+     * {@code page=N}, and with {@code pages=K} the K pages from N on (fewer at the end) in one answer: one
+     * request, one Arrow schema message and one stream instead of K, for clients that read a large result
+     * page by page.
+     */
+    private BatchStream readPages(Context context, Principal principal, String id) {
+        int first = (int) NativeRequests.queryLong(context, "page", 0, 0, Integer.MAX_VALUE);
+        int count = (int) NativeRequests.queryLong(context, "pages", 1, 1, Integer.MAX_VALUE);
+        List<io.sluice.core.spool.PageInfo> pages = count == 1 ? List.of() : statements.result(principal, id).pages();
+        if (count == 1 || first >= pages.size()) {
+            // One page, or none there: readPage answers PAGE_OUT_OF_RANGE in the usual way.
+            return statements.readPage(principal, id, first);
+        }
+        io.sluice.core.spool.PageInfo last = pages.get((int) Math.min((long) first + count, pages.size()) - 1);
+        long firstRow = pages.get(first).firstRow();
+        return statements.readRows(principal, id, firstRow, last.endRow() - firstRow);
     }
 
     private void cancel(Context context) {

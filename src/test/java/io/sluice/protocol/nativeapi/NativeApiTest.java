@@ -134,6 +134,36 @@ class NativeApiTest {
     }
 
     @Test
+    void severalPagesComeBackInOneAnswerWithOneArrowSchema() throws Exception {
+        JsonNode statement = json(sluice.post("/sluice/v1/statements", body("sql", "SELECT i FROM range(25000) t(i) ORDER BY i", "waitMs", 20_000)));
+        String id = statement.get("id").asText();
+        JsonNode pages = statement.get("pages");
+        assertThat(pages.size()).isGreaterThan(2);
+        String pageOne = sluice.get("/sluice/v1/statements/" + id + "/results?format=ndjson-array&page=1").body();
+        String pageTwo = sluice.get("/sluice/v1/statements/" + id + "/results?format=ndjson-array&page=2").body();
+        String both = sluice.get("/sluice/v1/statements/" + id + "/results?format=ndjson-array&page=1&pages=2").body();
+        assertThat(both).isEqualTo(pageOne + pageTwo);
+
+        // Asking past the end gives the pages that are there; starting past the end is the usual 404.
+        int lastPage = pages.size() - 1;
+        String tail = sluice.get("/sluice/v1/statements/" + id + "/results?format=ndjson-array&page=" + lastPage + "&pages=50").body();
+        assertThat(tail.lines()).hasSize(pages.get(lastPage).get("rows").asInt());
+        assertThat(sluice.get("/sluice/v1/statements/" + id + "/results?page=" + pages.size() + "&pages=2").statusCode()).isEqualTo(404);
+        assertThat(sluice.get("/sluice/v1/statements/" + id + "/results?page=0&pages=0").statusCode()).isEqualTo(400);
+
+        byte[] arrow = sluice.getBytes("/sluice/v1/statements/" + id + "/results?format=arrow&page=0&pages=" + pages.size()).body();
+        long rows = 0;
+        try (org.apache.arrow.memory.BufferAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+             org.apache.arrow.vector.ipc.ArrowStreamReader reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(
+                     new java.io.ByteArrayInputStream(arrow), allocator)) {
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+        }
+        assertThat(rows).isEqualTo(25_000);
+    }
+
+    @Test
     void slowStatementHandsBackAHandleAndCanBeCancelled() throws Exception {
         HttpResponse<String> response = sluice.post("/sluice/v1/statements", body("sql", SLOW_SQL, "waitMs", 100));
         assertThat(response.statusCode()).isEqualTo(202);
