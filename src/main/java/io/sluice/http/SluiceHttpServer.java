@@ -40,6 +40,15 @@ public final class SluiceHttpServer implements AutoCloseable {
 
     public SluiceHttpServer(HttpServerConfig config, Authentication authentication, Engine engine,
                             PrometheusMeterRegistry meters, List<HttpApi> apis) {
+        this(config, authentication, engine, List.of(), meters, apis);
+    }
+
+    /**
+     * @param dependencies what else the node needs to serve besides its engines (a cluster's PostgreSQL), each
+     *     asked on every readiness probe
+     */
+    public SluiceHttpServer(HttpServerConfig config, Authentication authentication, Engine engine,
+                            List<ReadinessCheck> dependencies, PrometheusMeterRegistry meters, List<HttpApi> apis) {
         this.config = Objects.requireNonNull(config, "config");
         this.app = Javalin.create(javalin -> {
             // Platform threads, not virtual ones: a request spends its time inside DuckDB's native code, and a
@@ -64,8 +73,10 @@ public final class SluiceHttpServer implements AutoCloseable {
                 // makes the node not ready, and the body says which engine it is).
                 List<Engine> all = engine instanceof io.sluice.core.engine.RoutingEngine routing ? routing.engines() : List.of(engine);
                 List<EngineHealth> health = all.stream().map(each -> new EngineHealth(each.healthy(), each.name())).toList();
-                boolean ready = health.stream().allMatch(EngineHealth::healthy);
-                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health));
+                List<EngineHealth> others = dependencies.stream()
+                        .map(check -> new EngineHealth(check.healthy().getAsBoolean(), check.name())).toList();
+                boolean ready = health.stream().allMatch(EngineHealth::healthy) && others.stream().allMatch(EngineHealth::healthy);
+                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
             });
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
@@ -173,8 +184,15 @@ public final class SluiceHttpServer implements AutoCloseable {
     record EngineHealth(boolean healthy, String name) {
     }
 
-    /** {@code engine} is the default engine (as before several engines existed); {@code engines} lists them all. */
-    record Readiness(String status, EngineHealth engine, List<EngineHealth> engines) {
+    /**
+     * {@code engine} is the default engine (as before several engines existed); {@code engines} lists them all;
+     * {@code dependencies} the shared stores a cluster node needs (empty on a single node).
+     */
+    record Readiness(String status, EngineHealth engine, List<EngineHealth> engines, List<EngineHealth> dependencies) {
+    }
+
+    /** Something besides the engines that must answer for the node to be ready. */
+    public record ReadinessCheck(String name, java.util.function.BooleanSupplier healthy) {
     }
 
     /**

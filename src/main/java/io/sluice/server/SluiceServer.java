@@ -143,7 +143,9 @@ public final class SluiceServer implements AutoCloseable {
                 new ExportFileEncoders(formats), config.export().export(), clock);
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)
                 .description("Bytes of files written by exports").baseUnit("bytes").register(meters);
-        this.http = new SluiceHttpServer(config.http(), authentication, engines, meters, List.of(
+        List<SluiceHttpServer.ReadinessCheck> dependencies = cluster == null ? List.of()
+                : List.of(new SluiceHttpServer.ReadinessCheck("postgresql", cluster::healthy));
+        this.http = new SluiceHttpServer(config.http(), authentication, engines, dependencies, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),

@@ -37,6 +37,9 @@ class ClusterPostgresOutageTest {
             try (SluiceTestServer node = new SluiceTestServer(nodes.config("a"), false)) {
                 String before = json(node.post("/sluice/v1/statements", body("sql", "SELECT 1 AS before_outage", "waitMs", 5000)))
                         .get("id").asText();
+                HttpResponse<String> ready = node.get("/health/ready");
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(json(ready).get("dependencies").toString()).isEqualTo("[{\"healthy\":true,\"name\":\"postgresql\"}]");
 
                 postgres.stop();
                 long start = System.nanoTime();
@@ -51,12 +54,16 @@ class ClusterPostgresOutageTest {
                 assertThat(tookMillis).isLessThan(5_000);
                 // A statement this node does not hold cannot be looked up either: 503, not a wrong 404.
                 assertThat(node.get("/sluice/v1/statements/s0123456789abcdef0123456789abcdef").statusCode()).isEqualTo(503);
+                // The node says it is not ready once a heartbeat fails (a beat is a third of the 3 s lease).
+                HttpResponse<String> notReady = eventually(() -> node.get("/health/ready"), response -> response.statusCode() == 503);
+                assertThat(json(notReady).get("dependencies").toString()).isEqualTo("[{\"healthy\":false,\"name\":\"postgresql\"}]");
 
                 postgres.start();
                 HttpResponse<String> after = eventually(
                         () -> node.post("/sluice/v1/statements", body("sql", "SELECT 'after outage' AS x", "waitMs", 5000)),
                         response -> response.statusCode() == 200);
                 assertThat(json(after).get("state").asText()).isEqualTo("SUCCEEDED");
+                eventually(() -> node.get("/health/ready"), response -> response.statusCode() == 200);
                 assertThat(json(node.get("/sluice/v1/statements/" + before + "/results?format=json-array")).toString())
                         .isEqualTo("[[1]]");
 

@@ -38,6 +38,11 @@ public final class PostgresCluster implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** True while heartbeats reach PostgreSQL; a node that cannot reach it reports itself not ready. */
+    public boolean healthy() {
+        return nodes.reachable();
+    }
+
     public StatementRepository statements() {
         return statements;
     }

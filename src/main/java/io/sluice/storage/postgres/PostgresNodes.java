@@ -89,6 +89,11 @@ final class PostgresNodes implements AutoCloseable {
         }
     }
 
+    /** True while this node's last heartbeat reached PostgreSQL (for readiness; at most one beat stale). */
+    boolean reachable() {
+        return healthySince >= 0;
+    }
+
     /** Fails the running statements of nodes whose lease expired; returns how many. */
     int sweep() {
         return database.call(connection -> {

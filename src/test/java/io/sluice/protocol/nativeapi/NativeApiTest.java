@@ -235,7 +235,16 @@ class NativeApiTest {
                 .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("SELECT 1")).build()), 415, "UNSUPPORTED_MEDIA_TYPE");
         String huge = body("sql", "SELECT '" + "x".repeat(11 * 1024 * 1024) + "'");
-        assertError(sluice.post("/sluice/v1/statements", huge), 413, "PAYLOAD_TOO_LARGE");
+        // Over HTTP/1.1: on HTTP/2 the server's reset of a stream whose body it refused races the JDK client, which
+        // may report the reset instead of the 413 it already received (a client-side race, not the server's answer).
+        try (java.net.http.HttpClient http1 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> tooLarge = http1.send(HttpRequest.newBuilder(sluice.uri("/sluice/v1/statements"))
+                    .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(tooLarge, 413, "PAYLOAD_TOO_LARGE");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError("the oversized request got no answer", e);
+        }
         assertError(sluice.get("/sluice/v1/statements/s0000"), 404, "STATEMENT_NOT_FOUND");
         assertError(sluice.post("/sluice/v1/query?format=yaml", body("sql", "SELECT 1")), 406, "UNKNOWN_FORMAT");
         HttpResponse<String> syntax = sluice.post("/sluice/v1/query", body("sql", "SELEC 1"));
