@@ -75,10 +75,7 @@ class DocsCurlExamplesTest {
         assertThat(bash).as("bash examples in docs/").hasSizeGreaterThan(5);
         return bash.stream().map(block -> DynamicTest.dynamicTest(block.page().getFileName() + ":" + block.line(), () -> {
             Path log = Files.createTempFile("docs-example", ".log");
-            // Each example runs in a directory of its own, so files it downloads land outside the checkout.
-            Path workDirectory = Files.createTempDirectory("docs-example");
             ProcessBuilder builder = new ProcessBuilder("bash", "-euo", "pipefail", "-c", block.code())
-                    .directory(workDirectory.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             builder.environment().put("SLUICE", "http://127.0.0.1:" + sluice.server.port());
             builder.environment().put("KEY", SluiceTestServer.ADMIN_KEY);
@@ -89,9 +86,6 @@ class DocsCurlExamplesTest {
             }
             String output = Files.readString(log, StandardCharsets.UTF_8);
             Files.deleteIfExists(log);
-            try (Stream<Path> files = Files.walk(workDirectory)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
             assertThat(ended).as("%s:%d timed out", block.page(), block.line()).isTrue();
             assertThat(process.exitValue()).as("%s:%d failed:%n%s%n--- output ---%n%s", block.page(), block.line(),
                     block.code(), output).isZero();
