@@ -57,6 +57,8 @@ final class StreamLatency {
         long[] latencies = new long[subscribers * rowsPerRun];
         AtomicInteger received = new AtomicInteger();
         CountDownLatch ready = new CountDownLatch(subscribers);
+        // A subscriber whose connection fails never counts down; the report says why instead of only "not started".
+        java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
         server.startSampling();
         long start;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -64,22 +66,27 @@ final class StreamLatency {
             for (int subscriber = 0; subscriber < subscribers; subscriber++) {
                 readers.add(pool.submit(() -> {
                     boolean[] headerSeen = {false};
-                    PushSubscriber.run(server.port, "/query", ServerProcess.KEY,
-                            "{\"ksql\": \"SELECT * FROM bench_ticks EMIT CHANGES LIMIT " + rowsPerRun + ";\"}", line -> {
-                                if (!headerSeen[0]) {
-                                    headerSeen[0] = true;
-                                    ready.countDown();
-                                    return;
-                                }
-                                Matcher matcher = SENT.matcher(line);
-                                if (matcher.find()) {
-                                    long latency = System.nanoTime() - Long.parseLong(matcher.group(1));
-                                    int index = received.getAndIncrement();
-                                    if (index < latencies.length) {
-                                        latencies[index] = latency;
+                    try {
+                        PushSubscriber.run(server.port, "/query", ServerProcess.KEY,
+                                "{\"ksql\": \"SELECT * FROM bench_ticks EMIT CHANGES LIMIT " + rowsPerRun + ";\"}", line -> {
+                                    if (!headerSeen[0]) {
+                                        headerSeen[0] = true;
+                                        ready.countDown();
+                                        return;
                                     }
-                                }
-                            });
+                                    Matcher matcher = SENT.matcher(line);
+                                    if (matcher.find()) {
+                                        long latency = System.nanoTime() - Long.parseLong(matcher.group(1));
+                                        int index = received.getAndIncrement();
+                                        if (index < latencies.length) {
+                                            latencies[index] = latency;
+                                        }
+                                    }
+                                });
+                    } catch (Exception e) {
+                        failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                        throw e;
+                    }
                     return null;
                 }));
             }
@@ -87,8 +94,9 @@ final class StreamLatency {
                 long started = subscribers - ready.getCount();
                 pool.shutdownNow();
                 server.stopSampling();
-                return String.format(Locale.ROOT, "| %,d | – | – | – | only %,d subscribers had started after 60 s | – | – |",
-                        subscribers, started);
+                return String.format(Locale.ROOT, "| %,d | – | – | – | only %,d subscribers had started after 60 s%s | – | – |",
+                        subscribers, started, failures.isEmpty() ? ""
+                                : " (" + failures.size() + " connections failed, first: " + failures.peek() + ")");
             }
             start = System.nanoTime();
             for (int row = 0; row < rowsPerRun; row++) {

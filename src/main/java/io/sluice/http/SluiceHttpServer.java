@@ -154,6 +154,10 @@ public final class SluiceHttpServer implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeoutMillis());
+        // The JDK's default listen backlog is 50: a burst of connections (a thousand push-query subscribers, a
+        // load balancer's pool refilling) overflows it and the kernel resets the surplus. The kernel caps this
+        // at net.core.somaxconn.
+        connector.setAcceptQueueSize(4096);
         connector.addBean(new SlowRequestGuard(connector, limits.headerTimeoutMillis()));
         return connector;
     }

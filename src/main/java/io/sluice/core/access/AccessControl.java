@@ -461,6 +461,11 @@ public final class AccessControl implements StatementGuard {
         }
 
         @Override
+        public String engineName() {
+            return delegate.engineName();
+        }
+
+        @Override
         public void cancel() {
             delegate.cancel();
         }
@@ -492,6 +497,11 @@ public final class AccessControl implements StatementGuard {
         }
 
         @Override
+        public String engineName() {
+            return "sluice";
+        }
+
+        @Override
         public void cancel() {
         }
 
@@ -505,6 +515,11 @@ public final class AccessControl implements StatementGuard {
         @Override
         public EngineResult execute() {
             throw failure;
+        }
+
+        @Override
+        public String engineName() {
+            return "none";
         }
 
         @Override

@@ -36,6 +36,11 @@ public interface EngineStatement extends AutoCloseable {
         return QueryProgress.UNKNOWN;
     }
 
+    /** The engine that runs this statement, as its {@link Engine#name()} (for metrics by engine). */
+    default String engineName() {
+        return "unknown";
+    }
+
     /** Idempotent and thread-safe. */
     void cancel();
 

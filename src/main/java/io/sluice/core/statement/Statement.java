@@ -114,6 +114,11 @@ final class Statement {
         }
     }
 
+    /** The name of the engine the statement was handed to, "none" before (or without) one. */
+    synchronized String engineName() {
+        return engineStatement == null ? "none" : engineStatement.engineName();
+    }
+
     /** The engine's estimate while the statement runs; unknown before and after. */
     io.sluice.core.engine.QueryProgress progress() {
         EngineStatement running;

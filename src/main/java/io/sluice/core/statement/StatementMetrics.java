@@ -27,11 +27,13 @@ final class StatementMetrics {
                 .tag("protocol", protocol).description("Statements submitted").register(meters)).increment();
     }
 
-    void finished(StatementStatus status) {
+    /** @param engine the engine that ran it ("none" when it ended before reaching one: refused, reused) */
+    void finished(StatementStatus status, String engine) {
         String protocol = status.protocol();
         String state = status.state().name();
-        counters.computeIfAbsent("finished\u0000" + protocol + "\u0000" + state, ignored -> Counter.builder("sluice_statements_finished")
-                .tag("protocol", protocol).tag("state", state).description("Statements finished, by outcome")
+        counters.computeIfAbsent("finished\u0000" + protocol + "\u0000" + state + "\u0000" + engine,
+                ignored -> Counter.builder("sluice_statements_finished")
+                .tag("protocol", protocol).tag("state", state).tag("engine", engine).description("Statements finished, by outcome")
                 .register(meters)).increment();
         counters.computeIfAbsent("rows\u0000" + protocol, ignored -> Counter.builder("sluice_result_rows")
                 .tag("protocol", protocol).description("Rows produced by statements").register(meters))

@@ -139,8 +139,8 @@ public final class StatementService implements AutoCloseable {
         return active == null ? 0 : active.get();
     }
 
-    private void finished(StatementStatus status) {
-        metrics.finished(status);
+    private void finished(Statement statement, StatementStatus status) {
+        metrics.finished(status, statement.engineName());
         try {
             guard.finished(status);
         } catch (RuntimeException e) {
@@ -365,7 +365,7 @@ public final class StatementService implements AutoCloseable {
                             statement.id())) {
                         StatementStatus status = statement.snapshot();
                         saveTerminal(status);
-                        finished(status);
+                        finished(statement, status);
                     }
                 }
             }
@@ -580,7 +580,7 @@ public final class StatementService implements AutoCloseable {
         if (statement.succeed(clock.instant(), rows, updateCount, 0, false, statement.id())) {
             StatementStatus status = statement.snapshot();
             save(status, statement);
-            finished(status);
+            finished(statement, status);
         }
     }
 
@@ -614,7 +614,7 @@ public final class StatementService implements AutoCloseable {
         statement.succeed(now, entry.rows(), entry.updateCount(), entry.pageCount(), true, entry.resultId());
         StatementStatus status = statement.snapshot();
         saveTerminal(status);
-        finished(status);
+        finished(statement, status);
         return Optional.of(status);
     }
 
@@ -695,7 +695,7 @@ public final class StatementService implements AutoCloseable {
             if (!statement.streaming()) {
                 saveTerminal(status);
             }
-            finished(status);
+            finished(statement, status);
         }
     }
 

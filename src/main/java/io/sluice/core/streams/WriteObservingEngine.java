@@ -90,6 +90,11 @@ final class WriteObservingEngine implements Engine {
         }
 
         @Override
+        public String engineName() {
+            return statement.engineName();
+        }
+
+        @Override
         public void cancel() {
             statement.cancel();
         }

@@ -288,6 +288,11 @@ final class DuckDbStatement implements EngineStatement {
     }
 
     @Override
+    public String engineName() {
+        return "duckdb";
+    }
+
+    @Override
     public void cancel() {
         cancelled = true;
         long deadline = System.nanoTime() + CANCEL_RETRY_NANOS;

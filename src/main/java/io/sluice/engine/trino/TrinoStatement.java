@@ -175,6 +175,11 @@ final class TrinoStatement implements EngineStatement {
     }
 
     @Override
+    public String engineName() {
+        return "trino";
+    }
+
+    @Override
     public void cancel() {
         cancelled = true;
         long deadline = System.nanoTime() + CANCEL_RETRY_NANOS;

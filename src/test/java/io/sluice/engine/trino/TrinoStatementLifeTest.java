@@ -78,6 +78,15 @@ class TrinoStatementLifeTest {
     }
 
     @Test
+    void finishedStatementsAreCountedByTheEngineThatRanThem() {
+        assertThat(sluice.post("/sluice/v1/query", body("sql", "SELECT count(*) FROM tpch.tiny.nation")).statusCode()).isEqualTo(200);
+        assertThat(sluice.post("/sluice/v1/query", body("sql", "SELECT 42 AS local_answer")).statusCode()).isEqualTo(200);
+        String metrics = sluice.get("/metrics").body();
+        assertThat(metrics).containsPattern("sluice_statements_finished_total\\{[^}]*engine=\"trino\"[^}]*state=\"SUCCEEDED\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("sluice_statements_finished_total\\{[^}]*engine=\"duckdb\"[^}]*state=\"SUCCEEDED\"[^}]*} [1-9]");
+    }
+
+    @Test
     void cancelStopsTheTrinoQuery() throws Exception {
         String marker = "cancel-" + UUID.randomUUID();
         JsonNode submitted = json(sluice.post("/sluice/v1/statements", body("sql", ENDLESS.formatted(marker), "waitMs", 0)));
