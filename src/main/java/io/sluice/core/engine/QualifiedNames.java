@@ -24,14 +24,14 @@ final class QualifiedNames {
         while (index < length) {
             char c = sql.charAt(index);
             if (c == '\'') {
-                index = skipQuoted(sql, index, '\'');
+                index = SqlText.skipQuoted(sql, index, '\'');
             } else if (c == '-' && sql.startsWith("--", index)) {
                 int end = sql.indexOf('\n', index);
                 index = end < 0 ? length : end + 1;
             } else if (c == '/' && sql.startsWith("/*", index)) {
                 int end = sql.indexOf("*/", index + 2);
                 index = end < 0 ? length : end + 2;
-            } else if (c == '"' || isNameStart(c)) {
+            } else if (c == '"' || SqlText.isNameStart(c)) {
                 if (index > 0 && (Character.isLetterOrDigit(sql.charAt(index - 1)) || sql.charAt(index - 1) == '_')) {
                     index++;
                     continue;
@@ -42,9 +42,9 @@ final class QualifiedNames {
                     int end;
                     String part;
                     if (position < length && sql.charAt(position) == '"') {
-                        end = skipQuoted(sql, position, '"');
+                        end = SqlText.skipQuoted(sql, position, '"');
                         part = sql.substring(position + 1, Math.max(position + 1, end - 1)).replace("\"\"", "\"");
-                    } else if (position < length && isNameStart(sql.charAt(position))) {
+                    } else if (position < length && SqlText.isNameStart(sql.charAt(position))) {
                         end = position;
                         while (end < length && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
                             end++;
@@ -72,22 +72,4 @@ final class QualifiedNames {
         return catalogs;
     }
 
-    private static boolean isNameStart(char c) {
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int index = start + 1;
-        while (index < sql.length()) {
-            if (sql.charAt(index) == quote) {
-                if (index + 1 < sql.length() && sql.charAt(index + 1) == quote) {
-                    index += 2;
-                    continue;
-                }
-                return index + 1;
-            }
-            index++;
-        }
-        return sql.length();
-    }
 }

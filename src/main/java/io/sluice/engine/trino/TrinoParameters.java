@@ -2,6 +2,7 @@ package io.sluice.engine.trino;
 
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
+import io.sluice.core.engine.SqlText;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.types.Interval;
@@ -132,7 +133,7 @@ record TrinoParameters(String sql, List<Object> values, boolean rewritten, Strin
         while (index < length) {
             char c = sql.charAt(index);
             if (c == '\'' || c == '"') {
-                index = skipQuoted(sql, index, c);
+                index = SqlText.skipQuoted(sql, index, c);
             } else if (c == '-' && index + 1 < length && sql.charAt(index + 1) == '-') {
                 int end = sql.indexOf('\n', index);
                 index = end < 0 ? length : end + 1;
@@ -150,7 +151,7 @@ record TrinoParameters(String sql, List<Object> values, boolean rewritten, Strin
                 }
                 found.add(new Placeholder(index, end, Integer.parseInt(sql.substring(index + 1, end)), null));
                 index = end;
-            } else if ((c == ':' || c == '$') && index + 1 < length && isNameStart(sql.charAt(index + 1))
+            } else if ((c == ':' || c == '$') && index + 1 < length && SqlText.isNameStart(sql.charAt(index + 1))
                     && (index == 0 || sql.charAt(index - 1) != ':') && !(index + 1 < length && sql.charAt(index + 1) == ':')) {
                 int end = index + 1;
                 while (end < length && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
@@ -163,25 +164,6 @@ record TrinoParameters(String sql, List<Object> values, boolean rewritten, Strin
             }
         }
         return found;
-    }
-
-    private static boolean isNameStart(char c) {
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int index = start + 1;
-        while (index < sql.length()) {
-            if (sql.charAt(index) == quote) {
-                if (index + 1 < sql.length() && sql.charAt(index + 1) == quote) {
-                    index += 2;
-                    continue;
-                }
-                return index + 1;
-            }
-            index++;
-        }
-        return sql.length();
     }
 
     static SluiceException countMismatch(int expected, int actual) {

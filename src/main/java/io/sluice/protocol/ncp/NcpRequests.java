@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.sluice.core.engine.ParameterValue;
+import io.sluice.core.engine.SqlText;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ final class NcpRequests {
             while (index < length) {
                 char c = sql.charAt(index);
                 if (c == '\'' || c == '"') {
-                    index = skipQuoted(sql, index, c);
+                    index = SqlText.skipQuoted(sql, index, c);
                 } else if (c == '-' && index + 1 < length && sql.charAt(index + 1) == '-') {
                     int end = sql.indexOf('\n', index);
                     index = end < 0 ? length : end + 1;
@@ -194,21 +195,6 @@ final class NcpRequests {
                 }
             }
             return count;
-        }
-
-        private static int skipQuoted(String sql, int start, char quote) {
-            int index = start + 1;
-            while (index < sql.length()) {
-                if (sql.charAt(index) == quote) {
-                    if (index + 1 < sql.length() && sql.charAt(index + 1) == quote) {
-                        index += 2;
-                        continue;
-                    }
-                    return index + 1;
-                }
-                index++;
-            }
-            return sql.length();
         }
     }
 }

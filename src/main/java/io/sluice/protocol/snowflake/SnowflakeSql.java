@@ -1,5 +1,6 @@
 package io.sluice.protocol.snowflake;
 
+import io.sluice.core.engine.SqlText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,7 @@ final class SnowflakeSql {
             char c = sql.charAt(i);
             char next = i + 1 < length ? sql.charAt(i + 1) : '\0';
             if (c == '\'' || c == '"') {
-                i = skipQuoted(sql, i, c);
+                i = SqlText.skipQuoted(sql, i, c);
             } else if (c == '$' && next == '$') {
                 int end = sql.indexOf("$$", i + 2);
                 i = end < 0 ? length : end + 2;
@@ -43,21 +44,6 @@ final class SnowflakeSql {
                 i++;
             }
         }
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            if (sql.charAt(i) == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return sql.length();
     }
 
     /** One statement of a request: its text and where it starts (1-based line and column) in the request. */
