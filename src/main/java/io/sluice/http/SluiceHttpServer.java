@@ -71,8 +71,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.get("/health/ready", context -> {
                 // Each engine is asked once; the node is ready when all of them answer (a Trino that is down
                 // makes the node not ready, and the body says which engine it is).
-                List<Engine> all = engine instanceof io.sluice.core.engine.RoutingEngine routing ? routing.engines() : List.of(engine);
-                List<EngineHealth> health = all.stream().map(each -> new EngineHealth(each.healthy(), each.name())).toList();
+                List<EngineHealth> health = engine.components().stream().map(each -> new EngineHealth(each.healthy(), each.name())).toList();
                 List<EngineHealth> others = dependencies.stream()
                         .map(check -> new EngineHealth(check.healthy().getAsBoolean(), check.name())).toList();
                 boolean ready = health.stream().allMatch(EngineHealth::healthy) && others.stream().allMatch(EngineHealth::healthy);

@@ -38,6 +38,11 @@ public interface Engine extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The engines behind this one, each checked on its own for readiness; an engine on its own is just itself. */
+    default java.util.List<Engine> components() {
+        return java.util.List.of(this);
+    }
+
     /** True when the engine can take statements (for readiness checks). */
     boolean healthy();
 

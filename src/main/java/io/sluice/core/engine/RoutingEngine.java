@@ -51,6 +51,11 @@ public final class RoutingEngine implements Engine {
         return List.copyOf(engines);
     }
 
+    @Override
+    public List<Engine> components() {
+        return engines();
+    }
+
     public Engine defaultEngine() {
         return defaultEngine;
     }
