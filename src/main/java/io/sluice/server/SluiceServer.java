@@ -147,7 +147,7 @@ public final class SluiceServer implements AutoCloseable {
                 : List.of(new SluiceHttpServer.ReadinessCheck("postgresql", cluster::healthy));
         this.http = new SluiceHttpServer(config.http(), authentication, engines, dependencies, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
-                new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock, data),
+                new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
                 new DruidApi(statements, authentication, json),

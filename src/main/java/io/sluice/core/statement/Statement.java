@@ -49,7 +49,8 @@ final class Statement {
         this.streaming = false;
         this.ownerId = saved.ownerId();
         this.request = new StatementRequest(saved.sql(), io.sluice.core.engine.Parameters.NONE,
-                io.sluice.core.engine.SessionContext.DEFAULT, null, 0, saved.requestId(), null, saved.protocol());
+                io.sluice.core.engine.SessionContext.DEFAULT, null, 0, saved.requestId(), null, saved.protocol(),
+                ClientConnection.UNKNOWN, saved.tags());
         this.createdAt = saved.createdAt();
         this.state = saved.state();
         this.startedAt = saved.startedAt();
@@ -210,6 +211,7 @@ final class Statement {
 
     synchronized StatementStatus snapshot() {
         return new StatementStatus(id, ownerId, request.protocol(), request.sql(), state, createdAt, startedAt,
-                endedAt, rows, updateCount, pageCount, truncated, reused, resultId, request.requestId(), error);
+                endedAt, rows, updateCount, pageCount, truncated, reused, resultId, request.requestId(), error,
+                request.tags());
     }
 }

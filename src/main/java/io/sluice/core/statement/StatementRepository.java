@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>A status that is terminal in the repository never changes again: {@link #save} of any status over a
  * terminal one is ignored, so a node that comes back after its statements were failed for it cannot turn
- * them into successes. Implementations throw {@link io.sluice.core.error.SluiceException} with
+ * them into successes. A status's tags are written with its first save and never change. Implementations throw {@link io.sluice.core.error.SluiceException} with
  * STORAGE_UNAVAILABLE when they cannot be reached.
  */
 public interface StatementRepository extends AutoCloseable {
@@ -42,6 +42,15 @@ public interface StatementRepository extends AutoCloseable {
 
     /** A principal's statements (every principal's with a null owner), newest first. */
     default List<StatementStatus> list(String ownerId, int limit) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /**
+     * The statements still QUEUED or RUNNING, on any node, that carry the tag {@code name=value}: a principal's
+     * (every principal's with a null owner). This is how a protocol's own query id reaches a statement another
+     * node runs (a Druid cancel by sqlQueryId).
+     */
+    default List<StatementStatus> findActiveByTag(String ownerId, String name, String value) {
         throw new UnsupportedOperationException("not a shared repository");
     }
 

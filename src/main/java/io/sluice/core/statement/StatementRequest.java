@@ -3,6 +3,7 @@ package io.sluice.core.statement;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.SessionContext;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,9 @@ import java.util.Objects;
  *     of running the statement again
  * @param protocol which API submitted it (for metrics, audit and listings)
  * @param client who sent it, for the audit ({@link ClientConnection#UNKNOWN} when not known)
+ * @param tags what the submitting protocol wants kept with the statement (its own query id, project, output
+ *     settings…), opaque to the core: stored with the status, so any node of a cluster can read them, and
+ *     searchable with {@link StatementService#cancelTagged}. Keys are {@code <protocol>.<name>} by convention.
  */
 public record StatementRequest(
         String sql,
@@ -25,15 +29,22 @@ public record StatementRequest(
         String requestId,
         Duration reuseMaxAge,
         String protocol,
-        ClientConnection client) {
+        ClientConnection client,
+        Map<String, String> tags) {
 
     public StatementRequest(String sql, Parameters parameters, SessionContext session, Duration timeout, long maxRows,
                             String requestId, Duration reuseMaxAge, String protocol) {
         this(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, ClientConnection.UNKNOWN);
     }
 
+    public StatementRequest(String sql, Parameters parameters, SessionContext session, Duration timeout, long maxRows,
+                            String requestId, Duration reuseMaxAge, String protocol, ClientConnection client) {
+        this(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, client, Map.of());
+    }
+
     public StatementRequest {
         client = client == null ? ClientConnection.UNKNOWN : client;
+        tags = StatementTags.copy(tags);
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(session, "session");
@@ -44,7 +55,14 @@ public record StatementRequest(
     }
 
     public StatementRequest withClient(ClientConnection connection) {
-        return new StatementRequest(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, connection);
+        return new StatementRequest(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, connection, tags);
+    }
+
+    /** The same request carrying {@code added} on top of its tags. */
+    public StatementRequest withTags(Map<String, String> added) {
+        Map<String, String> merged = new java.util.HashMap<>(tags);
+        merged.putAll(added);
+        return new StatementRequest(sql, parameters, session, timeout, maxRows, requestId, reuseMaxAge, protocol, client, merged);
     }
 
     public static StatementRequest of(String sql) {

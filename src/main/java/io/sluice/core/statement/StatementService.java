@@ -270,7 +270,8 @@ public final class StatementService implements AutoCloseable {
                 throw new SluiceException(statement.cancelReason());
             }
             statement.markRunning(clock.instant());
-            // Streaming statements are never saved (see save()).
+            // Streaming statements are saved only in a cluster, and only tagged ones (see save()).
+            save(statement.snapshot(), statement);
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
             engineStatement = guard.open(principal, statement.id(), request,
                     new EngineRequest(request.sql(), request.parameters(), asPrincipal(request.session(), principal), allocator), engine);
@@ -502,6 +503,48 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
+    /** What {@link #cancelTagged} did: statements asked to stop, and tagged ones the caller may not stop. */
+    public record TaggedCancel(int cancelled, int notPermitted) {
+    }
+
+    /**
+     * Cancels every statement still queued or running, on any node, that carries the tag {@code name=value}
+     * and that the caller may stop (its own; an admin, any), without waiting for them to end. A protocol whose
+     * clients cancel by their own query id (Druid's sqlQueryId) tags its statements with it and cancels here.
+     */
+    public TaggedCancel cancelTagged(Principal principal, String name, String value, String reason) {
+        SluiceError error = SluiceError.of(ErrorCode.CANCELLED, reason);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int cancelled = 0;
+        int notPermitted = 0;
+        for (Statement statement : statements.values()) {
+            if (statement.state().isTerminal() || !value.equals(statement.request().tags().get(name))) {
+                continue;
+            }
+            seen.add(statement.id());
+            if (!principal.admin() && !statement.ownerId().equals(principal.id())) {
+                notPermitted++;
+            } else if (statement.requestCancel(error)) {
+                admission.wakeUp();
+                cancelled++;
+            }
+        }
+        if (shared) {
+            for (StatementStatus remote : store.findActiveByTag(null, name, value)) {
+                if (!seen.add(remote.id())) {
+                    continue;
+                }
+                if (!principal.admin() && !remote.ownerId().equals(principal.id())) {
+                    notPermitted++;
+                } else {
+                    store.requestCancel(remote.id(), error);
+                    cancelled++;
+                }
+            }
+        }
+        return new TaggedCancel(cancelled, notPermitted);
+    }
+
     /**
      * The caller's own statements, newest first; with {@code everyone} an admin gets every principal's
      * (others still get only their own).
@@ -579,7 +622,9 @@ public final class StatementService implements AutoCloseable {
         }
         if (statement.succeed(clock.instant(), rows, updateCount, 0, false, statement.id())) {
             StatementStatus status = statement.snapshot();
-            save(status, statement);
+            if (sharedStreaming(statement)) {
+                saveTerminal(status);
+            }
             finished(statement, status);
         }
     }
@@ -648,12 +693,25 @@ public final class StatementService implements AutoCloseable {
 
     /**
      * Streaming statements are not saved: their rows went to a connection that a restart ends anyway, and
-     * an fsync per state change would cost more than a small statement itself.
+     * an fsync per state change would cost more than a small statement itself. In a cluster a tagged one is
+     * saved after all (best effort), because its tag is how another node finds it to cancel it (Druid's
+     * sqlQueryId); it still runs when the database is away, it is then only not reachable from other nodes.
      */
     private void save(StatementStatus status, Statement statement) {
         if (!statement.streaming()) {
             store.save(status);
+        } else if (sharedStreaming(statement)) {
+            try {
+                store.save(status);
+            } catch (RuntimeException e) {
+                LOG.debug("could not record streaming statement [{}]; other nodes will not see it", status.id(), e);
+            }
         }
+    }
+
+    /** A streaming statement other nodes must be able to find: in a cluster, one with tags. */
+    private boolean sharedStreaming(Statement statement) {
+        return shared && statement.streaming() && !statement.request().tags().isEmpty();
     }
 
     private void forgetOldStreaming(String id) {
@@ -692,7 +750,7 @@ public final class StatementService implements AutoCloseable {
     private void finishFailed(Statement statement, SluiceError error) {
         if (statement.fail(clock.instant(), error)) {
             StatementStatus status = statement.snapshot();
-            if (!statement.streaming()) {
+            if (!statement.streaming() || sharedStreaming(statement)) {
                 saveTerminal(status);
             }
             finished(statement, status);
@@ -879,7 +937,8 @@ public final class StatementService implements AutoCloseable {
     private static StatementStatus failedByRestart(StatementStatus saved, Instant now, String message) {
         return new StatementStatus(saved.id(), saved.ownerId(), saved.protocol(), saved.sql(), StatementState.FAILED,
                 saved.createdAt(), saved.startedAt(), now, saved.rows(), saved.updateCount(), 0, saved.truncated(),
-                saved.reused(), saved.resultId(), saved.requestId(), SluiceError.of(ErrorCode.SERVER_RESTARTED, message));
+                saved.reused(), saved.resultId(), saved.requestId(), SluiceError.of(ErrorCode.SERVER_RESTARTED, message),
+                saved.tags());
     }
 
     void purgeExpired() {

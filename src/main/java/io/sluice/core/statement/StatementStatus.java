@@ -2,6 +2,7 @@ package io.sluice.core.statement;
 
 import io.sluice.core.error.SluiceError;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A snapshot of a statement. {@code resultId} names the spooled result it reads from, which for a reused
@@ -10,6 +11,7 @@ import java.time.Instant;
  * @param rows rows produced so far (final once terminal)
  * @param updateCount rows changed by DML, -1 for a query
  * @param truncated true when maxRows cut the result
+ * @param tags the protocol's own facts about the statement, as submitted ({@link StatementRequest#tags})
  */
 public record StatementStatus(
         String id,
@@ -27,7 +29,26 @@ public record StatementStatus(
         boolean reused,
         String resultId,
         String requestId,
-        SluiceError error) {
+        SluiceError error,
+        Map<String, String> tags) {
+
+    public StatementStatus {
+        tags = StatementTags.copy(tags);
+    }
+
+    /** A status without tags. */
+    public StatementStatus(String id, String ownerId, String protocol, String sql, StatementState state,
+                           Instant createdAt, Instant startedAt, Instant endedAt, long rows, long updateCount,
+                           int pageCount, boolean truncated, boolean reused, String resultId, String requestId,
+                           SluiceError error) {
+        this(id, ownerId, protocol, sql, state, createdAt, startedAt, endedAt, rows, updateCount, pageCount, truncated,
+                reused, resultId, requestId, error, Map.of());
+    }
+
+    /** One tag's value, null when the statement has none by that name. */
+    public String tag(String name) {
+        return tags.get(name);
+    }
 
     public boolean isTerminal() {
         return state.isTerminal();

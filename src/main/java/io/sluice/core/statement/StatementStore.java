@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 final class StatementStore implements StatementRepository {
 
+    private static final String TAG_PREFIX = "tag.";
+
     private final Path directory;
 
     StatementStore(Path directory) {
@@ -58,6 +60,7 @@ final class StatementStore implements StatementRepository {
                 put(properties, "error.column", status.error().position().column());
             }
         }
+        status.tags().forEach((name, value) -> properties.setProperty(TAG_PREFIX + name, value));
         java.io.StringWriter text = new java.io.StringWriter();
         try {
             properties.store(text, null);
@@ -113,6 +116,12 @@ final class StatementStore implements StatementRepository {
             error = new SluiceError(ErrorCode.valueOf(code), properties.getProperty("error.message", ""),
                     properties.getProperty("error.sqlState"), position);
         }
+        java.util.Map<String, String> tags = new java.util.HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (key.startsWith(TAG_PREFIX)) {
+                tags.put(key.substring(TAG_PREFIX.length()), properties.getProperty(key));
+            }
+        }
         return new StatementStatus(
                 properties.getProperty("id"),
                 properties.getProperty("owner"),
@@ -129,7 +138,8 @@ final class StatementStore implements StatementRepository {
                 Boolean.parseBoolean(properties.getProperty("reused")),
                 properties.getProperty("resultId"),
                 properties.getProperty("requestId"),
-                error);
+                error,
+                tags);
     }
 
     private static Instant instant(Properties properties, String key) {

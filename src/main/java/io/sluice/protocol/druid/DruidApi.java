@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.eclipse.jetty.io.EofException;
@@ -37,13 +37,17 @@ public final class DruidApi implements io.sluice.http.HttpApi {
     static final String PROTOCOL = "druid";
     static final String QUERY_ID_HEADER = "X-Druid-SQL-Query-Id";
     static final String HEADER_INCLUDED = "X-Druid-SQL-Header-Included";
+    /**
+     * The tag under which a statement carries its Druid sqlQueryId. Druid does not make the id unique, so one
+     * id may name several running queries, and a cancel stops them all.
+     */
+    static final String SQL_QUERY_ID_TAG = "druid.sqlQueryId";
     private static final Logger LOG = LoggerFactory.getLogger(DruidApi.class);
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final StatementService statements;
     private final Authentication authentication;
     private final ObjectMapper json;
-    private final DruidQueryRegistry registry = new DruidQueryRegistry();
     private final DruidStatements asyncStatements;
 
     public DruidApi(StatementService statements, Authentication authentication, ObjectMapper json) {
@@ -120,16 +124,8 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         StatementRequest request = statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context));
         DruidResultWriter.Options options = new DruidResultWriter.Options(query.resultFormat(), query.header(),
                 query.typesHeader(), query.sqlTypesHeader(), query.timeZone(), false, query.stringifyArrays());
-        DruidQueryRegistry.Running[] registered = new DruidQueryRegistry.Running[1];
-        try (StreamingStatement stream = statements.stream(principal, request, statementId -> {
-            registered[0] = new DruidQueryRegistry.Running(principal, statementId);
-            registry.add(sqlQueryId, registered[0]);
-        })) {
+        try (StreamingStatement stream = statements.stream(principal, request.withTags(Map.of(SQL_QUERY_ID_TAG, sqlQueryId)))) {
             stream(context, stream, options);
-        } finally {
-            if (registered[0] != null) {
-                registry.remove(sqlQueryId, registered[0]);
-            }
         }
     }
 
@@ -173,24 +169,19 @@ public final class DruidApi implements io.sluice.http.HttpApi {
 
     // ---- DELETE /druid/v2/sql/{sqlQueryId} ---------------------------------------------------------
 
+    /**
+     * Cancels every query running under the id, on whichever node of a cluster it runs: the id is a tag of
+     * the statement, and the core finds tagged statements in the shared repository. Druid answers 202 at once.
+     */
     private void cancel(Context context, Principal principal) {
         String sqlQueryId = context.pathParam("sqlQueryId");
-        List<DruidQueryRegistry.Running> running = registry.running(sqlQueryId);
-        if (running.isEmpty()) {
+        StatementService.TaggedCancel cancel = statements.cancelTagged(principal, SQL_QUERY_ID_TAG, sqlQueryId,
+                "Query [" + sqlQueryId + "] was cancelled");
+        if (cancel.cancelled() == 0 && cancel.notPermitted() == 0) {
             throw new SluiceException(ErrorCode.NOT_FOUND, "Query [" + sqlQueryId + "] is not running");
         }
-        List<DruidQueryRegistry.Running> mine = running.stream()
-                .filter(query -> principal.admin() || query.owner().id().equals(principal.id()))
-                .toList();
-        if (mine.isEmpty()) {
+        if (cancel.cancelled() == 0) {
             throw new SluiceException(ErrorCode.FORBIDDEN, "Unauthorized: cannot cancel query [" + sqlQueryId + "]");
-        }
-        for (DruidQueryRegistry.Running query : mine) {
-            try {
-                statements.cancel(query.owner(), query.statementId());
-            } catch (SluiceException e) {
-                LOG.debug("query {} ended before it could be cancelled", query.statementId(), e);
-            }
         }
         context.status(202);
     }

@@ -22,7 +22,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code /druid/v2/sql/statements}: Druid's asynchronous ("query from deep storage") API over the core's
@@ -59,13 +58,26 @@ final class DruidStatements {
                            Result result, DruidErrors.Body errorDetails) {
     }
 
-    /** What the submit asked for that the core does not keep. */
+    /**
+     * What the submit asked for that the core does not keep, carried as the statement's tags so that any node
+     * of a cluster serves the pages the way the submit asked.
+     */
     private record Submitted(boolean durableStorage, DruidFormat resultFormat) {
+        private static final String DESTINATION_TAG = "druid.selectDestination";
+        private static final String FORMAT_TAG = "druid.resultFormat";
+
+        Map<String, String> tags() {
+            return Map.of(DESTINATION_TAG, durableStorage ? "durableStorage" : "taskReport", FORMAT_TAG, resultFormat.wireName);
+        }
+
+        static Submitted of(StatementStatus status) {
+            return new Submitted("durableStorage".equals(status.tag(DESTINATION_TAG)),
+                    DruidFormat.parse(status.tag(FORMAT_TAG), DruidFormat.OBJECT));
+        }
     }
 
     private final StatementService statements;
     private final ObjectMapper json;
-    private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
 
     DruidStatements(StatementService statements, ObjectMapper json) {
         this.statements = statements;
@@ -92,8 +104,9 @@ final class DruidStatements {
         } else {
             throw invalid("Invalid selectDestination [" + destination + "]: expected [taskReport] or [durableStorage]");
         }
-        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context)));
-        submitted.put(status.id(), new Submitted(durable, query.resultFormat()));
+        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal)
+                .withClient(io.sluice.http.ClientConnections.of(context))
+                .withTags(new Submitted(durable, query.resultFormat()).tags()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);
         writeJson(context, 200, view(principal, status, false));
     }
@@ -114,7 +127,7 @@ final class DruidStatements {
                     "Query[" + queryId + "] failed. Check the status api for more details.");
             case SUCCEEDED -> { }
         }
-        Submitted how = submitted.getOrDefault(id, new Submitted(false, DruidFormat.OBJECT));
+        Submitted how = Submitted.of(status);
         DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());
         String pageText = context.queryParam("page");
         SpooledResult result = statements.result(principal, id);
@@ -170,7 +183,7 @@ final class DruidStatements {
     }
 
     private Result result(Principal principal, StatementStatus status, SpooledResult spooled) throws IOException {
-        boolean durable = submitted.getOrDefault(status.id(), new Submitted(false, DruidFormat.OBJECT)).durableStorage();
+        boolean durable = Submitted.of(status).durableStorage();
         List<Page> pages;
         if (durable) {
             pages = spooled.pages().stream().map(page -> new Page(page.index(), page.rowCount(), page.sizeBytes())).toList();

@@ -21,7 +21,6 @@ import io.sluice.format.ColumnReader;
 import io.sluice.format.ColumnReaders;
 import io.sluice.http.Authentication;
 import io.sluice.http.HttpApi;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -49,17 +48,13 @@ public final class NcpApi implements HttpApi {
     private final NcpSignature signature;
     private final ObjectMapper json;
     private final Clock clock;
-    private final NcpQueryLog log;
 
-    /** {@code dataDirectory} holds the small log of NCP-only query fields (project id, reuse flag). */
-    public NcpApi(StatementService statements, Authentication authentication, ObjectMapper json, Clock clock,
-                  Path dataDirectory) {
+    public NcpApi(StatementService statements, Authentication authentication, ObjectMapper json, Clock clock) {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.json = Objects.requireNonNull(json, "json");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.signature = new NcpSignature(authentication.keys(), clock);
-        this.log = new NcpQueryLog(dataDirectory.resolve("ncp").resolve("queries.tsv"));
     }
 
     @Override
@@ -119,11 +114,11 @@ public final class NcpApi implements HttpApi {
                 new Parameters.Positional(request.executionParameters()),
                 new SessionContext(request.dataSource(), request.database(), ZoneOffset.UTC, principal.name()),
                 timeout, 0, null,
-                request.isReuse() ? Duration.ofMinutes(request.reuseMaxAgeMinutes()) : null, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
-        StatementStatus submitted = statements.submit(principal, statement);
-        log.record(submitted.id(), new NcpQueryLog.Entry(request.projectId(), request.isReuse(), request.dataSource(),
-                request.database()));
-        return submitted;
+                request.isReuse() ? Duration.ofMinutes(request.reuseMaxAgeMinutes()) : null, PROTOCOL)
+                .withClient(io.sluice.http.ClientConnections.of(context))
+                .withTags(new NcpQueryTags(request.projectId(), request.isReuse(), request.dataSource(),
+                        request.database()).tags());
+        return statements.submit(principal, statement);
     }
 
     // ---- GET /api/v2/queries/{executionId} -------------------------------------------------------------
@@ -132,7 +127,7 @@ public final class NcpApi implements HttpApi {
         NcpRequests.ResultRequest request = NcpRequests.result(context);
         String id = context.pathParam("executionId");
         StatementStatus status = statements.status(principal, id);
-        log.find(id).ifPresent(entry -> context.attribute("ncp.session", entry.session()));
+        context.attribute("ncp.session", NcpQueryTags.of(status).session());
         if (!status.isTerminal()) {
             context.json(NcpResponses.QueryResult.empty(id, request.offset(), false));
             return;
@@ -201,7 +196,7 @@ public final class NcpApi implements HttpApi {
     }
 
     private NcpResponses.QueryHistory historyOf(Principal principal, StatementStatus status) {
-        NcpQueryLog.Entry entry = log.find(status.id()).orElse(new NcpQueryLog.Entry(null, false, null, null));
+        NcpQueryTags entry = NcpQueryTags.of(status);
         String error = status.error() == null ? null
                 : NcpErrors.render(status.error(), entry.session()).detail();
         return new NcpResponses.QueryHistory(status.id(), entry.projectId(), status.sql(), status(status.state()),

@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -31,7 +30,6 @@ final class MultiStatementRun {
     private final Principal owner;
     private final List<SnowflakeSql.Piece> pieces;
     private final Function<SnowflakeSql.Piece, StatementRequest> requests;
-    private final BiConsumer<String, SnowflakeSql.Piece> remember;
     private final Instant createdOn;
     private final List<String> childHandles = new CopyOnWriteArrayList<>();
     private final CompletableFuture<State> done = new CompletableFuture<>();
@@ -40,13 +38,11 @@ final class MultiStatementRun {
     private volatile boolean cancelRequested;
 
     MultiStatementRun(String handle, Principal owner, List<SnowflakeSql.Piece> pieces,
-                      Function<SnowflakeSql.Piece, StatementRequest> requests,
-                      BiConsumer<String, SnowflakeSql.Piece> remember, Instant createdOn) {
+                      Function<SnowflakeSql.Piece, StatementRequest> requests, Instant createdOn) {
         this.handle = handle;
         this.owner = owner;
         this.pieces = List.copyOf(pieces);
         this.requests = requests;
-        this.remember = remember;
         this.createdOn = createdOn;
     }
 
@@ -126,7 +122,6 @@ final class MultiStatementRun {
                     return;
                 }
                 currentId = submitted.id();
-                remember.accept(submitted.id(), piece);
                 childHandles.add(StatementHandles.handleOf(submitted.id()));
                 StatementStatus status = submitted;
                 while (!status.isTerminal()) {

@@ -45,7 +45,8 @@ public final class SnowflakeApi implements HttpApi {
     private static final String ASYNC_MESSAGE =
             "Asynchronous execution in progress. Use provided query id to perform query monitoring and management.";
     private static final Duration REUSE_MAX_AGE = Duration.ofHours(24);
-    private static final Duration INFO_RETENTION = Duration.ofHours(25);
+    /** Finished multi-statement runs are forgotten after this long (their statements stay with the core). */
+    private static final Duration RUN_RETENTION = Duration.ofHours(25);
     private static final Pattern ALTER_USER_KEY = Pattern.compile(
             "(?is)ALTER\\s+USER\\s+(?:IF\\s+EXISTS\\s+)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\\w$.]*)\\s+(SET|UNSET)\\s+"
                     + "RSA_PUBLIC_KEY(_2)?\\s*(?:=\\s*'([^']*)')?\\s*");
@@ -59,7 +60,6 @@ public final class SnowflakeApi implements HttpApi {
     private final Duration maxTimeout;
     private final Duration syncWait;
     private final ResultSetWriter resultSets;
-    private final Map<String, StatementInfo> infos = new ConcurrentHashMap<>();
     private final Map<String, MultiStatementRun> runs = new ConcurrentHashMap<>();
     private final Map<String, String> runsByRequestId = new ConcurrentHashMap<>();
 
@@ -120,7 +120,7 @@ public final class SnowflakeApi implements HttpApi {
             throw SnowflakeException.failure("000008", "0A000", "Actual statement count " + pieces.size()
                     + " did not match the desired statement count " + wanted + ".", null);
         }
-        forgetOldInfos();
+        forgetOldRuns();
         if (pieces.size() > 1 || wanted > 1) {
             submitMulti(context, principal, request, pieces);
             return;
@@ -131,9 +131,9 @@ public final class SnowflakeApi implements HttpApi {
                 ? "SELECT '" + ResultSetWriter.SUCCESS_MESSAGE + "' AS status"
                 : SnowflakeSql.numberedPlaceholdersToDollar(piece.sql());
         StatementRequest core = coreRequest(request, principal, sql, alterUser.isPresent() ? Parameters.NONE
-                : request.bindings(), request.requestId()).withClient(io.sluice.http.ClientConnections.of(context));
+                : request.bindings(), request.requestId()).withClient(io.sluice.http.ClientConnections.of(context))
+                .withTags(info(request, piece).tags());
         StatementStatus submitted = statements.submit(principal, core);
-        infos.putIfAbsent(submitted.id(), info(request, piece));
         context.attribute(HANDLE_ATTRIBUTE, StatementHandles.handleOf(submitted.id()));
         if (request.async()) {
             queryStatus(context, StatementHandles.handleOf(submitted.id()));
@@ -158,8 +158,9 @@ public final class SnowflakeApi implements HttpApi {
         if (run == null) {
             MultiStatementRun created = new MultiStatementRun(StatementHandles.newParentHandle(), principal, pieces,
                     piece -> coreRequest(request, principal, SnowflakeSql.numberedPlaceholdersToDollar(piece.sql()),
-                            Parameters.NONE, null).withClient(io.sluice.http.ClientConnections.of(context)),
-                    (id, piece) -> infos.put(id, info(request, piece)), clock.instant());
+                            Parameters.NONE, null).withClient(io.sluice.http.ClientConnections.of(context))
+                            .withTags(info(request, piece).tags()),
+                    clock.instant());
             String winner = key == null ? created.handle() : runsByRequestId.computeIfAbsent(key, k -> created.handle());
             if (winner.equals(created.handle())) {
                 runs.put(created.handle(), created);
@@ -187,8 +188,7 @@ public final class SnowflakeApi implements HttpApi {
     }
 
     private StatementInfo info(SubmitRequest request, SnowflakeSql.Piece piece) {
-        return new StatementInfo(request.output(), request.queryTag(), SnowflakeSql.firstKeyword(piece.sql()),
-                clock.instant());
+        return new StatementInfo(request.output(), request.queryTag(), SnowflakeSql.firstKeyword(piece.sql()));
     }
 
     // ---- GET /api/v2/statements/{handle} ---------------------------------------------------------------
@@ -220,7 +220,7 @@ public final class SnowflakeApi implements HttpApi {
         switch (status.state()) {
             case QUEUED, RUNNING -> queryStatus(context, handle);
             case SUCCEEDED -> {
-                StatementInfo info = infos.getOrDefault(status.id(), StatementInfo.defaults(clock.instant()));
+                StatementInfo info = StatementInfo.of(status);
                 String acceptEncoding = context.header("Accept-Encoding");
                 boolean gzip = partition > 0 && acceptEncoding != null
                         && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");
@@ -455,10 +455,9 @@ public final class SnowflakeApi implements HttpApi {
                         + context.path().replaceAll("[^\\w/.-]", "") + "\"}");
     }
 
-    /** Forgets what it remembered about statements past their retention, and finished multi-statement runs. */
-    private void forgetOldInfos() {
-        Instant cutoff = clock.instant().minus(INFO_RETENTION);
-        infos.entrySet().removeIf(entry -> entry.getValue().rememberedAt().isBefore(cutoff));
+    /** Forgets finished multi-statement runs past their retention. */
+    private void forgetOldRuns() {
+        Instant cutoff = clock.instant().minus(RUN_RETENTION);
         runs.entrySet().removeIf(entry -> entry.getValue().createdOn().isBefore(cutoff)
                 && entry.getValue().state() != MultiStatementRun.State.RUNNING);
         runsByRequestId.values().removeIf(handle -> !runs.containsKey(handle));

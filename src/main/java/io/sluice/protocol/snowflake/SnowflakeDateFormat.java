@@ -21,10 +21,17 @@ final class SnowflakeDateFormat {
         "AM", "PM", "MI", "SS", "FF9", "FF8", "FF7", "FF6", "FF5", "FF4", "FF3", "FF2", "FF1", "FF0", "FF",
         "TZHTZM", "TZH", "TZM"};
 
+    private final String pattern;
     private final List<String> tokens;
 
-    private SnowflakeDateFormat(List<String> tokens) {
+    private SnowflakeDateFormat(String pattern, List<String> tokens) {
+        this.pattern = pattern;
         this.tokens = tokens;
+    }
+
+    /** The format as the client wrote it ({@link #parse} of it gives this format again). */
+    String pattern() {
+        return pattern;
     }
 
     /** Null for null, empty or AUTO: the value then keeps its default jsonv2 encoding. */
@@ -53,7 +60,7 @@ final class SnowflakeDateFormat {
             tokens.add("'" + format.charAt(i));
             i++;
         }
-        return new SnowflakeDateFormat(List.copyOf(tokens));
+        return new SnowflakeDateFormat(format, List.copyOf(tokens));
     }
 
     String format(LocalDate date, LocalTime time, ZoneOffset offset) {

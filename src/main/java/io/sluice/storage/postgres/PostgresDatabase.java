@@ -86,7 +86,12 @@ final class PostgresDatabase implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS sluice_reuse_epoch (
                 singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
                 epoch bigint NOT NULL)""",
-            "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"));
+            "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"),
+            // 2: protocol tags of a statement (a Druid sqlQueryId, an NCP projectId…), found among active rows by value.
+            List.of(
+                    "ALTER TABLE sluice_statements ADD COLUMN IF NOT EXISTS tags jsonb NOT NULL DEFAULT '{}'::jsonb",
+                    "CREATE INDEX IF NOT EXISTS sluice_statements_active_tags ON sluice_statements"
+                            + " USING gin (tags jsonb_path_ops) WHERE state IN ('QUEUED', 'RUNNING')"));
 
     private final HikariDataSource pool;
 

@@ -1,5 +1,8 @@
 package io.sluice.storage.postgres;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.statement.StatementRepository;
@@ -14,6 +17,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,13 +25,17 @@ import java.util.Optional;
  * node that runs the statement; that node alone moves it on, except that any node may fail the statements
  * of a node whose lease expired ({@link PostgresNodes}). A terminal row is never updated again (the upsert's
  * WHERE), which is what keeps a late node from reporting success for a statement already failed for it.
+ * A statement's tags (a JSON object) are written by the insert and never updated.
  */
 final class PostgresStatementRepository implements StatementRepository {
 
     private static final String COLUMNS = "id, owner_id, node_id, protocol, sql_text, state, created_at, started_at,"
             + " ended_at, row_count, update_count, page_count, truncated, reused, result_id, request_id, error_code,"
-            + " error_message, error_sql_state, error_line, error_column";
+            + " error_message, error_sql_state, error_line, error_column, tags";
     static final String ACTIVE = "state IN ('QUEUED', 'RUNNING')";
+    /** Tags are a flat object of strings; Jackson's mapper is immutable once built and safe to share. */
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() { };
 
     private final PostgresDatabase database;
     private final String nodeId;
@@ -46,7 +54,7 @@ final class PostgresStatementRepository implements StatementRepository {
     public boolean save(StatementStatus status) {
         return database.call(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO sluice_statements (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb))"
                     + " ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, started_at = EXCLUDED.started_at,"
                     + " ended_at = EXCLUDED.ended_at, row_count = EXCLUDED.row_count, update_count = EXCLUDED.update_count,"
                     + " page_count = EXCLUDED.page_count, truncated = EXCLUDED.truncated, reused = EXCLUDED.reused,"
@@ -77,6 +85,7 @@ final class PostgresStatementRepository implements StatementRepository {
                 upsert.setString(++index, error == null ? null : error.sqlState());
                 setInteger(upsert, ++index, error == null || error.position() == null ? null : error.position().line());
                 setInteger(upsert, ++index, error == null || error.position() == null ? null : error.position().column());
+                upsert.setString(++index, json(status.tags()));
                 return upsert.executeUpdate() == 1;
             }
         });
@@ -115,6 +124,20 @@ final class PostgresStatementRepository implements StatementRepository {
                         + " ORDER BY created_at DESC LIMIT ?", select -> {
                             select.setString(1, ownerId);
                             select.setInt(2, limit);
+                        }));
+    }
+
+    @Override
+    public List<StatementStatus> findActiveByTag(String ownerId, String name, String value) {
+        String tag = json(Map.of(name, value));
+        // tags @> {name: value} is what the partial GIN index on active rows answers.
+        return database.call(connection -> ownerId == null
+                ? query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
+                        + " AND tags @> CAST(? AS jsonb)", select -> select.setString(1, tag))
+                : query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
+                        + " AND tags @> CAST(? AS jsonb) AND owner_id = ?", select -> {
+                            select.setString(1, tag);
+                            select.setString(2, ownerId);
                         }));
     }
 
@@ -216,7 +239,27 @@ final class PostgresStatementRepository implements StatementRepository {
                 row.getString("sql_text"), StatementState.valueOf(row.getString("state")), instant(row, "created_at"),
                 instant(row, "started_at"), instant(row, "ended_at"), row.getLong("row_count"),
                 row.getLong("update_count"), row.getInt("page_count"), row.getBoolean("truncated"),
-                row.getBoolean("reused"), row.getString("result_id"), row.getString("request_id"), error);
+                row.getBoolean("reused"), row.getString("result_id"), row.getString("request_id"), error,
+                tags(row.getString("tags")));
+    }
+
+    private static String json(Map<String, String> tags) {
+        try {
+            return JSON.writeValueAsString(tags);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write statement tags as JSON", e);
+        }
+    }
+
+    private static Map<String, String> tags(String json) throws SQLException {
+        if (json == null || json.equals("{}")) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, TAGS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("damaged statement tags: " + e.getOriginalMessage(), e);
+        }
     }
 
     private static Instant instant(ResultSet row, String column) throws SQLException {
