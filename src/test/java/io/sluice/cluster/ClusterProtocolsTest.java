@@ -176,7 +176,7 @@ class ClusterProtocolsTest {
     // ---- Snowflake -----------------------------------------------------------------------------------------
 
     @Test
-    void aSnowflakeAsyncStatementIsPolledAndFetchedByPartitionOnTheOtherNodeWithItsSessionParameters() {
+    void aSnowflakeAsyncStatementIsPolledFetchedByPartitionAndCancelledOnTheOtherNode() {
         String statement = body("statement", "SELECT range AS n, DATE '2019-03-27' + CAST(range % 3 AS INTEGER) AS d"
                         + " FROM range(25000) ORDER BY n",
                 "parameters", Map.of("DATE_OUTPUT_FORMAT", "DD.MM.YYYY", "QUERY_TAG", "cluster"));
@@ -206,20 +206,49 @@ class ClusterProtocolsTest {
         HttpResponse<String> foreign = b.get("/api/v2/statements/" + handle, b.otherUserKey);
         assertThat(foreign.statusCode()).isEqualTo(422);
         assertThat(json(foreign).get("code").asText()).isEqualTo("000709");
-    }
 
-    @Test
-    void aSnowflakeStatementRunningOnOneNodeIsCancelledThroughTheOther() {
-        String handle = json(a.post("/api/v2/statements?async=true", body("statement", SLOW_SQL)))
-                .get("statementHandle").asText();
-        assertThat(b.post("/api/v2/statements/" + handle + "/cancel", "", b.otherUserKey).statusCode()).isEqualTo(422);
-        assertThat(b.get("/api/v2/statements/" + handle).statusCode()).isEqualTo(202);
-
-        HttpResponse<String> cancelled = b.post("/api/v2/statements/" + handle + "/cancel", "");
+        // A statement running on A is cancelled through B.
+        String slow = json(a.post("/api/v2/statements?async=true", body("statement", SLOW_SQL))).get("statementHandle").asText();
+        assertThat(b.post("/api/v2/statements/" + slow + "/cancel", "", b.otherUserKey).statusCode()).isEqualTo(422);
+        assertThat(b.get("/api/v2/statements/" + slow).statusCode()).isEqualTo(202);
+        HttpResponse<String> cancelled = b.post("/api/v2/statements/" + slow + "/cancel", "");
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         assertThat(json(cancelled).get("code").asText()).isEqualTo("000604");
         for (SluiceTestServer node : List.of(a, b)) {
-            HttpResponse<String> status = node.get("/api/v2/statements/" + handle);
+            HttpResponse<String> status = node.get("/api/v2/statements/" + slow);
+            assertThat(status.statusCode()).as(status.body()).isEqualTo(422);
+            assertThat(json(status).get("code").asText()).isEqualTo("000604");
+        }
+    }
+
+    @Test
+    void aSnowflakeMultiStatementRequestRunningOnOneNodeIsFollowedAndCancelledThroughTheOther() {
+        // Finishes: B answers for the parent handle with every statement's handle, and serves their results.
+        HttpResponse<String> accepted = a.post("/api/v2/statements?async=true", body("statement",
+                "SELECT 'first' AS x; SELECT 'second' AS y", "parameters", Map.of("MULTI_STATEMENT_COUNT", 2)));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String parent = json(accepted).get("statementHandle").asText();
+        HttpResponse<String> done = eventually(() -> b.get("/api/v2/statements/" + parent),
+                response -> response.statusCode() != 202);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(json(done).get("statementHandle").asText()).isEqualTo(parent);
+        JsonNode children = json(done).get("statementHandles");
+        assertThat(children).hasSize(2);
+        assertThat(json(b.get("/api/v2/statements/" + children.get(1).asText())).get("data").get(0).get(0).asText())
+                .isEqualTo("second");
+        assertThat(b.get("/api/v2/statements/" + parent, b.otherUserKey).statusCode()).isEqualTo(422);
+
+        // Runs: B sees it running, another principal cannot cancel it, its owner can, and both nodes then say so.
+        String slow = json(a.post("/api/v2/statements?async=true", body("statement", "SELECT 1 AS quick; " + SLOW_SQL
+                + "; SELECT 3 AS never", "parameters", Map.of("MULTI_STATEMENT_COUNT", 3)))).get("statementHandle").asText();
+        assertThat(b.get("/api/v2/statements/" + slow).statusCode()).isEqualTo(202);
+        assertThat(b.post("/api/v2/statements/" + slow + "/cancel", "", b.otherUserKey).statusCode()).isEqualTo(422);
+        HttpResponse<String> cancelled = b.post("/api/v2/statements/" + slow + "/cancel", "");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).get("code").asText()).isEqualTo("000604");
+        for (SluiceTestServer node : List.of(a, b)) {
+            HttpResponse<String> status = eventually(() -> node.get("/api/v2/statements/" + slow),
+                    response -> response.statusCode() != 202);
             assertThat(status.statusCode()).as(status.body()).isEqualTo(422);
             assertThat(json(status).get("code").asText()).isEqualTo("000604");
         }

@@ -55,6 +55,15 @@ public interface StatementRepository extends AutoCloseable {
     }
 
     /**
+     * Every statement, in any state, that carries the tag {@code name=value}: a principal's (every principal's
+     * with a null owner), oldest first. How a protocol finds the statements one of its own handles groups
+     * (the statements of a Snowflake multi-statement request).
+     */
+    default List<StatementStatus> findByTag(String ownerId, String name, String value) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /**
      * Binds a principal's request id to a statement id unless it is bound already, atomically across nodes;
      * returns the statement id it is bound to (the given one when this call bound it).
      */

@@ -546,6 +546,25 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
+     * The caller's own statements, in any state and on any node, that carry the tag {@code name=value}, oldest
+     * first: how a protocol finds the statements one of its handles groups.
+     */
+    public List<StatementStatus> tagged(Principal principal, String name, String value) {
+        Map<String, StatementStatus> found = new java.util.HashMap<>();
+        if (shared) {
+            for (StatementStatus stored : store.findByTag(principal.id(), name, value)) {
+                found.put(stored.id(), stored);
+            }
+        }
+        for (Statement statement : statements.values()) {
+            if (statement.ownerId().equals(principal.id()) && value.equals(statement.request().tags().get(name))) {
+                found.put(statement.id(), statement.snapshot()); // fresher than the stored row
+            }
+        }
+        return found.values().stream().sorted(java.util.Comparator.comparing(StatementStatus::createdAt)).toList();
+    }
+
+    /**
      * The caller's own statements, newest first; with {@code everyone} an admin gets every principal's
      * (others still get only their own).
      */

@@ -164,7 +164,7 @@ public final class SnowflakeApi implements HttpApi {
             String winner = key == null ? created.handle() : runsByRequestId.computeIfAbsent(key, k -> created.handle());
             if (winner.equals(created.handle())) {
                 runs.put(created.handle(), created);
-                Thread.ofVirtual().name("snowflake-multi-" + created.handle()).start(() -> created.run(statements));
+                created.start(statements);
                 run = created;
             } else {
                 run = runs.get(winner);
@@ -176,7 +176,7 @@ public final class SnowflakeApi implements HttpApi {
             return;
         }
         run.await(syncWait);
-        respondMulti(context, run);
+        respondMulti(context, run.view());
     }
 
     private StatementRequest coreRequest(SubmitRequest request, Principal principal, String sql, Parameters parameters,
@@ -198,20 +198,26 @@ public final class SnowflakeApi implements HttpApi {
         String handle = context.pathParam("handle");
         context.attribute(HANDLE_ATTRIBUTE, handle);
         int partition = partition(context);
-        MultiStatementRun run = runs.get(handle);
-        if (run != null && run.owner().id().equals(principal.id())) {
-            if (partition > 0) {
-                throw SnowflakeException.invalidPayload("Partition " + partition
-                        + " is out of range; the result has 1 partition(s).");
-            }
-            respondMulti(context, run);
-            return;
-        }
+        MultiStatementRun local = runs.get(handle);
+        Optional<MultiStatementRun.View> run = local != null && local.owner().id().equals(principal.id())
+                ? Optional.of(local.view()) : Optional.empty();
         String id = StatementHandles.statementIdOf(handle);
-        if (id == null) {
+        if (run.isEmpty() && id != null) {
+            Optional<StatementStatus> status = statementStatus(principal, id);
+            if (status.isPresent()) {
+                respond(context, principal, status.get(), partition, false);
+                return;
+            }
+            run = remoteRun(principal, handle);
+        }
+        if (run.isEmpty()) {
             throw SnowflakeException.notFound(handle);
         }
-        respond(context, principal, statements.status(principal, id), partition, false);
+        if (partition > 0) {
+            throw SnowflakeException.invalidPayload("Partition " + partition
+                    + " is out of range; the result has 1 partition(s).");
+        }
+        respondMulti(context, run.get());
     }
 
     private void respond(Context context, Principal principal, StatementStatus status, int partition, boolean post)
@@ -236,7 +242,28 @@ public final class SnowflakeApi implements HttpApi {
         }
     }
 
-    private void respondMulti(Context context, MultiStatementRun run) throws IOException {
+    /**
+     * A multi-statement run of the caller's that this node does not hold (another node of a cluster runs it,
+     * or this node forgot it), read from its statements. Empty when no statement names the handle.
+     */
+    private Optional<MultiStatementRun.View> remoteRun(Principal principal, String handle) {
+        return MultiStatementRun.viewOf(handle, statements.tagged(principal, MultiStatementRun.PARENT_TAG, handle),
+                clock.instant());
+    }
+
+    /** The caller's statement with this id; empty when there is none (the handle may be a run's). */
+    private Optional<StatementStatus> statementStatus(Principal principal, String id) {
+        try {
+            return Optional.of(statements.status(principal, id));
+        } catch (SluiceException e) {
+            if (e.error().code() == ErrorCode.STATEMENT_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private void respondMulti(Context context, MultiStatementRun.View run) throws IOException {
         switch (run.state()) {
             case RUNNING -> queryStatus(context, run.handle());
             case SUCCEEDED -> resultSets.writeMulti(context, run.handle(), run.createdOn().toEpochMilli(),
@@ -263,12 +290,51 @@ public final class SnowflakeApi implements HttpApi {
         if (id == null) {
             throw SnowflakeException.notFound(handle);
         }
-        StatementStatus before = statements.status(principal, id);
+        Optional<StatementStatus> found = statementStatus(principal, id);
+        if (found.isEmpty()) {
+            if (run == null && cancelRemoteRun(principal, handle)) {
+                cancelStatus(context, handle);
+                return;
+            }
+            throw SnowflakeException.notFound(handle);
+        }
+        StatementStatus before = found.get();
         if (before.isTerminal()) {
             throw SnowflakeException.notFound(handle);
         }
         statements.cancel(principal, id);
         cancelStatus(context, handle);
+    }
+
+    /**
+     * Cancels a multi-statement run another node runs by cancelling the statement of it that runs (that node
+     * then stops the run, as for a local cancel). Between two statements none runs for a moment; the cancel
+     * looks again until one does or the run ended. False when no run of the caller's has this handle or it
+     * had already ended.
+     */
+    private boolean cancelRemoteRun(Principal principal, String handle) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<StatementStatus> children = statements.tagged(principal, MultiStatementRun.PARENT_TAG, handle);
+            Optional<MultiStatementRun.View> view = MultiStatementRun.viewOf(handle, children, clock.instant());
+            if (view.isEmpty() || view.get().state() != MultiStatementRun.State.RUNNING) {
+                return false;
+            }
+            Optional<StatementStatus> running = children.stream().filter(child -> !child.isTerminal()).findFirst();
+            if (running.isPresent()) {
+                statements.cancel(principal, running.get().id());
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     // ---- key-pair registration ---------------------------------------------------------------------------

@@ -87,11 +87,10 @@ final class PostgresDatabase implements AutoCloseable {
                 singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
                 epoch bigint NOT NULL)""",
             "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"),
-            // 2: protocol tags of a statement (a Druid sqlQueryId, an NCP projectId…), found among active rows by value.
+            // 2: protocol tags of a statement (a Druid sqlQueryId, an NCP projectId…), found by value (tags @> …).
             List.of(
                     "ALTER TABLE sluice_statements ADD COLUMN IF NOT EXISTS tags jsonb NOT NULL DEFAULT '{}'::jsonb",
-                    "CREATE INDEX IF NOT EXISTS sluice_statements_active_tags ON sluice_statements"
-                            + " USING gin (tags jsonb_path_ops) WHERE state IN ('QUEUED', 'RUNNING')"));
+                    "CREATE INDEX IF NOT EXISTS sluice_statements_tags ON sluice_statements USING gin (tags jsonb_path_ops)"));
 
     private final HikariDataSource pool;
 

@@ -130,12 +130,25 @@ final class PostgresStatementRepository implements StatementRepository {
     @Override
     public List<StatementStatus> findActiveByTag(String ownerId, String name, String value) {
         String tag = json(Map.of(name, value));
-        // tags @> {name: value} is what the partial GIN index on active rows answers.
+        // tags @> {name: value} is what the GIN index on tags answers.
         return database.call(connection -> ownerId == null
                 ? query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
                         + " AND tags @> CAST(? AS jsonb)", select -> select.setString(1, tag))
                 : query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
                         + " AND tags @> CAST(? AS jsonb) AND owner_id = ?", select -> {
+                            select.setString(1, tag);
+                            select.setString(2, ownerId);
+                        }));
+    }
+
+    @Override
+    public List<StatementStatus> findByTag(String ownerId, String name, String value) {
+        String tag = json(Map.of(name, value));
+        return database.call(connection -> ownerId == null
+                ? query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE tags @> CAST(? AS jsonb)"
+                        + " ORDER BY created_at", select -> select.setString(1, tag))
+                : query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE tags @> CAST(? AS jsonb)"
+                        + " AND owner_id = ? ORDER BY created_at", select -> {
                             select.setString(1, tag);
                             select.setString(2, ownerId);
                         }));
