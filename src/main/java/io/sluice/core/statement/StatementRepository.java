@@ -63,6 +63,11 @@ public interface StatementRepository extends AutoCloseable {
         throw new UnsupportedOperationException("not a shared repository");
     }
 
+    /** A principal's statements submitted through one protocol, newest first. */
+    default List<StatementStatus> list(String ownerId, String protocol, int limit) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
     /**
      * Binds a principal's request id to a statement id unless it is bound already, atomically across nodes;
      * returns the statement id it is bound to (the given one when this call bound it).

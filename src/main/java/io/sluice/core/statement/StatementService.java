@@ -581,6 +581,29 @@ public final class StatementService implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * The caller's own statements submitted through one protocol, newest first, at most {@code limit}: a
+     * protocol's history (NCP's) pages through this without reading the other protocols' statements.
+     */
+    public List<StatementStatus> listOwn(Principal principal, String protocol, int limit) {
+        java.util.stream.Stream<StatementStatus> live = statements.values().stream()
+                .filter(statement -> statement.ownerId().equals(principal.id())
+                        && statement.request().protocol().equals(protocol))
+                .map(Statement::snapshot);
+        if (!shared) {
+            return live.sorted((a, b) -> b.createdAt().compareTo(a.createdAt())).limit(limit).toList();
+        }
+        Map<String, StatementStatus> merged = new java.util.HashMap<>();
+        for (StatementStatus status : store.list(principal.id(), protocol, limit)) {
+            merged.put(status.id(), status);
+        }
+        live.forEach(status -> merged.put(status.id(), status));
+        return merged.values().stream()
+                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
+                .limit(limit)
+                .toList();
+    }
+
     public List<StatementStatus> list(Principal principal, int limit) {
         if (shared) {
             return listShared(principal, limit, principal.admin());

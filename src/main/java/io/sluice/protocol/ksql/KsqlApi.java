@@ -337,7 +337,9 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private void closeQuery(Context context) {
         String queryId = text(body(context), "queryId");
         if (!streams.closeQuery(queryId, "Query closed")) {
-            throw new BadRequest("No query with id " + queryId);
+            // Push queries belong to the connection (and so the node) that streams them; in a cluster another
+            // node has none by that id, as another ksqlDB server would not.
+            throw new BadRequest("No query with id " + queryId + " on this server");
         }
         context.status(200).result("");
     }

@@ -184,11 +184,13 @@ public final class NcpApi implements HttpApi {
 
     private void history(Context context, Principal principal) {
         NcpRequests.HistoryRequest request = NcpRequests.history(context);
-        List<StatementStatus> mine = statements.list(principal, Integer.MAX_VALUE).stream()
-                .filter(status -> status.ownerId().equals(principal.id()) && PROTOCOL.equals(status.protocol()))
+        long skip = (long) (request.pageNo() - 1) * request.pageSize();
+        // Without a status filter only this page and one more entry (for hasMore) need reading.
+        int wanted = request.status() == null ? (int) Math.min(Integer.MAX_VALUE, skip + request.pageSize() + 1)
+                : Integer.MAX_VALUE;
+        List<StatementStatus> mine = statements.listOwn(principal, PROTOCOL, wanted).stream()
                 .filter(status -> request.status() == null || request.status().equals(status(status.state())))
                 .toList();
-        long skip = (long) (request.pageNo() - 1) * request.pageSize();
         List<NcpResponses.QueryHistory> page = mine.stream().skip(skip).limit(request.pageSize())
                 .map(status -> historyOf(principal, status)).toList();
         boolean hasMore = mine.size() > skip + page.size();

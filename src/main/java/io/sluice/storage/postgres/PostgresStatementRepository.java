@@ -128,6 +128,16 @@ final class PostgresStatementRepository implements StatementRepository {
     }
 
     @Override
+    public List<StatementStatus> list(String ownerId, String protocol, int limit) {
+        return database.call(connection -> query(connection, "SELECT " + COLUMNS + " FROM sluice_statements"
+                + " WHERE owner_id = ? AND protocol = ? ORDER BY created_at DESC LIMIT ?", select -> {
+                    select.setString(1, ownerId);
+                    select.setString(2, protocol);
+                    select.setInt(3, limit);
+                }));
+    }
+
+    @Override
     public List<StatementStatus> findActiveByTag(String ownerId, String name, String value) {
         String tag = json(Map.of(name, value));
         // tags @> {name: value} is what the GIN index on tags answers.

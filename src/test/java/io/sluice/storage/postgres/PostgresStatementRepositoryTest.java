@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,29 @@ class PostgresStatementRepositoryTest {
     }
 
     @Test
+    void tagsAreStoredWithTheStatusAndFindTheStatementsThatCarryThem() {
+        Map<String, String> tags = Map.of("druid.sqlQueryId", "q-1", "ncp.projectId", "42", "odd", "quote \" and \\ and é");
+        first.statements().save(tagged("t-running", "alice", StatementState.RUNNING, tags));
+        first.statements().save(tagged("t-done", "alice", StatementState.SUCCEEDED, Map.of("druid.sqlQueryId", "q-1")));
+        second.statements().save(tagged("t-bob", "bob", StatementState.QUEUED, Map.of("druid.sqlQueryId", "q-1")));
+        second.statements().save(tagged("t-other", "alice", StatementState.RUNNING, Map.of("druid.sqlQueryId", "q-2")));
+
+        assertThat(second.statements().find("t-running").orElseThrow().tags()).isEqualTo(tags);
+        // A later save (the statement's end) leaves the tags as they were.
+        first.statements().save(tagged("t-running", "alice", StatementState.SUCCEEDED, Map.of()));
+        assertThat(second.statements().find("t-running").orElseThrow().tags()).isEqualTo(tags);
+
+        assertThat(second.statements().findActiveByTag(null, "druid.sqlQueryId", "q-1"))
+                .extracting(StatementStatus::id).containsExactlyInAnyOrder("t-bob");
+        assertThat(second.statements().findByTag("alice", "druid.sqlQueryId", "q-1"))
+                .extracting(StatementStatus::id).containsExactlyInAnyOrder("t-running", "t-done");
+        assertThat(second.statements().findActiveByTag("bob", "druid.sqlQueryId", "q-2")).isEmpty();
+        assertThat(first.statements().list("alice", "druid", 10)).extracting(StatementStatus::id)
+                .containsExactlyInAnyOrder("t-running", "t-done", "t-other");
+        assertThat(first.statements().list("alice", "native", 10)).isEmpty();
+    }
+
+    @Test
     void aSharedDocumentRefusesAWriteBasedOnAStaleVersion() {
         SharedDocument onFirst = first.document("grants");
         SharedDocument onSecond = second.document("grants");
@@ -115,6 +139,12 @@ class PostgresStatementRepositoryTest {
     }
 
     private static final Instant CREATED = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+    private static StatementStatus tagged(String id, String owner, StatementState state, Map<String, String> tags) {
+        StatementStatus plain = status(id, state, null);
+        return new StatementStatus(id, owner, "druid", "SELECT 1", state, plain.createdAt(), plain.startedAt(),
+                plain.endedAt(), plain.rows(), -1, plain.pageCount(), false, false, id, null, null, tags);
+    }
 
     private static StatementStatus status(String id, StatementState state, SluiceError error) {
         boolean terminal = state.isTerminal();
