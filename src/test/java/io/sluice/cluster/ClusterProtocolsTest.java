@@ -238,6 +238,21 @@ class ClusterProtocolsTest {
                 .isEqualTo("second");
         assertThat(b.get("/api/v2/statements/" + parent, b.otherUserKey).statusCode()).isEqualTo(422);
 
+        // A retry with the same requestId through B answers for the run A took, and runs nothing again.
+        String requestId = java.util.UUID.randomUUID().toString();
+        String marker = "once_" + System.nanoTime();
+        String request = body("statement", "SELECT 1 AS " + marker + "; SELECT 2 AS second_" + marker,
+                "parameters", Map.of("MULTI_STATEMENT_COUNT", 2));
+        JsonNode original = json(a.post("/api/v2/statements?requestId=" + requestId, request));
+        JsonNode retried = json(b.post("/api/v2/statements?requestId=" + requestId + "&retry=true", request));
+        assertThat(retried.get("statementHandle").asText()).isEqualTo(original.get("statementHandle").asText());
+        assertThat(retried.get("statementHandles")).isEqualTo(original.get("statementHandles"));
+        long runs = 0;
+        for (JsonNode listed : json(b.get("/sluice/v1/statements?limit=1000")).get("statements")) {
+            runs += listed.get("sql").asText().contains(" AS " + marker) ? 1 : 0;
+        }
+        assertThat(runs).isEqualTo(1);
+
         // Runs: B sees it running, another principal cannot cancel it, its owner can, and both nodes then say so.
         String slow = json(a.post("/api/v2/statements?async=true", body("statement", "SELECT 1 AS quick; " + SLOW_SQL
                 + "; SELECT 3 AS never", "parameters", Map.of("MULTI_STATEMENT_COUNT", 3)))).get("statementHandle").asText();

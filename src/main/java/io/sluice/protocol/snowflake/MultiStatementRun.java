@@ -125,13 +125,22 @@ final class MultiStatementRun {
 
     /**
      * Submits the first statement on the caller's thread (so that the run can be found through any node as
-     * soon as the request is answered), then runs the rest on a virtual thread.
+     * soon as the request is answered), then runs the rest on a virtual thread. Returns the parent handle the
+     * request belongs to: this run's, or, when the first statement's request id was already taken by an
+     * earlier run of the same request (retried through another node), that run's, and this one stops.
      */
-    void start(StatementService statements) {
+    String start(StatementService statements) {
         StatementStatus first = submit(statements, 0);
-        if (first != null) {
-            Thread.ofVirtual().name("snowflake-multi-" + handle).start(() -> run(statements, first));
+        if (first == null) {
+            return handle;
         }
+        String parent = first.tag(PARENT_TAG);
+        if (parent != null && !parent.equals(handle)) {
+            fail(SnowflakeException.failure("100132", "P0000", "Superseded by " + parent, handle));
+            return parent;
+        }
+        Thread.ofVirtual().name("snowflake-multi-" + handle).start(() -> run(statements, first));
+        return handle;
     }
 
     private void run(StatementService statements, StatementStatus first) {

@@ -149,34 +149,59 @@ public final class SnowflakeApi implements HttpApi {
             throw SnowflakeException.failure("000002", "0A000",
                     "Bind variables are not supported in multi-statement requests.", null);
         }
-        MultiStatementRun run = null;
         String key = request.requestId() == null ? null : principal.id() + "\u0000" + request.requestId();
-        if (key != null) {
-            String existing = runsByRequestId.get(key);
-            run = existing == null ? null : runs.get(existing);
-        }
-        if (run == null) {
+        String handle = key == null ? null : runsByRequestId.get(key);
+        if (handle == null) {
+            // The request id goes to the core with the first statement, so a retry through another node (or
+            // after a restart) finds the run that statement belongs to.
+            String firstRequestId = request.requestId() == null ? null : "multi:" + request.requestId();
+            SnowflakeSql.Piece first = pieces.getFirst();
             MultiStatementRun created = new MultiStatementRun(StatementHandles.newParentHandle(), principal, pieces,
                     piece -> coreRequest(request, principal, SnowflakeSql.numberedPlaceholdersToDollar(piece.sql()),
-                            Parameters.NONE, null).withClient(io.sluice.http.ClientConnections.of(context))
+                            Parameters.NONE, piece == first ? firstRequestId : null)
+                            .withClient(io.sluice.http.ClientConnections.of(context))
                             .withTags(info(request, piece).tags()),
                     clock.instant());
-            String winner = key == null ? created.handle() : runsByRequestId.computeIfAbsent(key, k -> created.handle());
-            if (winner.equals(created.handle())) {
+            handle = key == null ? created.handle() : runsByRequestId.computeIfAbsent(key, k -> created.handle());
+            if (handle.equals(created.handle())) {
                 runs.put(created.handle(), created);
-                created.start(statements);
-                run = created;
-            } else {
-                run = runs.get(winner);
+                String owner = created.start(statements);
+                if (!owner.equals(created.handle())) {
+                    // An earlier submission of this request id (through another node) already runs it.
+                    runs.remove(created.handle());
+                    runsByRequestId.replace(key, created.handle(), owner);
+                    handle = owner;
+                }
             }
         }
-        context.attribute(HANDLE_ATTRIBUTE, run.handle());
+        context.attribute(HANDLE_ATTRIBUTE, handle);
         if (request.async()) {
-            queryStatus(context, run.handle());
+            queryStatus(context, handle);
             return;
         }
-        run.await(syncWait);
-        respondMulti(context, run.view());
+        respondMulti(context, awaitRun(principal, handle, syncWait));
+    }
+
+    /** Waits up to {@code wait} for a run to end, whether this node runs it or another; its view either way. */
+    private MultiStatementRun.View awaitRun(Principal principal, String handle, Duration wait) {
+        MultiStatementRun local = runs.get(handle);
+        if (local != null) {
+            local.await(wait);
+            return local.view();
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            MultiStatementRun.View view = remoteRun(principal, handle).orElseThrow(() -> SnowflakeException.notFound(handle));
+            if (view.state() != MultiStatementRun.State.RUNNING || System.nanoTime() > deadline) {
+                return view;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return view;
+            }
+        }
     }
 
     private StatementRequest coreRequest(SubmitRequest request, Principal principal, String sql, Parameters parameters,
@@ -308,31 +333,34 @@ public final class SnowflakeApi implements HttpApi {
 
     /**
      * Cancels a multi-statement run another node runs by cancelling the statement of it that runs (that node
-     * then stops the run, as for a local cancel). Between two statements none runs for a moment; the cancel
-     * looks again until one does or the run ended. False when no run of the caller's has this handle or it
-     * had already ended.
+     * then stops the run, as for a local cancel). A statement may end before the cancel reaches it and the run
+     * move on to the next, and between two statements none runs for a moment: so this looks again until the
+     * run has ended (or 10 s passed), cancelling whichever statement runs. False when no run of the caller's
+     * has this handle or it had already ended.
      */
     private boolean cancelRemoteRun(Principal principal, String handle) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        boolean cancelled = false;
         while (true) {
             List<StatementStatus> children = statements.tagged(principal, MultiStatementRun.PARENT_TAG, handle);
             Optional<MultiStatementRun.View> view = MultiStatementRun.viewOf(handle, children, clock.instant());
             if (view.isEmpty() || view.get().state() != MultiStatementRun.State.RUNNING) {
-                return false;
+                return cancelled;
             }
             Optional<StatementStatus> running = children.stream().filter(child -> !child.isTerminal()).findFirst();
             if (running.isPresent()) {
                 statements.cancel(principal, running.get().id());
-                return true;
+                cancelled = true;
+            } else {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return cancelled;
+                }
             }
             if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+                return cancelled;
             }
         }
     }
