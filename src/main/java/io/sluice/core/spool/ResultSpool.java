@@ -17,7 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,6 +31,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Layout: {@code <directory>/<resultId>/page-NNNNNN.arrow} plus {@code manifest.properties}. The
  * manifest is written last and atomically, so a result is complete exactly when its manifest exists;
  * a directory without one is a write in progress or the leftover of a crash, and is removed on start.
+ *
+ * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
+ * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
+ * pages of its results being written. The owner is recorded in the manifest, so results found at start count
+ * against their owner again. Only results this node wrote count: in a cluster, copies of other nodes' results
+ * fetched here (marked as such) are a cache and count against nobody, so a principal's quota holds per node.
  *
  * <p>Memory: each writer and each reader works in its own child of the allocator given here and holds
  * at most one page (writer) or one batch (reader) at a time; closing them closes the child, which
@@ -44,6 +52,10 @@ public final class ResultSpool {
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
+    /** Bytes each owner holds: finished results written here (see {@link #holdings}) and reservations of pages being written. */
+    private final Map<String, AtomicLong> ownerBytes = new ConcurrentHashMap<>();
+    /** Finished results written on this node, by id: whose they are and what they count against the owner. */
+    private final Map<String, Holding> holdings = new ConcurrentHashMap<>();
     /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
     private volatile SharedResultStore shared;
     /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
@@ -60,8 +72,34 @@ public final class ResultSpool {
         try {
             Files.createDirectories(config.directory());
             bytesInUse.set(SpoolFiles.recover(config.directory()));
+            recoverOwners();
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
+        }
+    }
+
+    /** A finished result written here, as it counts against its owner until it is deleted or expires. */
+    private record Holding(String owner, long bytes, Instant expiresAt) {
+    }
+
+    /** Counts the results found at start against their owners (as written in their manifests). */
+    private void recoverOwners() throws IOException {
+        for (String resultId : SpoolFiles.resultIds(config.directory())) {
+            Path resultDirectory = config.directory().resolve(resultId);
+            if (Files.exists(resultDirectory.resolve(SpoolFiles.FETCHED_MARKER))) {
+                continue; // a copy of another node's result: it counts there
+            }
+            SpoolManifest manifest;
+            try {
+                manifest = SpoolManifest.readFrom(resultDirectory);
+            } catch (IOException damagedOrAbsent) {
+                continue; // the purge removes it by its age; it has no owner to charge
+            }
+            if (manifest.owner() != null) {
+                long size = SpoolFiles.directorySize(resultDirectory);
+                holdings.put(resultId, new Holding(manifest.owner(), size, manifest.result().expiresAt()));
+                ownerBytes.computeIfAbsent(manifest.owner(), ignored -> new AtomicLong()).addAndGet(size);
+            }
         }
     }
 
@@ -121,6 +159,9 @@ public final class ResultSpool {
                 if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
                     return false;
                 }
+                // Marks the copy, so a restart does not count it against its owner a second time (it counts
+                // on the node that wrote it).
+                Files.createFile(incoming.resolve(SpoolFiles.FETCHED_MARKER));
                 long size = SpoolFiles.directorySize(incoming);
                 synchronized (lifecycleLock) {
                     Files.move(incoming, resultDirectory);
@@ -184,6 +225,14 @@ public final class ResultSpool {
      * @throws IllegalStateException when a result with this id exists or is being written
      */
     public SpoolWriter create(String resultId, ResultSchema schema) {
+        return create(resultId, schema, null);
+    }
+
+    /**
+     * Starts spooling a result that counts against {@code owner}'s quota (null: against nobody's); see
+     * {@link #create(String, ResultSchema)}.
+     */
+    public SpoolWriter create(String resultId, ResultSchema schema, SpoolOwner owner) {
         Objects.requireNonNull(resultId, "resultId");
         Objects.requireNonNull(schema, "schema");
         if (!SpoolFiles.isValidResultId(resultId)) {
@@ -204,7 +253,7 @@ public final class ResultSpool {
             activeWrites.add(resultId);
         }
         BufferAllocator writerAllocator = allocator.newChildAllocator("spool-write-" + resultId, 0, Long.MAX_VALUE);
-        return new SpoolWriter(this, resultId, schema, resultDirectory, writerAllocator);
+        return new SpoolWriter(this, resultId, schema, resultDirectory, writerAllocator, owner);
     }
 
     /**
@@ -302,6 +351,10 @@ public final class ResultSpool {
                 throw failure("could not delete result " + resultId, e);
             }
         }
+        Holding holding = holdings.remove(resultId);
+        if (holding != null) {
+            ownerBytes.get(holding.owner()).addAndGet(-holding.bytes());
+        }
         try {
             bytesInUse.addAndGet(-SpoolFiles.deleteRecursively(trash));
             return true;
@@ -349,6 +402,82 @@ public final class ResultSpool {
 
     Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * Bytes of spooled results {@code principalId} holds on this node: finished results until they are deleted
+     * (expired ones included until the purge removes them) and pages being written.
+     */
+    public long bytesHeldBy(String principalId) {
+        AtomicLong held = ownerBytes.get(principalId);
+        return held == null ? 0 : held.get();
+    }
+
+    /**
+     * Reserves space for a page about to be written, against the spool's budget and the owner's quota.
+     *
+     * @throws SluiceException SPOOL_QUOTA_EXCEEDED naming which of the two would be exceeded
+     */
+    void reserve(long bytes, SpoolOwner owner, String resultId) {
+        if (!tryReserve(bytes)) {
+            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result spool is full (quota "
+                    + config.quotaBytes() + " bytes); result " + resultId + " was discarded");
+        }
+        if (owner != null && !tryReserveFor(owner, bytes)) {
+            adjustBytesInUse(-bytes);
+            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result would exceed the spool quota of "
+                    + owner.quotaBytes() + " bytes of principal " + owner.principalId() + ", who holds "
+                    + bytesHeldBy(owner.principalId()) + " bytes in results that are still stored or being written;"
+                    + " result " + resultId + " was discarded. Space comes back when earlier results expire");
+        }
+    }
+
+    /**
+     * Counts {@code bytes} against the owner unless that passes its quota. Results past their expiry are not
+     * readable any more and are about to be purged, so they do not stand in the way.
+     */
+    private boolean tryReserveFor(SpoolOwner owner, long bytes) {
+        AtomicLong held = ownerBytes.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong());
+        long expired = -1;
+        while (true) {
+            long used = held.get();
+            if (used + bytes > owner.quotaBytes()) {
+                if (expired < 0) {
+                    expired = expiredBytesOf(owner.principalId());
+                }
+                if (used - expired + bytes > owner.quotaBytes()) {
+                    return false;
+                }
+            }
+            if (held.compareAndSet(used, used + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    private long expiredBytesOf(String principalId) {
+        Instant now = clock.instant();
+        long total = 0;
+        for (Holding holding : holdings.values()) {
+            if (holding.owner().equals(principalId) && !now.isBefore(holding.expiresAt())) {
+                total += holding.bytes();
+            }
+        }
+        return total;
+    }
+
+    /** Adjusts what an owner holds by a signed amount, without a quota check (settling reservations, manifests, aborts). */
+    void adjustOwnerBytes(SpoolOwner owner, long delta) {
+        if (owner != null && delta != 0) {
+            ownerBytes.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(delta);
+        }
+    }
+
+    /** A finished result now counts against its owner until it is deleted (the writer's bytes move over to it). */
+    void finished(String resultId, SpoolOwner owner, long bytes, Instant expiresAt) {
+        if (owner != null) {
+            holdings.put(resultId, new Holding(owner.principalId(), bytes, expiresAt));
+        }
     }
 
     /** Reserves space for a page about to be written; false when that would exceed the quota. */

@@ -33,6 +33,14 @@ public interface StatementGuard {
         return null;
     }
 
+    /**
+     * The most bytes of spooled results (asynchronous statements' pages, until they expire or are deleted) the
+     * principal may hold; {@link Long#MAX_VALUE} for no quota beyond the spool's own.
+     */
+    default long spoolQuotaBytes(Principal principal) {
+        return Long.MAX_VALUE;
+    }
+
     /** Called once when a statement ends, whatever the outcome. */
     default void finished(StatementStatus status) {
     }

@@ -342,7 +342,7 @@ public final class StatementService implements AutoCloseable {
                     case EngineResult.Rows r -> r.rows();
                     case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
                 }) {
-                    SpooledResult spooled = spoolRows(statement, rows);
+                    SpooledResult spooled = spoolRows(principal, statement, rows);
                     slot.release();
                     if (statement.isCancelRequested()) {
                         spool.delete(spooled.resultId());
@@ -380,9 +380,12 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private SpooledResult spoolRows(Statement statement, BatchStream rows) {
+    private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows) {
         long maxRows = statement.request().maxRows();
-        SpoolWriter writer = spool.create(statement.id(), rows.schema());
+        // The result counts against its owner's spool quota; past it the writer fails the statement and
+        // gives back the pages written so far.
+        SpoolWriter writer = spool.create(statement.id(), rows.schema(),
+                new io.sluice.core.spool.SpoolOwner(principal.id(), guard.spoolQuotaBytes(principal)));
         try {
             long written = 0;
             while (rows.next()) {
