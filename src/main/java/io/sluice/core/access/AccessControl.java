@@ -213,6 +213,21 @@ public final class AccessControl implements StatementGuard {
                 auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes));
     }
 
+    /** One record per read of a stored result: who, which statement and page, how many rows and response bytes. */
+    @Override
+    public void resultRead(Principal principal, String statementId, io.sluice.core.statement.ResultReader reader,
+                           Integer page, long rows) {
+        io.sluice.core.statement.ClientConnection from = reader.client();
+        long bytes;
+        try {
+            bytes = from.bytesSent().getAsLong();
+        } catch (RuntimeException e) {
+            bytes = 0;
+        }
+        audit.write(new AuditRecord(clock.instant(), principal.id(), principal.admin(), from.remoteAddress(), reader.protocol(),
+                statementId, null, null, List.of(), "READ", null, rows, 0, bytes, AuditRecord.RESULT_READ, page));
+    }
+
     /** Statements refused because the principal may not run them (admin statements from non-admins). */
     public void auditRefusal(Principal principal, String protocol, String what) {
         record(principal.id(), principal.admin(), null, protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
