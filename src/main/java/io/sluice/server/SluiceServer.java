@@ -96,6 +96,7 @@ public final class SluiceServer implements AutoCloseable {
                     config.cluster().postgres(config.statements().retention()));
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
             spool.shareThrough(sharedResults);
+            spool.keepAccountsIn(cluster.spoolLedger());
             statementRepository = cluster.statements();
             this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),

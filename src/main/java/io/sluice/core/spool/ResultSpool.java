@@ -34,9 +34,10 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
  * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
- * pages of its results being written. The owner is recorded in the manifest, so results found at start count
- * against their owner again. Only results this node wrote count: in a cluster, copies of other nodes' results
- * fetched here (marked as such) are a cache and count against nobody, so a principal's quota holds per node.
+ * pages of its results being written. Finished results are kept in a {@link SpoolLedger}: on one node rebuilt
+ * at start from the owners the manifests record (copies of other nodes' results fetched here are marked as
+ * such and count against nobody); in a cluster a shared table, so the quota holds across nodes. Results past
+ * their expiry no longer count, even before the purge removes them.
  *
  * <p>Memory: each writer and each reader works in its own child of the allocator given here and holds
  * at most one page (writer) or one batch (reader) at a time; closing them closes the child, which
@@ -52,10 +53,10 @@ public final class ResultSpool {
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
-    /** Bytes each owner holds: finished results written here (see {@link #holdings}) and reservations of pages being written. */
-    private final Map<String, AtomicLong> ownerBytes = new ConcurrentHashMap<>();
-    /** Finished results written on this node, by id: whose they are and what they count against the owner. */
-    private final Map<String, Holding> holdings = new ConcurrentHashMap<>();
+    /** Bytes of pages each owner's unfinished results reserved on this node (finished ones are in the ledger). */
+    private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    /** Finished results and their owners. */
+    private volatile SpoolLedger ledger = SpoolLedger.local();
     /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
     private volatile SharedResultStore shared;
     /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
@@ -78,8 +79,12 @@ public final class ResultSpool {
         }
     }
 
-    /** A finished result written here, as it counts against its owner until it is deleted or expires. */
-    private record Holding(String owner, long bytes, Instant expiresAt) {
+    /**
+     * Keeps the accounts of finished results in {@code shared} from now on (a cluster's ledger, which already
+     * holds the results found on disk at start; what was rebuilt locally is dropped).
+     */
+    public void keepAccountsIn(SpoolLedger shared) {
+        this.ledger = Objects.requireNonNull(shared, "shared");
     }
 
     /** Counts the results found at start against their owners (as written in their manifests). */
@@ -96,9 +101,7 @@ public final class ResultSpool {
                 continue; // the purge removes it by its age; it has no owner to charge
             }
             if (manifest.owner() != null) {
-                long size = SpoolFiles.directorySize(resultDirectory);
-                holdings.put(resultId, new Holding(manifest.owner(), size, manifest.result().expiresAt()));
-                ownerBytes.computeIfAbsent(manifest.owner(), ignored -> new AtomicLong()).addAndGet(size);
+                ledger.add(resultId, manifest.owner(), SpoolFiles.directorySize(resultDirectory), manifest.result().expiresAt());
             }
         }
     }
@@ -325,6 +328,9 @@ public final class ResultSpool {
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
         deleteIfPresent(resultId);
+        if (SpoolFiles.isValidResultId(resultId)) {
+            ledger.remove(resultId); // also when this node has no copy of it
+        }
         SharedResultStore store = shared;
         if (store != null && SpoolFiles.isValidResultId(resultId)) {
             store.delete(resultId);
@@ -351,10 +357,7 @@ public final class ResultSpool {
                 throw failure("could not delete result " + resultId, e);
             }
         }
-        Holding holding = holdings.remove(resultId);
-        if (holding != null) {
-            ownerBytes.get(holding.owner()).addAndGet(-holding.bytes());
-        }
+        ledger.remove(resultId);
         try {
             bytesInUse.addAndGet(-SpoolFiles.deleteRecursively(trash));
             return true;
@@ -388,6 +391,7 @@ public final class ResultSpool {
                 purged++;
             }
         }
+        ledger.purge(now);
         return purged;
     }
 
@@ -405,12 +409,12 @@ public final class ResultSpool {
     }
 
     /**
-     * Bytes of spooled results {@code principalId} holds on this node: finished results until they are deleted
-     * (expired ones included until the purge removes them) and pages being written.
+     * Bytes of spooled results {@code principalId} holds: finished results that have not expired (on every node
+     * when the ledger is shared) and pages being written on this node.
      */
     public long bytesHeldBy(String principalId) {
-        AtomicLong held = ownerBytes.get(principalId);
-        return held == null ? 0 : held.get();
+        AtomicLong writing = inFlight.get(principalId);
+        return ledger.held(principalId, clock.instant()) + (writing == null ? 0 : writing.get());
     }
 
     /**
@@ -423,60 +427,45 @@ public final class ResultSpool {
             throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result spool is full (quota "
                     + config.quotaBytes() + " bytes); result " + resultId + " was discarded");
         }
-        if (owner != null && !tryReserveFor(owner, bytes)) {
+        if (owner == null) {
+            return;
+        }
+        // Counted first and checked after, so two writers of one owner racing can both fail but never both pass.
+        long writing = inFlight.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(bytes);
+        if (owner.quotaBytes() == Long.MAX_VALUE) {
+            return;
+        }
+        long finished;
+        try {
+            finished = ledger.held(owner.principalId(), clock.instant());
+        } catch (RuntimeException e) {
+            adjustOwnerBytes(owner, -bytes);
+            adjustBytesInUse(-bytes);
+            throw e;
+        }
+        if (finished + writing > owner.quotaBytes()) {
+            adjustOwnerBytes(owner, -bytes);
             adjustBytesInUse(-bytes);
             throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result would exceed the spool quota of "
-                    + owner.quotaBytes() + " bytes of principal " + owner.principalId() + ", who holds "
-                    + bytesHeldBy(owner.principalId()) + " bytes in results that are still stored or being written;"
-                    + " result " + resultId + " was discarded. Space comes back when earlier results expire");
+                    + owner.quotaBytes() + " bytes of principal " + owner.principalId() + ", who holds " + finished
+                    + " bytes in stored results and " + (writing - bytes) + " in results being written; result "
+                    + resultId + " was discarded. Space comes back as earlier results expire");
         }
     }
 
-    /**
-     * Counts {@code bytes} against the owner unless that passes its quota. Results past their expiry are not
-     * readable any more and are about to be purged, so they do not stand in the way.
-     */
-    private boolean tryReserveFor(SpoolOwner owner, long bytes) {
-        AtomicLong held = ownerBytes.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong());
-        long expired = -1;
-        while (true) {
-            long used = held.get();
-            if (used + bytes > owner.quotaBytes()) {
-                if (expired < 0) {
-                    expired = expiredBytesOf(owner.principalId());
-                }
-                if (used - expired + bytes > owner.quotaBytes()) {
-                    return false;
-                }
-            }
-            if (held.compareAndSet(used, used + bytes)) {
-                return true;
-            }
-        }
-    }
-
-    private long expiredBytesOf(String principalId) {
-        Instant now = clock.instant();
-        long total = 0;
-        for (Holding holding : holdings.values()) {
-            if (holding.owner().equals(principalId) && !now.isBefore(holding.expiresAt())) {
-                total += holding.bytes();
-            }
-        }
-        return total;
-    }
-
-    /** Adjusts what an owner holds by a signed amount, without a quota check (settling reservations, manifests, aborts). */
+    /** Adjusts what an owner's unfinished results hold by a signed amount (settling reservations, manifests, aborts). */
     void adjustOwnerBytes(SpoolOwner owner, long delta) {
         if (owner != null && delta != 0) {
-            ownerBytes.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(delta);
+            inFlight.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(delta);
         }
     }
 
-    /** A finished result now counts against its owner until it is deleted (the writer's bytes move over to it). */
+    /** A finished result moves from the owner's results being written to the ledger, where it counts until deleted. */
     void finished(String resultId, SpoolOwner owner, long bytes, Instant expiresAt) {
         if (owner != null) {
-            holdings.put(resultId, new Holding(owner.principalId(), bytes, expiresAt));
+            // In the ledger before it leaves the in-flight count, so no check in between sees it nowhere.
+            ledger.add(resultId, owner.principalId(), bytes, expiresAt);
+            adjustOwnerBytes(owner, -bytes);
         }
     }
 

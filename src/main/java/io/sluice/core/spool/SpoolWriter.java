@@ -133,9 +133,10 @@ public final class SpoolWriter implements AutoCloseable {
             chargedBytes += manifestBytes;
             // In a cluster the result is finished only once the shared store has all of it.
             spool.publish(resultId, resultDirectory, pages);
-            state = State.FINISHED;
-            // Registered before the write counts as ended, so no delete can come in between and miss it.
+            // Counted against the owner before the write ends, so no delete can come in between and miss it; a
+            // ledger that cannot be written (a cluster's database away) aborts the result like any other failure.
             spool.finished(resultId, owner, chargedBytes, result.expiresAt());
+            state = State.FINISHED;
             spool.writeEnded(resultId);
             allocator.close();
             return result;

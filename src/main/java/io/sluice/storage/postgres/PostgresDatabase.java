@@ -86,7 +86,15 @@ final class PostgresDatabase implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS sluice_reuse_epoch (
                 singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
                 epoch bigint NOT NULL)""",
-            "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"));
+            "INSERT INTO sluice_reuse_epoch (singleton, epoch) VALUES (true, 0) ON CONFLICT DO NOTHING"),
+            // 2: the spool ledger, so per-principal spool quotas hold across nodes.
+            List.of("""
+            CREATE TABLE IF NOT EXISTS sluice_spool_ledger (
+                result_id text PRIMARY KEY,
+                owner_id text NOT NULL,
+                bytes bigint NOT NULL,
+                expires_at timestamptz NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS sluice_spool_ledger_by_owner ON sluice_spool_ledger (owner_id, expires_at)"));
 
     private final HikariDataSource pool;
 
