@@ -178,6 +178,30 @@ class PrincipalQuotaTest {
         assertThat(json(unknown).get("message").asText()).contains("SPOOL_QUOTA_BYTES").contains("EXPORT_QUOTA_BYTES");
     }
 
+    @Test
+    void theAdminApiSetsAndRemovesRoleQuotas() {
+        admin("CREATE ROLE IF NOT EXISTS automated");
+        Principal frank = new Principal("frank", "frank", false);
+        sluice.server.keys().issue(frank);
+        admin("GRANT ROLE automated TO USER frank");
+        HttpResponse<String> set = sluice.send(HttpRequest.newBuilder(sluice.uri("/sluice/v1/admin/roles/automated/limits/spool_quota_bytes"))
+                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\": 123456}")).build());
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(sluice.server.access().spoolQuotaBytes(frank)).isEqualTo(123456);
+        HttpResponse<String> bad = sluice.send(HttpRequest.newBuilder(sluice.uri("/sluice/v1/admin/roles/automated/limits/spool_quota_bytes"))
+                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\": -5}")).build());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        HttpResponse<String> byBob = sluice.send(HttpRequest.newBuilder(sluice.uri("/sluice/v1/admin/roles/automated/limits/spool_quota_bytes"))
+                .header("Authorization", "Bearer " + sluice.otherUserKey).DELETE().build());
+        assertThat(byBob.statusCode()).isEqualTo(403);
+        HttpResponse<String> removed = sluice.send(HttpRequest.newBuilder(sluice.uri("/sluice/v1/admin/roles/automated/limits/spool_quota_bytes"))
+                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).DELETE().build());
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(sluice.server.access().spoolQuotaBytes(frank)).isEqualTo(Long.MAX_VALUE);
+    }
+
     /**
      * Results found at start count against their owner again (the manifest records it), and results that
      * expired stop counting, without waiting for the purge.
