@@ -119,6 +119,22 @@ class AuditTrafficTest {
         assertThat(druid.get("rows").asLong()).isEqualTo(10_000);
         assertThat(druid.get("bytesSent").asLong()).isEqualTo(druidPage.body().getBytes(StandardCharsets.UTF_8).length);
 
+        // … and NCP's offset reads (a row range: no page), once the query finished.
+        String execution = json(sluice.post("/api/v2/queries/async", SluiceTestServer.body("query", sql), sluice.otherUserKey))
+                .get("id").asText();
+        HttpResponse<String> rows = null;
+        for (int attempt = 0; attempt < 300; attempt++) {
+            rows = sluice.get("/api/v2/queries/" + execution + "?offset=100&pageSize=7", sluice.otherUserKey);
+            if (json(rows).get("isFinished").asBoolean()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(json(rows).get("data").size()).as(rows.body()).isEqualTo(7);
+        JsonNode ncp = awaitRead(execution, "ncp", null);
+        assertThat(ncp.get("rows").asLong()).isEqualTo(7);
+        assertThat(ncp.get("bytesSent").asLong()).isEqualTo(rows.body().getBytes(StandardCharsets.UTF_8).length);
+
         // Admins find the reads in sluice.audit by event and page.
         JsonNode row = null;
         for (int attempt = 0; attempt < 150 && row == null; attempt++) {
@@ -134,15 +150,18 @@ class AuditTrafficTest {
         assertThat(row.get("bytes_sent").asLong()).isEqualTo(page1.body().getBytes(StandardCharsets.UTF_8).length);
     }
 
-    /** The audit file's RESULT_READ record of {@code page} through {@code protocol} (of {@code statementId} unless null). */
-    private static JsonNode awaitRead(String statementId, String protocol, int page) throws IOException, InterruptedException {
+    /**
+     * The audit file's RESULT_READ record of {@code page} (null: a row range) through {@code protocol}, of
+     * {@code statementId} unless that is null.
+     */
+    private static JsonNode awaitRead(String statementId, String protocol, Integer page) throws IOException, InterruptedException {
         Path file = data.resolve("audit").resolve("audit.log");
         for (int attempt = 0; attempt < 100; attempt++) {
             if (Files.exists(file)) {
                 for (String line : Files.readAllLines(file)) {
                     JsonNode record = SluiceTestServer.JSON.readTree(line);
                     if ("RESULT_READ".equals(record.path("event").asText()) && protocol.equals(record.get("protocol").asText())
-                            && record.get("page").asInt(-1) == page
+                            && (page == null ? record.get("page").isNull() : record.get("page").asInt(-1) == page)
                             && (statementId == null || statementId.equals(record.get("statementId").asText()))) {
                         return record;
                     }
