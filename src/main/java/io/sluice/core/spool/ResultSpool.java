@@ -35,8 +35,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
  * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
  * pages of its results being written. Finished results are kept in a {@link SpoolLedger}: on one node rebuilt
- * at start from the owners the manifests record (copies of other nodes' results fetched here are marked as
- * such and count against nobody); in a cluster a shared table, so the quota holds across nodes. Results past
+ * at start from the owners the manifests record; in a cluster a shared table, so the quota holds across nodes. Results past
  * their expiry no longer count, even before the purge removes them.
  *
  * <p>Memory: each writer and each reader works in its own child of the allocator given here and holds
@@ -87,13 +86,13 @@ public final class ResultSpool {
         this.ledger = Objects.requireNonNull(shared, "shared");
     }
 
-    /** Counts the results found at start against their owners (as written in their manifests). */
+    /**
+     * Counts the results found at start against their owners (as written in their manifests). Only results this
+     * node wrote are on disk then, unless it is part of a cluster, where the shared ledger replaces this one.
+     */
     private void recoverOwners() throws IOException {
         for (String resultId : SpoolFiles.resultIds(config.directory())) {
             Path resultDirectory = config.directory().resolve(resultId);
-            if (Files.exists(resultDirectory.resolve(SpoolFiles.FETCHED_MARKER))) {
-                continue; // a copy of another node's result: it counts there
-            }
             SpoolManifest manifest;
             try {
                 manifest = SpoolManifest.readFrom(resultDirectory);
@@ -162,9 +161,6 @@ public final class ResultSpool {
                 if (!store.download(resultId, SpoolFiles.MANIFEST_NAME, incoming.resolve(SpoolFiles.MANIFEST_NAME))) {
                     return false;
                 }
-                // Marks the copy, so a restart does not count it against its owner a second time (it counts
-                // on the node that wrote it).
-                Files.createFile(incoming.resolve(SpoolFiles.FETCHED_MARKER));
                 long size = SpoolFiles.directorySize(incoming);
                 synchronized (lifecycleLock) {
                     Files.move(incoming, resultDirectory);
@@ -327,9 +323,8 @@ public final class ResultSpool {
      */
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
-        deleteIfPresent(resultId);
-        if (SpoolFiles.isValidResultId(resultId)) {
-            ledger.remove(resultId); // also when this node has no copy of it
+        if (!deleteIfPresent(resultId) && SpoolFiles.isValidResultId(resultId)) {
+            ledger.remove(resultId); // this node has no copy of it, but the shared ledger may count it
         }
         SharedResultStore store = shared;
         if (store != null && SpoolFiles.isValidResultId(resultId)) {

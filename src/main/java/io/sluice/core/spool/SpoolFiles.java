@@ -19,8 +19,6 @@ final class SpoolFiles {
     static final String MANIFEST_TEMPORARY_NAME = "manifest.properties.tmp";
     /** Suffix of a result directory being deleted; renaming first makes deletion look atomic to readers. */
     static final String DELETING_MARKER = ".deleting-";
-    /** An empty file in a result directory that holds a copy of another node's result (cluster), not one written here. */
-    static final String FETCHED_MARKER = "fetched";
 
     /**
      * Result ids become directory names, so only a conservative alphabet is allowed: no separators, no

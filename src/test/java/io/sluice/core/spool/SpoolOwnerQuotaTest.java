@@ -102,10 +102,6 @@ class SpoolOwnerQuotaTest {
             spool.delete("other");
         }
         assertThat(Files.readString(directory.resolve("a1").resolve(SpoolFiles.MANIFEST_NAME))).contains("owner=alice");
-        // A copy of another node's result (cluster) is marked and counts against nobody here.
-        Files.createDirectories(directory.resolve("copy"));
-        Files.copy(directory.resolve("a1").resolve(SpoolFiles.MANIFEST_NAME), directory.resolve("copy").resolve(SpoolFiles.MANIFEST_NAME));
-        Files.createFile(directory.resolve("copy").resolve(SpoolFiles.FETCHED_MARKER));
 
         ResultSpool restarted = new ResultSpool(config, allocator, clock);
         assertThat(restarted.bytesHeldBy("alice")).isEqualTo(held);
