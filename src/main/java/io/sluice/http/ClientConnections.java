@@ -2,6 +2,7 @@ package io.sluice.http;
 
 import io.javalin.http.Context;
 import io.sluice.core.statement.ClientConnection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Request;
@@ -20,16 +21,46 @@ public final class ClientConnections {
      * response objects for later requests on the connection, so a statement ending after its submission was
      * answered must not read someone else's count.
      */
+    /** The audit's view of a read of a stored result through this exchange. */
+    public static io.sluice.core.statement.ResultReader reader(Context context, String protocol) {
+        return new io.sluice.core.statement.ResultReader(protocol, of(context));
+    }
+
+    private static void runQuietly(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ClientConnections.class).warn("a task after an exchange failed", e);
+        }
+    }
+
     public static ClientConnection of(Context context) {
         String address = context.req().getRemoteAddr();
         try {
             ServletContextRequest request = ServletContextRequest.getServletContextRequest(context.req());
             Response response = request.getServletContextResponse();
             AtomicLong finalCount = new AtomicLong(-1);
-            Request.addCompletionListener(request, failure -> finalCount.set(Response.getContentBytesWritten(response)));
+            java.util.List<Runnable> afterwards = new java.util.ArrayList<>();
+            Request.addCompletionListener(request, failure -> {
+                finalCount.set(Response.getContentBytesWritten(response));
+                List<Runnable> tasks;
+                synchronized (afterwards) {
+                    tasks = List.copyOf(afterwards);
+                    afterwards.clear();
+                }
+                tasks.forEach(ClientConnections::runQuietly);
+            });
             return new ClientConnection(address, () -> {
                 long done = finalCount.get();
                 return done >= 0 ? done : Response.getContentBytesWritten(response);
+            }, task -> {
+                synchronized (afterwards) {
+                    if (finalCount.get() < 0) {
+                        afterwards.add(task);
+                        return;
+                    }
+                }
+                runQuietly(task); // the exchange is already over
             });
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(ClientConnections.class).debug("no byte count for this exchange", e);

@@ -81,6 +81,11 @@ public record SluiceConfig(
                 spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings);
     }
 
+    public SluiceConfig withPrincipalLimits(io.sluice.core.access.AccessControl.Limits limits) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, limits, cluster, engines);
+    }
+
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
                 rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
@@ -139,7 +144,8 @@ public record SluiceConfig(
                 new io.sluice.core.access.AccessControl.Limits(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
                         intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
-                        Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0))),
+                        Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0)),
+                        longValue(properties, "limits.principalSpoolBytes", defaults.principalLimits().spoolBytes())),
                 io.sluice.storage.ClusterSettings.fromProperties(properties),
                 EngineSettings.fromProperties(properties));
     }
@@ -151,7 +157,7 @@ public record SluiceConfig(
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
-            "limits.principalMaxTimeoutSeconds"),
+            "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 

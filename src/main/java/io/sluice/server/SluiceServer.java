@@ -96,6 +96,7 @@ public final class SluiceServer implements AutoCloseable {
                     config.cluster().postgres(config.statements().retention()));
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
             spool.shareThrough(sharedResults);
+            spool.keepAccountsIn(cluster.spoolLedger());
             statementRepository = cluster.statements();
             this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
@@ -141,6 +142,8 @@ public final class SluiceServer implements AutoCloseable {
         }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
+        long exportQuota = config.export().export().quotaBytesPerPrincipal();
+        exporter.quotas(principal -> access.exportQuotaBytes(principal, exportQuota));
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)
                 .description("Bytes of files written by exports").baseUnit("bytes").register(meters);
         List<SluiceHttpServer.ReadinessCheck> dependencies = cluster == null ? List.of()
@@ -174,6 +177,11 @@ public final class SluiceServer implements AutoCloseable {
 
     public io.sluice.core.access.AccessControl access() {
         return access;
+    }
+
+    /** The node's result spool (what each principal holds in it, for operators and tests). */
+    public ResultSpool spool() {
+        return spool;
     }
 
     public ApiKeyStore keys() {

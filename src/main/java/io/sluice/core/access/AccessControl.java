@@ -42,12 +42,14 @@ public final class AccessControl implements StatementGuard {
      * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
      * configuration keys.
      */
-    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout) {
-        public static final Limits DEFAULT = new Limits(64, 60_000, null);
+    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout, long spoolBytes) {
+        public static final Limits DEFAULT = new Limits(64, 60_000, null, 0);
 
         /**
          * @param maxTimeout how long any one principal's statement may run, whatever it asks for (roles may set
          *     less); null for none beyond statements.maxTimeoutSeconds
+         * @param spoolBytes bytes of spooled results one principal may hold (roles may set less); 0 for no quota
+         *     beyond spool.quotaBytes
          */
         public Limits {
             if (maxConcurrent < 1 || statementsPerMinute < 1) {
@@ -56,10 +58,21 @@ public final class AccessControl implements StatementGuard {
             if (maxTimeout != null && (maxTimeout.isZero() || maxTimeout.isNegative())) {
                 maxTimeout = null;
             }
+            if (spoolBytes < 0) {
+                throw new IllegalArgumentException("limits.principalSpoolBytes must not be negative (0: no quota)");
+            }
+        }
+
+        public Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout) {
+            this(maxConcurrent, statementsPerMinute, maxTimeout, 0);
         }
 
         public Limits(int maxConcurrent, int statementsPerMinute) {
-            this(maxConcurrent, statementsPerMinute, null);
+            this(maxConcurrent, statementsPerMinute, null, 0);
+        }
+
+        public Limits withSpoolBytes(long bytes) {
+            return new Limits(maxConcurrent, statementsPerMinute, maxTimeout, bytes);
         }
     }
 
@@ -137,6 +150,26 @@ public final class AccessControl implements StatementGuard {
         return ceiling;
     }
 
+    /**
+     * The tightest of the configured per-principal spool quota and the quotas of the principal's roles
+     * (ALTER ROLE … SET SPOOL_QUOTA_BYTES), like the timeout ceiling; admins too.
+     */
+    @Override
+    public long spoolQuotaBytes(Principal principal) {
+        long quota = limits.spoolBytes() > 0 ? limits.spoolBytes() : Long.MAX_VALUE;
+        java.util.OptionalLong role = store.tightestRoleLimit(principal.id(), RoleLimit.SPOOL_QUOTA_BYTES);
+        return role.isPresent() ? Math.min(quota, role.getAsLong()) : quota;
+    }
+
+    /**
+     * The tightest of the configured export quota ({@code export.quotaBytesPerUser}) and the quotas of the
+     * principal's roles (ALTER ROLE … SET EXPORT_QUOTA_BYTES).
+     */
+    public long exportQuotaBytes(Principal principal, long configured) {
+        java.util.OptionalLong role = store.tightestRoleLimit(principal.id(), RoleLimit.EXPORT_QUOTA_BYTES);
+        return role.isPresent() ? Math.min(configured, role.getAsLong()) : configured;
+    }
+
     @Override
     public EngineStatement open(Principal principal, String statementId, StatementRequest request,
                                 EngineRequest engineRequest, Engine engine) {
@@ -178,6 +211,21 @@ public final class AccessControl implements StatementGuard {
         }
         audit.write(new AuditRecord(clock.instant(), principal, admin, from.remoteAddress(), protocol, statementId, sha256(sql),
                 auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes));
+    }
+
+    /** One record per read of a stored result: who, which statement and page, how many rows and response bytes. */
+    @Override
+    public void resultRead(Principal principal, String statementId, io.sluice.core.statement.ResultReader reader,
+                           Integer page, long rows) {
+        io.sluice.core.statement.ClientConnection from = reader.client();
+        long bytes;
+        try {
+            bytes = from.bytesSent().getAsLong();
+        } catch (RuntimeException e) {
+            bytes = 0;
+        }
+        audit.write(new AuditRecord(clock.instant(), principal.id(), principal.admin(), from.remoteAddress(), reader.protocol(),
+                statementId, null, null, List.of(), "READ", null, rows, 0, bytes, AuditRecord.RESULT_READ, page));
     }
 
     /** Statements refused because the principal may not run them (admin statements from non-admins). */
@@ -308,9 +356,9 @@ public final class AccessControl implements StatementGuard {
                 }
                 yield AdminAnswer.status("API key " + drop.keyId() + " successfully dropped.");
             }
-            case AdminCommand.SetRoleTimeout set -> {
+            case AdminCommand.SetRoleLimit set -> {
                 String role = knownRole(set.role());
-                store.roleTimeout(role, set.seconds());
+                store.roleLimit(role, set.limit(), set.value());
                 yield AdminAnswer.status("Statement executed successfully.");
             }
             case AdminCommand.SetRsaPublicKey set -> {

@@ -32,8 +32,8 @@ public final class AccessStore {
     /** user → roles */
     private final TreeMap<String, Set<String>> memberships = new TreeMap<>();
     private final Set<Grant> grants = new LinkedHashSet<>();
-    /** role → statement timeout ceiling in seconds */
-    private final TreeMap<String, Long> roleTimeouts = new TreeMap<>();
+    /** role → the limits set on it (ALTER ROLE … SET), each a ceiling */
+    private final TreeMap<String, java.util.EnumMap<RoleLimit, Long>> roleLimits = new TreeMap<>();
 
     public AccessStore(Path file) {
         this.file = file;
@@ -63,7 +63,7 @@ public final class AccessStore {
         roles.clear();
         memberships.clear();
         grants.clear();
-        roleTimeouts.clear();
+        roleLimits.clear();
         parse(snapshot.lines());
         documentVersion = snapshot.version();
     }
@@ -130,7 +130,7 @@ public final class AccessStore {
             boolean removed = roles.remove(name);
             memberships.values().forEach(set -> set.remove(name));
             grants.removeIf(grant -> grant.role().equals(name));
-            roleTimeouts.remove(name);
+            roleLimits.remove(name);
             return removed;
         });
     }
@@ -171,22 +171,46 @@ public final class AccessStore {
 
     /** Sets (or with null removes) a role's statement timeout ceiling. */
     public synchronized void roleTimeout(String role, Long seconds) {
+        roleLimit(role, RoleLimit.STATEMENT_TIMEOUT_IN_SECONDS, seconds);
+    }
+
+    /** Sets (or with null removes) one limit of a role. */
+    public synchronized void roleLimit(String role, RoleLimit limit, Long value) {
         change(() -> {
-            if (seconds == null) {
-                return roleTimeouts.remove(normal(role)) != null;
+            String name = normal(role);
+            if (value == null) {
+                java.util.EnumMap<RoleLimit, Long> set = roleLimits.get(name);
+                boolean removed = set != null && set.remove(limit) != null;
+                if (set != null && set.isEmpty()) {
+                    roleLimits.remove(name);
+                }
+                return removed;
             }
-            return !seconds.equals(roleTimeouts.put(normal(role), seconds));
+            return !value.equals(roleLimits.computeIfAbsent(name, ignored -> new java.util.EnumMap<>(RoleLimit.class))
+                    .put(limit, value));
         });
     }
 
     /** The tightest statement timeout ceiling among the user's roles, if any has one. */
     public synchronized java.util.OptionalLong timeoutCeilingSeconds(String user) {
-        return memberships.getOrDefault(normal(user), Set.of()).stream().filter(roleTimeouts::containsKey)
-                .mapToLong(roleTimeouts::get).min();
+        return tightestRoleLimit(user, RoleLimit.STATEMENT_TIMEOUT_IN_SECONDS);
+    }
+
+    /** The tightest value of {@code limit} among the user's roles, if any sets it. */
+    public synchronized java.util.OptionalLong tightestRoleLimit(String user, RoleLimit limit) {
+        return memberships.getOrDefault(normal(user), Set.of()).stream().map(roleLimits::get)
+                .filter(set -> set != null && set.containsKey(limit)).mapToLong(set -> set.get(limit)).min();
     }
 
     public synchronized java.util.Map<String, Long> roleTimeouts() {
-        return new TreeMap<>(roleTimeouts);
+        java.util.Map<String, Long> timeouts = new TreeMap<>();
+        roleLimits.forEach((role, set) -> {
+            Long seconds = set.get(RoleLimit.STATEMENT_TIMEOUT_IN_SECONDS);
+            if (seconds != null) {
+                timeouts.put(role, seconds);
+            }
+        });
+        return timeouts;
     }
 
     /** True when one of the user's roles grants {@code privilege} on {@code table} (catalog.schema.table). */
@@ -224,7 +248,15 @@ public final class AccessStore {
                     case "member" -> memberships.computeIfAbsent(fields[2], ignored -> new TreeSet<>()).add(fields[1]);
                     case "grant" -> grants.add(new Grant(fields[1], Privilege.valueOf(fields[2]),
                             Grant.ObjectKind.valueOf(fields[3]), fields[4]));
-                    case "role-timeout" -> roleTimeouts.put(fields[1], Long.parseLong(fields[2]));
+                    case "role-timeout" -> roleLimits.computeIfAbsent(fields[1], ignored -> new java.util.EnumMap<>(RoleLimit.class))
+                            .put(RoleLimit.STATEMENT_TIMEOUT_IN_SECONDS, Long.parseLong(fields[2]));
+                    case "role-limit" -> {
+                        RoleLimit limit = roleLimit(fields[2]);
+                        if (limit != null) {
+                            roleLimits.computeIfAbsent(fields[1], ignored -> new java.util.EnumMap<>(RoleLimit.class))
+                                    .put(limit, Long.parseLong(fields[3]));
+                        }
+                    }
                     default -> {
                         // a newer version's record: kept out rather than misread
                     }
@@ -241,7 +273,10 @@ public final class AccessStore {
         memberships.forEach((user, set) -> set.forEach(role -> lines.add("member\t" + clean(role) + "\t" + clean(user))));
         grants.forEach(grant -> lines.add(String.join("\t", "grant", clean(grant.role()), grant.privilege().name(),
                 grant.on().name(), clean(grant.object()))));
-        roleTimeouts.forEach((role, seconds) -> lines.add("role-timeout\t" + clean(role) + "\t" + seconds));
+        // The timeout keeps the line it had before other limits existed, so older files and versions agree.
+        roleLimits.forEach((role, set) -> set.forEach((limit, value) -> lines.add(limit == RoleLimit.STATEMENT_TIMEOUT_IN_SECONDS
+                ? "role-timeout\t" + clean(role) + "\t" + value
+                : "role-limit\t" + clean(role) + "\t" + limit.name() + "\t" + value)));
         return lines;
     }
 
@@ -258,6 +293,15 @@ public final class AccessStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write access control to " + file, e);
+        }
+    }
+
+    /** A limit by name; null for one of a newer version (kept out rather than misread). */
+    private static RoleLimit roleLimit(String name) {
+        try {
+            return RoleLimit.valueOf(name);
+        } catch (IllegalArgumentException newer) {
+            return null;
         }
     }
 

@@ -45,9 +45,9 @@ public sealed interface AdminCommand {
     }
 
     /**
-     * ALTER ROLE r SET STATEMENT_TIMEOUT_IN_SECONDS = n (Snowflake's parameter name), or UNSET it ({@code seconds}
-     * null): members' statements may run at most that long, whatever they ask for.
+     * ALTER ROLE r SET STATEMENT_TIMEOUT_IN_SECONDS | SPOOL_QUOTA_BYTES | EXPORT_QUOTA_BYTES = n, or UNSET it
+     * ({@code value} null): a ceiling for the role's members (see {@link RoleLimit}).
      */
-    record SetRoleTimeout(String role, Long seconds) implements AdminCommand {
+    record SetRoleLimit(String role, RoleLimit limit, Long value) implements AdminCommand {
     }
 }

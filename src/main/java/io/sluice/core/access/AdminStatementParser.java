@@ -205,26 +205,30 @@ public final class AdminStatementParser {
             throw syntax("expected SET or UNSET after the role name");
         }
         String parameter = word();
-        if (!parameter.equals("STATEMENT_TIMEOUT_IN_SECONDS")) {
-            throw syntax("only STATEMENT_TIMEOUT_IN_SECONDS can be set on a role");
+        RoleLimit limit;
+        try {
+            limit = RoleLimit.valueOf(parameter);
+        } catch (IllegalArgumentException e) {
+            throw syntax("only " + java.util.Arrays.stream(RoleLimit.values()).map(Enum::name)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " can be set on a role");
         }
         if (action.equals("UNSET")) {
-            return new AdminCommand.SetRoleTimeout(role, null);
+            return new AdminCommand.SetRoleLimit(role, limit, null);
         }
         if (!symbol("=")) {
             throw syntax("expected = after " + parameter);
         }
         Token value = next();
-        long seconds;
+        long number;
         try {
-            seconds = Long.parseLong(value.text());
+            number = Long.parseLong(value.text());
         } catch (NumberFormatException e) {
-            throw syntax("STATEMENT_TIMEOUT_IN_SECONDS must be a whole number of seconds");
+            throw syntax(parameter + " must be " + limit.unit());
         }
-        if (seconds < 1 || seconds > 7L * 24 * 3600) {
-            throw syntax("STATEMENT_TIMEOUT_IN_SECONDS must be between 1 and 604800");
+        if (number < 1 || number > limit.max()) {
+            throw syntax(parameter + " must be between 1 and " + limit.max());
         }
-        return new AdminCommand.SetRoleTimeout(role, seconds);
+        return new AdminCommand.SetRoleLimit(role, limit, number);
     }
 
     private AdminCommand alterUser() {

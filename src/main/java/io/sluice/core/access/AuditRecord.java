@@ -7,13 +7,28 @@ import java.util.List;
  * One audited statement: who ran it, from where (when known), through which protocol, what it was (SHA-256 of
  * the text, and the text unless turned off), what it touched and how it ended.
  *
- * @param bytesSent response bytes sent on the exchange that submitted the statement, as counted when it ended: the
- *     whole result for a streamed statement; for an asynchronous one what its submission answered (pages read
- *     later are separate requests)
+ * @param bytesSent for a statement, response bytes sent on the exchange that submitted it, as counted when it ended:
+ *     the whole result for a streamed statement; for an asynchronous one what its submission had answered by then.
+ *     For a result read, every byte of the response that carried it
+ * @param event {@link #STATEMENT} or {@link #RESULT_READ} (a later read of a stored result: rows read, no SQL)
+ * @param page the page a result read asked for; null for a statement, a row range or the whole result
  */
 public record AuditRecord(Instant time, String principal, boolean admin, String remoteAddress, String protocol,
                           String statementId, String sqlSha256, String sql, List<String> tables, String outcome,
-                          String errorCode, long rows, long durationMillis, long bytesSent) {
+                          String errorCode, long rows, long durationMillis, long bytesSent, String event, Integer page) {
+
+    /** A statement ran (or was refused): one record per statement. */
+    public static final String STATEMENT = "STATEMENT";
+    /** A stored result was read: one record per request that read pages, rows or all of a result. */
+    public static final String RESULT_READ = "RESULT_READ";
+
+    /** The record of a statement. */
+    public AuditRecord(Instant time, String principal, boolean admin, String remoteAddress, String protocol,
+                       String statementId, String sqlSha256, String sql, List<String> tables, String outcome,
+                       String errorCode, long rows, long durationMillis, long bytesSent) {
+        this(time, principal, admin, remoteAddress, protocol, statementId, sqlSha256, sql, tables, outcome, errorCode,
+                rows, durationMillis, bytesSent, STATEMENT, null);
+    }
 
     /** The record as one line of JSON. */
     public String toJson() {
@@ -38,7 +53,9 @@ public record AuditRecord(Instant time, String principal, boolean admin, String 
         field(json, "errorCode", errorCode).append(',');
         json.append("\"rows\":").append(rows).append(',');
         json.append("\"durationMs\":").append(durationMillis).append(',');
-        json.append("\"bytesSent\":").append(bytesSent);
+        json.append("\"bytesSent\":").append(bytesSent).append(',');
+        field(json, "event", event).append(',');
+        json.append("\"page\":").append(page == null ? "null" : page.toString());
         return json.append('}').toString();
     }
 

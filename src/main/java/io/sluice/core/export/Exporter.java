@@ -66,6 +66,8 @@ public final class Exporter implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
 
     private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
+    /** Each principal's quota; the configured one unless access control says otherwise (role quotas). */
+    private volatile java.util.function.ToLongFunction<Principal> quotaOf;
 
     public Exporter(StatementService statements, ExportStorage storage, ExportEncoders encoders, ExportConfig config,
                     Clock clock) {
@@ -74,6 +76,7 @@ public final class Exporter implements AutoCloseable {
         this.encoders = Objects.requireNonNull(encoders, "encoders");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.quotaOf = principal -> config.quotaBytesPerPrincipal();
         if (config.linkTtl().compareTo(storage.maxLinkTtl()) > 0) {
             throw new IllegalArgumentException("export link lifetime " + config.linkTtl() + " exceeds what the "
                     + storage.name() + " store can sign (" + storage.maxLinkTtl() + ")");
@@ -86,6 +89,14 @@ public final class Exporter implements AutoCloseable {
 
     public ExportConfig config() {
         return config;
+    }
+
+    /**
+     * Decides each principal's quota of exported bytes from now on (access control: the tightest of the
+     * configured quota and its roles' EXPORT_QUOTA_BYTES).
+     */
+    public void quotas(java.util.function.ToLongFunction<Principal> quotaOf) {
+        this.quotaOf = Objects.requireNonNull(quotaOf, "quotaOf");
     }
 
     /** The store's link checker when its links point back at Sluice (the local store), else one refusing all. */
@@ -147,6 +158,7 @@ public final class Exporter implements AutoCloseable {
         String baseName = "query-" + NAME_TIME.format(clock.instant()) + "-";
         Reservation reserved = new Reservation(inFlight.computeIfAbsent(owner, ignored -> new AtomicLong()));
         long held = usage(owner);
+        long quota = quotaOf.applyAsLong(principal);
         List<ExportedFile> committed = new ArrayList<>();
         FileInProgress current = null;
         long totalRows = 0;
@@ -178,7 +190,7 @@ public final class Exporter implements AutoCloseable {
                     current.dataBytes += (long) Math.ceil(take * perRow);
                     offset += take;
                     totalRows += take;
-                    checkQuota(reserved, held, committed, current);
+                    checkQuota(reserved, held, quota, committed, current);
                     if (current.dataBytes >= split) {
                         committed.add(current.commit());
                         current = null;
@@ -191,7 +203,7 @@ public final class Exporter implements AutoCloseable {
             }
             if (current != null) {
                 current.finish();
-                checkQuota(reserved, held, committed, current);
+                checkQuota(reserved, held, quota, committed, current);
                 committed.add(current.commit());
                 current = null;
             }
@@ -213,15 +225,15 @@ public final class Exporter implements AutoCloseable {
     }
 
     /** Fails when the principal's files, other exports in flight and this one's bytes pass the quota. */
-    private void checkQuota(Reservation reserved, long held, List<ExportedFile> committed, FileInProgress current) {
+    private void checkQuota(Reservation reserved, long held, long quota, List<ExportedFile> committed, FileInProgress current) {
         long now = current.counter.count;
         for (ExportedFile file : committed) {
             now += file.bytes();
         }
         reserved.hold(now);
-        if (held + reserved.others() + now > config.quotaBytesPerPrincipal()) {
+        if (held + reserved.others() + now > quota) {
             throw new SluiceException(ErrorCode.EXPORT_QUOTA_EXCEEDED, "the export would exceed the quota of "
-                    + config.quotaBytesPerPrincipal() + " bytes of exported files per user (" + held
+                    + quota + " bytes of exported files per user (" + held
                     + " bytes held by earlier exports until their retention ends)");
         }
     }
@@ -353,8 +365,15 @@ public final class Exporter implements AutoCloseable {
         return usage(ownerPrefix(principal));
     }
 
+    /**
+     * What the store holds under the owner's folder and within the retention: files past it are no longer
+     * served and the sweep is about to delete them, so they do not count. Read from the store itself, so the
+     * figure is right after a restart and, with S3, the same on every node of a cluster.
+     */
     private long usage(String ownerPrefix) {
-        return storage.list(ownerPrefix).stream().mapToLong(ExportStorage.StoredObject::size).sum();
+        Instant cutoff = clock.instant().minus(config.retention());
+        return storage.list(ownerPrefix).stream().filter(object -> !object.lastModified().isBefore(cutoff))
+                .mapToLong(ExportStorage.StoredObject::size).sum();
     }
 
     /** Deletes every exported file older than the retention. Returns how many were deleted. */

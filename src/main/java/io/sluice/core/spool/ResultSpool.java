@@ -17,7 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -29,6 +31,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Layout: {@code <directory>/<resultId>/page-NNNNNN.arrow} plus {@code manifest.properties}. The
  * manifest is written last and atomically, so a result is complete exactly when its manifest exists;
  * a directory without one is a write in progress or the leftover of a crash, and is removed on start.
+ *
+ * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
+ * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
+ * pages of its results being written. Finished results are kept in a {@link SpoolLedger}: on one node rebuilt
+ * at start from the owners the manifests record; in a cluster a shared table, so the quota holds across nodes. Results past
+ * their expiry no longer count, even before the purge removes them.
  *
  * <p>Memory: each writer and each reader works in its own child of the allocator given here and holds
  * at most one page (writer) or one batch (reader) at a time; closing them closes the child, which
@@ -44,6 +52,10 @@ public final class ResultSpool {
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
+    /** Bytes of pages each owner's unfinished results reserved on this node (finished ones are in the ledger). */
+    private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    /** Finished results and their owners. */
+    private volatile SpoolLedger ledger = SpoolLedger.local();
     /** Set in a cluster: finished results are copied there, and results of other nodes come from there. */
     private volatile SharedResultStore shared;
     /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
@@ -60,8 +72,36 @@ public final class ResultSpool {
         try {
             Files.createDirectories(config.directory());
             bytesInUse.set(SpoolFiles.recover(config.directory()));
+            recoverOwners();
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
+        }
+    }
+
+    /**
+     * Keeps the accounts of finished results in {@code shared} from now on (a cluster's ledger, which already
+     * holds the results found on disk at start; what was rebuilt locally is dropped).
+     */
+    public void keepAccountsIn(SpoolLedger shared) {
+        this.ledger = Objects.requireNonNull(shared, "shared");
+    }
+
+    /**
+     * Counts the results found at start against their owners (as written in their manifests). Only results this
+     * node wrote are on disk then, unless it is part of a cluster, where the shared ledger replaces this one.
+     */
+    private void recoverOwners() throws IOException {
+        for (String resultId : SpoolFiles.resultIds(config.directory())) {
+            Path resultDirectory = config.directory().resolve(resultId);
+            SpoolManifest manifest;
+            try {
+                manifest = SpoolManifest.readFrom(resultDirectory);
+            } catch (IOException damagedOrAbsent) {
+                continue; // the purge removes it by its age; it has no owner to charge
+            }
+            if (manifest.owner() != null) {
+                ledger.add(resultId, manifest.owner(), SpoolFiles.directorySize(resultDirectory), manifest.result().expiresAt());
+            }
         }
     }
 
@@ -184,6 +224,14 @@ public final class ResultSpool {
      * @throws IllegalStateException when a result with this id exists or is being written
      */
     public SpoolWriter create(String resultId, ResultSchema schema) {
+        return create(resultId, schema, null);
+    }
+
+    /**
+     * Starts spooling a result that counts against {@code owner}'s quota (null: against nobody's); see
+     * {@link #create(String, ResultSchema)}.
+     */
+    public SpoolWriter create(String resultId, ResultSchema schema, SpoolOwner owner) {
         Objects.requireNonNull(resultId, "resultId");
         Objects.requireNonNull(schema, "schema");
         if (!SpoolFiles.isValidResultId(resultId)) {
@@ -204,7 +252,7 @@ public final class ResultSpool {
             activeWrites.add(resultId);
         }
         BufferAllocator writerAllocator = allocator.newChildAllocator("spool-write-" + resultId, 0, Long.MAX_VALUE);
-        return new SpoolWriter(this, resultId, schema, resultDirectory, writerAllocator);
+        return new SpoolWriter(this, resultId, schema, resultDirectory, writerAllocator, owner);
     }
 
     /**
@@ -275,7 +323,9 @@ public final class ResultSpool {
      */
     public void delete(String resultId) {
         Objects.requireNonNull(resultId, "resultId");
-        deleteIfPresent(resultId);
+        if (!deleteIfPresent(resultId) && SpoolFiles.isValidResultId(resultId)) {
+            ledger.remove(resultId); // this node has no copy of it, but the shared ledger may count it
+        }
         SharedResultStore store = shared;
         if (store != null && SpoolFiles.isValidResultId(resultId)) {
             store.delete(resultId);
@@ -302,6 +352,7 @@ public final class ResultSpool {
                 throw failure("could not delete result " + resultId, e);
             }
         }
+        ledger.remove(resultId);
         try {
             bytesInUse.addAndGet(-SpoolFiles.deleteRecursively(trash));
             return true;
@@ -335,6 +386,7 @@ public final class ResultSpool {
                 purged++;
             }
         }
+        ledger.purge(now);
         return purged;
     }
 
@@ -349,6 +401,67 @@ public final class ResultSpool {
 
     Instant now() {
         return clock.instant();
+    }
+
+    /**
+     * Bytes of spooled results {@code principalId} holds: finished results that have not expired (on every node
+     * when the ledger is shared) and pages being written on this node.
+     */
+    public long bytesHeldBy(String principalId) {
+        AtomicLong writing = inFlight.get(principalId);
+        return ledger.held(principalId, clock.instant()) + (writing == null ? 0 : writing.get());
+    }
+
+    /**
+     * Reserves space for a page about to be written, against the spool's budget and the owner's quota.
+     *
+     * @throws SluiceException SPOOL_QUOTA_EXCEEDED naming which of the two would be exceeded
+     */
+    void reserve(long bytes, SpoolOwner owner, String resultId) {
+        if (!tryReserve(bytes)) {
+            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result spool is full (quota "
+                    + config.quotaBytes() + " bytes); result " + resultId + " was discarded");
+        }
+        if (owner == null) {
+            return;
+        }
+        // Counted first and checked after, so two writers of one owner racing can both fail but never both pass.
+        long writing = inFlight.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(bytes);
+        if (owner.quotaBytes() == Long.MAX_VALUE) {
+            return;
+        }
+        long finished;
+        try {
+            finished = ledger.held(owner.principalId(), clock.instant());
+        } catch (RuntimeException e) {
+            adjustOwnerBytes(owner, -bytes);
+            adjustBytesInUse(-bytes);
+            throw e;
+        }
+        if (finished + writing > owner.quotaBytes()) {
+            adjustOwnerBytes(owner, -bytes);
+            adjustBytesInUse(-bytes);
+            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result would exceed the spool quota of "
+                    + owner.quotaBytes() + " bytes of principal " + owner.principalId() + ", who holds " + finished
+                    + " bytes in stored results and " + (writing - bytes) + " in results being written; result "
+                    + resultId + " was discarded. Space comes back as earlier results expire");
+        }
+    }
+
+    /** Adjusts what an owner's unfinished results hold by a signed amount (settling reservations, manifests, aborts). */
+    void adjustOwnerBytes(SpoolOwner owner, long delta) {
+        if (owner != null && delta != 0) {
+            inFlight.computeIfAbsent(owner.principalId(), ignored -> new AtomicLong()).addAndGet(delta);
+        }
+    }
+
+    /** A finished result moves from the owner's results being written to the ledger, where it counts until deleted. */
+    void finished(String resultId, SpoolOwner owner, long bytes, Instant expiresAt) {
+        if (owner != null) {
+            // In the ledger before it leaves the in-flight count, so no check in between sees it nowhere.
+            ledger.add(resultId, owner.principalId(), bytes, expiresAt);
+            adjustOwnerBytes(owner, -bytes);
+        }
     }
 
     /** Reserves space for a page about to be written; false when that would exceed the quota. */

@@ -27,16 +27,22 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Stored as {@link Properties} written to a byte stream, which escapes every character outside
  * printable ASCII (newlines, lone surrogates, '=' included), so any column name survives unchanged.
- * The Arrow schema is kept too (as its IPC flatbuffer message) so that a reader can build its batch
+ * The owner (a principal id, absent in manifests of older versions) says whose spool quota the result
+ * counts against. The Arrow schema is kept too (as its IPC flatbuffer message) so that a reader can build its batch
  * before opening a page, and so that an empty result still has typed vectors.
  */
-record SpoolManifest(SpooledResult result, Schema arrowSchema) {
+record SpoolManifest(SpooledResult result, Schema arrowSchema, String owner) {
 
     private static final String FORMAT_VERSION = "1";
 
     SpoolManifest {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(arrowSchema, "arrowSchema");
+    }
+
+    /** A manifest without an owner (results written before owners were recorded, or by tools). */
+    SpoolManifest(SpooledResult result, Schema arrowSchema) {
+        this(result, arrowSchema, null);
     }
 
     /**
@@ -84,6 +90,10 @@ record SpoolManifest(SpooledResult result, Schema arrowSchema) {
         properties.setProperty("expiresAt", result.expiresAt().toString());
         properties.setProperty("totalRows", Long.toString(result.totalRows()));
         properties.setProperty("totalBytes", Long.toString(result.totalBytes()));
+        if (owner != null) {
+            // Whose quota the result counts against, also after a restart.
+            properties.setProperty("owner", owner);
+        }
         properties.setProperty("arrowSchema", Base64.getEncoder().encodeToString(arrowSchema.serializeAsMessage()));
         ResultSchema schema = result.schema();
         properties.setProperty("columns", Integer.toString(schema.size()));
@@ -141,7 +151,7 @@ record SpoolManifest(SpooledResult result, Schema arrowSchema) {
                 Instant.parse(required(properties, "expiresAt")));
         Schema arrowSchema = Schema.deserializeMessage(
                 ByteBuffer.wrap(Base64.getDecoder().decode(required(properties, "arrowSchema"))));
-        return new SpoolManifest(result, arrowSchema);
+        return new SpoolManifest(result, arrowSchema, properties.getProperty("owner"));
     }
 
     private static String required(Properties properties, String key) {

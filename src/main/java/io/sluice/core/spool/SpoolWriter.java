@@ -1,6 +1,5 @@
 package io.sluice.core.spool;
 
-import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.types.ResultSchema;
 import java.io.IOException;
@@ -41,6 +40,8 @@ public final class SpoolWriter implements AutoCloseable {
     private final ResultSchema schema;
     private final Path resultDirectory;
     private final BufferAllocator allocator;
+    /** Whose quota the result counts against; null for nobody's. */
+    private final SpoolOwner owner;
     private final List<PageInfo> pages = new ArrayList<>();
     /** Taken from the first batch, so pages keep exactly the vectors the engine produced. */
     private Schema arrowSchema;
@@ -48,17 +49,18 @@ public final class SpoolWriter implements AutoCloseable {
     private int pageRowCount;
     private long totalRows;
     private long totalPageBytes;
-    /** What this writer added to the spool's bytes in use; given back if the result is aborted. */
+    /** What this writer added to the spool's bytes in use (and to its owner's); given back if the result is aborted. */
     private long chargedBytes;
     private State state = State.OPEN;
 
     SpoolWriter(ResultSpool spool, String resultId, ResultSchema schema, Path resultDirectory,
-                BufferAllocator allocator) {
+                BufferAllocator allocator, SpoolOwner owner) {
         this.spool = Objects.requireNonNull(spool, "spool");
         this.resultId = Objects.requireNonNull(resultId, "resultId");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.resultDirectory = Objects.requireNonNull(resultDirectory, "resultDirectory");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.owner = owner;
     }
 
     public String resultId() {
@@ -70,7 +72,8 @@ public final class SpoolWriter implements AutoCloseable {
      * of any size: they are split across page boundaries.
      *
      * @throws IllegalArgumentException when the batch does not match the schema (the result stays open)
-     * @throws SluiceException SPOOL_QUOTA_EXCEEDED when the spool is full, INTERNAL_ERROR on I/O failure;
+     * @throws SluiceException SPOOL_QUOTA_EXCEEDED when the spool is full or the owner's quota would be
+     *     passed, INTERNAL_ERROR on I/O failure;
      *     the result is aborted in both cases
      */
     public void append(VectorSchemaRoot batch) {
@@ -123,10 +126,16 @@ public final class SpoolWriter implements AutoCloseable {
             Instant createdAt = spool.now();
             SpooledResult result = new SpooledResult(resultId, schema, pages, totalRows, totalPageBytes, createdAt,
                     createdAt.plus(spool.config().retention()));
-            long manifestBytes = new SpoolManifest(result, arrowSchema).writeTo(resultDirectory);
+            long manifestBytes = new SpoolManifest(result, arrowSchema, owner == null ? null : owner.principalId())
+                    .writeTo(resultDirectory);
             spool.adjustBytesInUse(manifestBytes);
+            spool.adjustOwnerBytes(owner, manifestBytes);
+            chargedBytes += manifestBytes;
             // In a cluster the result is finished only once the shared store has all of it.
             spool.publish(resultId, resultDirectory, pages);
+            // Counted against the owner before the write ends, so no delete can come in between and miss it; a
+            // ledger that cannot be written (a cluster's database away) aborts the result like any other failure.
+            spool.finished(resultId, owner, chargedBytes, result.expiresAt());
             state = State.FINISHED;
             spool.writeEnded(resultId);
             allocator.close();
@@ -154,6 +163,7 @@ public final class SpoolWriter implements AutoCloseable {
             // See above: the leftovers are harmless and temporary.
         } finally {
             spool.adjustBytesInUse(-chargedBytes);
+            spool.adjustOwnerBytes(owner, -chargedBytes);
             chargedBytes = 0;
             spool.writeEnded(resultId);
             allocator.close();
@@ -204,10 +214,7 @@ public final class SpoolWriter implements AutoCloseable {
     private void writePage() throws IOException {
         int index = pages.size();
         long reservation = bufferBytes(page) + PAGE_FILE_OVERHEAD_ESTIMATE;
-        if (!spool.tryReserve(reservation)) {
-            throw new SluiceException(ErrorCode.SPOOL_QUOTA_EXCEEDED, "the result spool is full (quota "
-                    + spool.config().quotaBytes() + " bytes); result " + resultId + " was discarded");
-        }
+        spool.reserve(reservation, owner, resultId);
         chargedBytes += reservation;
         long fileBytes;
         Path file = resultDirectory.resolve(SpoolFiles.pageFileName(index));
@@ -220,6 +227,7 @@ public final class SpoolWriter implements AutoCloseable {
             fileBytes = channel.size();
         }
         spool.adjustBytesInUse(fileBytes - reservation);
+        spool.adjustOwnerBytes(owner, fileBytes - reservation);
         chargedBytes += fileBytes - reservation;
         pages.add(new PageInfo(index, totalRows, pageRowCount, fileBytes));
         totalRows += pageRowCount;

@@ -33,6 +33,24 @@ public interface StatementGuard {
         return null;
     }
 
+    /**
+     * The most bytes of spooled results (asynchronous statements' pages, until they expire or are deleted) the
+     * principal may hold; {@link Long#MAX_VALUE} for no quota beyond the spool's own.
+     */
+    default long spoolQuotaBytes(Principal principal) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * Called once a stored result was read (a page, a row range or all of it) and the response carrying it is
+     * over.
+     *
+     * @param page the page read; null for a row range or the whole result
+     * @param rows rows handed to the response
+     */
+    default void resultRead(Principal principal, String statementId, ResultReader reader, Integer page, long rows) {
+    }
+
     /** Called once when a statement ends, whatever the outcome. */
     default void finished(StatementStatus status) {
     }

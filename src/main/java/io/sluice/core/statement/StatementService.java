@@ -343,7 +343,7 @@ public final class StatementService implements AutoCloseable {
                     case EngineResult.Rows r -> r.rows();
                     case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
                 }) {
-                    SpooledResult spooled = spoolRows(statement, rows);
+                    SpooledResult spooled = spoolRows(principal, statement, rows);
                     slot.release();
                     if (statement.isCancelRequested()) {
                         spool.delete(spooled.resultId());
@@ -381,9 +381,12 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private SpooledResult spoolRows(Statement statement, BatchStream rows) {
+    private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows) {
         long maxRows = statement.request().maxRows();
-        SpoolWriter writer = spool.create(statement.id(), rows.schema());
+        // The result counts against its owner's spool quota; past it the writer fails the statement and
+        // gives back the pages written so far.
+        SpoolWriter writer = spool.create(statement.id(), rows.schema(),
+                new io.sluice.core.spool.SpoolOwner(principal.id(), guard.spoolQuotaBytes(principal)));
         try {
             long written = 0;
             while (rows.next()) {
@@ -638,6 +641,65 @@ public final class StatementService implements AutoCloseable {
     public BatchStream readRows(Principal principal, String id, long offset, long limit) {
         StatementStatus status = finished(principal, id);
         return spool.readRows(status.resultId(), offset, limit);
+    }
+
+    /** One page, and an audit record of the read once {@code reader}'s response is over. */
+    public BatchStream readPage(Principal principal, String id, int page, ResultReader reader) {
+        return audited(readPage(principal, id, page), principal, id, page, reader);
+    }
+
+    /** All rows, and an audit record of the read once {@code reader}'s response is over. */
+    public BatchStream readAll(Principal principal, String id, ResultReader reader) {
+        return audited(readAll(principal, id), principal, id, null, reader);
+    }
+
+    /** Rows {@code [offset, offset + limit)}, and an audit record of the read once {@code reader}'s response is over. */
+    public BatchStream readRows(Principal principal, String id, long offset, long limit, ResultReader reader) {
+        return audited(readRows(principal, id, offset, limit), principal, id, null, reader);
+    }
+
+    private BatchStream audited(BatchStream rows, Principal principal, String id, Integer page, ResultReader reader) {
+        return new BatchStream() {
+            private long count;
+            private boolean closed;
+
+            @Override
+            public io.sluice.core.types.ResultSchema schema() {
+                return rows.schema();
+            }
+
+            @Override
+            public boolean next() {
+                boolean more = rows.next();
+                if (more) {
+                    count += rows.root().getRowCount();
+                }
+                return more;
+            }
+
+            @Override
+            public VectorSchemaRoot root() {
+                return rows.root();
+            }
+
+            @Override
+            public void close() {
+                rows.close();
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                long read = count;
+                // Recorded when the response is over, so the record carries every byte it sent.
+                reader.client().whenDone().accept(() -> {
+                    try {
+                        guard.resultRead(principal, id, reader, page, read);
+                    } catch (RuntimeException e) {
+                        LOG.warn("statement guard failed to record a read of [{}]", id, e);
+                    }
+                });
+            }
+        };
     }
 
     private StatementStatus finished(Principal principal, String id) {

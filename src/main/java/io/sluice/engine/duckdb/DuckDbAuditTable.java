@@ -22,7 +22,10 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     private static final int BATCH = 5_000;
     /** Rows wait at most this long, so admins see them within a second and the engine takes one insert a second. */
     private static final long BATCH_WINDOW_MILLIS = 1_000;
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?, ?)";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? = '' THEN []::VARCHAR[] ELSE string_split(?, chr(31)) END, ?, ?, ?, ?, ?, ?, ?)";
+    /** Named, so rows land in the right columns whatever order older tables grew their columns in. */
+    private static final String COLUMNS = "(time, principal, admin, remote_address, protocol, statement_id, sql_sha256, sql,"
+            + " tables, outcome, error_code, rows, duration_ms, bytes_sent, event, page)";
 
     private final DuckDbEngine engine;
     /** Bounded: when the table falls far behind, statements wait for room rather than memory growing. */
@@ -38,6 +41,9 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
                 + " tables VARCHAR[], outcome VARCHAR, error_code VARCHAR, rows BIGINT, duration_ms BIGINT, bytes_sent BIGINT)");
         // Tables made before bytes_sent existed get the column (NULL for their old rows).
         engine.executeTrusted("ALTER TABLE main.audit ADD COLUMN IF NOT EXISTS bytes_sent BIGINT");
+        // event: STATEMENT or RESULT_READ (NULL in rows written before reads were audited: statements); page of a read.
+        engine.executeTrusted("ALTER TABLE main.audit ADD COLUMN IF NOT EXISTS event VARCHAR");
+        engine.executeTrusted("ALTER TABLE main.audit ADD COLUMN IF NOT EXISTS page BIGINT");
         this.writer = Thread.ofPlatform().name("audit-table").daemon().start(this::drain);
     }
 
@@ -88,15 +94,16 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     }
 
     private void write(List<AuditRecord> records) {
-        List<Object> parameters = new ArrayList<>(records.size() * 15);
+        List<Object> parameters = new ArrayList<>(records.size() * 17);
         for (AuditRecord record : records) {
             String tables = String.join("\u001f", record.tables());
             parameters.addAll(Arrays.asList(Timestamp.from(record.time()), record.principal(), record.admin(),
                     record.remoteAddress(), record.protocol(), record.statementId(), record.sqlSha256(), record.sql(),
-                    tables, tables, record.outcome(), record.errorCode(), record.rows(), record.durationMillis(), record.bytesSent()));
+                    tables, tables, record.outcome(), record.errorCode(), record.rows(), record.durationMillis(), record.bytesSent(),
+                    record.event(), record.page()));
         }
         try {
-            engine.executeTrusted("INSERT INTO main.audit VALUES " + String.join(", ", Collections.nCopies(records.size(), ROW)),
+            engine.executeTrusted("INSERT INTO main.audit " + COLUMNS + " VALUES " + String.join(", ", Collections.nCopies(records.size(), ROW)),
                     parameters);
         } catch (RuntimeException e) {
             LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), e);

@@ -73,6 +73,28 @@ public final class AdminApi implements io.sluice.http.HttpApi {
         routes.get(BASE + "/grants", run((context, body) -> new AdminCommand.ShowGrants(context.queryParam("role"), null), false));
         routes.post(BASE + "/grants", run((context, body) -> grant(body, false), true));
         routes.post(BASE + "/grants/revoke", run((context, body) -> grant(body, true), true));
+        // ALTER ROLE r SET|UNSET <limit> for automation: STATEMENT_TIMEOUT_IN_SECONDS, SPOOL_QUOTA_BYTES, EXPORT_QUOTA_BYTES.
+        routes.put(BASE + "/roles/{role}/limits/{limit}", run((context, body) -> roleLimit(context, body), true));
+        routes.delete(BASE + "/roles/{role}/limits/{limit}", run((context, body) -> roleLimit(context, null), false));
+    }
+
+    /** {@code {"value": n}} sets the limit; no body (DELETE) removes it. */
+    private static AdminCommand roleLimit(Context context, JsonNode body) {
+        io.sluice.core.access.RoleLimit limit;
+        try {
+            limit = io.sluice.core.access.RoleLimit.valueOf(context.pathParam("limit").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw malformed("Unknown limit; one of " + java.util.Arrays.toString(io.sluice.core.access.RoleLimit.values()));
+        }
+        if (body == null) {
+            return new AdminCommand.SetRoleLimit(context.pathParam("role"), limit, null);
+        }
+        JsonNode value = body.get("value");
+        if (value == null || !value.canConvertToExactIntegral() || !value.canConvertToLong()
+                || value.asLong() < 1 || value.asLong() > limit.max()) {
+            throw malformed("'value' is required: " + limit.unit() + " between 1 and " + limit.max());
+        }
+        return new AdminCommand.SetRoleLimit(context.pathParam("role"), limit, value.asLong());
     }
 
     private Handler run(CommandOf command, boolean needsBody) {

@@ -93,7 +93,12 @@ final class DruidErrors {
                     "general", "USER", "FORBIDDEN");
             case NOT_FOUND, STATEMENT_NOT_FOUND, RESULT_EXPIRED -> new Kind(404, "druidException", INVALID_INPUT_CLASS,
                     "notFound", "USER", "NOT_FOUND");
-            case BUSY, RATE_LIMITED, SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Kind(429, "Query capacity exceeded",
+            // Druid reports a query that passed a configured resource limit as ResourceLimitExceededException (400);
+            // 429 is for the lanes being full, which clears by itself.
+            case SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Kind(400, "Resource limit exceeded",
+                    "org.apache.druid.query.ResourceLimitExceededException", "legacyQueryException", "OPERATOR",
+                    "CAPACITY_EXCEEDED");
+            case BUSY, RATE_LIMITED -> new Kind(429, "Query capacity exceeded",
                     "org.apache.druid.query.QueryCapacityExceededException", "legacyQueryException", "OPERATOR",
                     "CAPACITY_EXCEEDED");
             case TIMEOUT -> new Kind(504, "Query timeout", "java.util.concurrent.TimeoutException",

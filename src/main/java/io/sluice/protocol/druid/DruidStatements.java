@@ -108,12 +108,13 @@ final class DruidStatements {
                 .withClient(io.sluice.http.ClientConnections.of(context))
                 .withTags(new Submitted(durable, query.resultFormat()).tags()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);
-        writeJson(context, 200, view(principal, status, false));
+        writeJson(context, 200, view(principal, status, false, null));
     }
 
     void status(Context context, Principal principal) throws IOException {
         String id = statementId(context);
-        writeJson(context, 200, view(principal, statements.status(principal, id), true));
+        writeJson(context, 200, view(principal, statements.status(principal, id), true,
+                io.sluice.http.ClientConnections.reader(context, DruidApi.PROTOCOL)));
     }
 
     void results(Context context, Principal principal) throws IOException {
@@ -131,9 +132,10 @@ final class DruidStatements {
         DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());
         String pageText = context.queryParam("page");
         SpooledResult result = statements.result(principal, id);
+        io.sluice.core.statement.ResultReader reader = io.sluice.http.ClientConnections.reader(context, DruidApi.PROTOCOL);
         BatchStream rows;
         if (pageText == null) {
-            rows = statements.readAll(principal, id);
+            rows = statements.readAll(principal, id, reader);
         } else {
             int page;
             try {
@@ -145,7 +147,7 @@ final class DruidStatements {
             if (page < 0 || page >= Math.max(pages, 1)) {
                 throw invalid("Page number [" + page + "] is out of the range of results");
             }
-            rows = how.durableStorage() ? statements.readPage(principal, id, page) : statements.readAll(principal, id);
+            rows = how.durableStorage() ? statements.readPage(principal, id, page, reader) : statements.readAll(principal, id, reader);
         }
         try (rows) {
             DruidApi.writeSpooled(context, rows, format);
@@ -163,7 +165,9 @@ final class DruidStatements {
         context.status(202);
     }
 
-    private StatementResult view(Principal principal, StatementStatus status, boolean withResult) throws IOException {
+    /** @param reader who reads the sample records (audited); only needed {@code withResult} */
+    private StatementResult view(Principal principal, StatementStatus status, boolean withResult,
+                                 io.sluice.core.statement.ResultReader reader) throws IOException {
         String queryId = ID_PREFIX + status.id();
         long duration = status.isTerminal() ? status.elapsedMillis(Instant.now()) : -1;
         List<SchemaColumn> schema = null;
@@ -173,7 +177,7 @@ final class DruidStatements {
             SpooledResult spooled = statements.result(principal, status.id());
             schema = spooled.schema().columns().stream().map(SchemaColumn::of).toList();
             if (withResult) {
-                result = result(principal, status, spooled);
+                result = result(principal, status, spooled, reader);
             }
         } else if (status.isTerminal() && status.error() != null) {
             error = DruidErrors.current(status.error());
@@ -182,7 +186,8 @@ final class DruidStatements {
                 duration, result, error);
     }
 
-    private Result result(Principal principal, StatementStatus status, SpooledResult spooled) throws IOException {
+    private Result result(Principal principal, StatementStatus status, SpooledResult spooled,
+                          io.sluice.core.statement.ResultReader reader) throws IOException {
         boolean durable = Submitted.of(status).durableStorage();
         List<Page> pages;
         if (durable) {
@@ -191,7 +196,7 @@ final class DruidStatements {
             pages = spooled.pageCount() == 0 ? List.of() : List.of(new Page(0, spooled.totalRows(), spooled.totalBytes()));
         }
         ByteArrayOutputStream sample = new ByteArrayOutputStream();
-        try (BatchStream rows = statements.readRows(principal, status.id(), 0, SAMPLE_ROWS)) {
+        try (BatchStream rows = statements.readRows(principal, status.id(), 0, SAMPLE_ROWS, reader)) {
             DruidResultWriter writer = new DruidResultWriter(sample, rows.schema(), new DruidResultWriter.Options(
                     DruidFormat.ARRAY, false, false, false, ZoneOffset.UTC, true, true));
             writer.start();

@@ -109,7 +109,8 @@ public final class NativeApi implements HttpApi {
         if (result.pageCount() == 0) {
             out.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else {
-            try (BatchStream page = statements.readPage(principal, status.id(), 0)) {
+            try (BatchStream page = statements.readPage(principal, status.id(), 0,
+                    io.sluice.http.ClientConnections.reader(context, PROTOCOL))) {
                 io.sluice.format.ResultEncoder.encode(page, ResultFormat.JSON_ARRAY, nonClosing(out), formatDefaults.withTimeZone(zone));
             }
         }
@@ -172,7 +173,8 @@ public final class NativeApi implements HttpApi {
         ResultFormat format = NativeRequests.format(context, ResultFormat.JSON);
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults);
         String page = context.queryParam("page");
-        try (BatchStream stream = page == null ? statements.readAll(principal, id) : readPages(context, principal, id)) {
+        io.sluice.core.statement.ResultReader reader = io.sluice.http.ClientConnections.reader(context, PROTOCOL);
+        try (BatchStream stream = page == null ? statements.readAll(principal, id, reader) : readPages(context, principal, id, reader)) {
             context.header("X-Sluice-Statement-Id", id);
             ResultStreaming.write(context, stream, format, options, reason -> { });
         }
@@ -183,17 +185,17 @@ public final class NativeApi implements HttpApi {
      * request, one Arrow schema message and one stream instead of K, for clients that read a large result
      * page by page.
      */
-    private BatchStream readPages(Context context, Principal principal, String id) {
+    private BatchStream readPages(Context context, Principal principal, String id, io.sluice.core.statement.ResultReader reader) {
         int first = (int) NativeRequests.queryLong(context, "page", 0, 0, Integer.MAX_VALUE);
         int count = (int) NativeRequests.queryLong(context, "pages", 1, 1, Integer.MAX_VALUE);
         List<io.sluice.core.spool.PageInfo> pages = count == 1 ? List.of() : statements.result(principal, id).pages();
         if (count == 1 || first >= pages.size()) {
             // One page, or none there: readPage answers PAGE_OUT_OF_RANGE in the usual way.
-            return statements.readPage(principal, id, first);
+            return statements.readPage(principal, id, first, reader);
         }
         io.sluice.core.spool.PageInfo last = pages.get((int) Math.min((long) first + count, pages.size()) - 1);
         long firstRow = pages.get(first).firstRow();
-        return statements.readRows(principal, id, firstRow, last.endRow() - firstRow);
+        return statements.readRows(principal, id, firstRow, last.endRow() - firstRow, reader);
     }
 
     private void cancel(Context context) {

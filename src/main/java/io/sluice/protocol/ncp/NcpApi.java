@@ -138,13 +138,15 @@ public final class NcpApi implements HttpApi {
     /** A SUCCEEDED statement's page at {@code offset}; a cancelled one's empty, finished shape; else its error. */
     private void answerFinished(Context context, Principal principal, StatementStatus status, long offset, int limit) {
         switch (status.state()) {
-            case SUCCEEDED -> context.json(page(principal, status, offset, limit));
+            case SUCCEEDED -> context.json(page(principal, status, offset, limit,
+                    io.sluice.http.ClientConnections.reader(context, PROTOCOL)));
             case CANCELLED -> context.json(NcpResponses.QueryResult.empty(status.id(), 0, true));
             default -> throw new SluiceException(status.error());
         }
     }
 
-    private NcpResponses.QueryResult page(Principal principal, StatementStatus status, long offset, int limit) {
+    private NcpResponses.QueryResult page(Principal principal, StatementStatus status, long offset, int limit,
+                                          io.sluice.core.statement.ResultReader reader) {
         SpooledResult result = statements.result(principal, status.id());
         ResultSchema schema = result.schema();
         List<NcpResponses.Column> columns = schema.columns().stream()
@@ -153,7 +155,7 @@ public final class NcpApi implements HttpApi {
         long total = result.totalRows();
         if (offset < total) {
             TrinoValues values = new TrinoValues(ZoneOffset.UTC);
-            try (BatchStream stream = statements.readRows(principal, status.id(), offset, limit)) {
+            try (BatchStream stream = statements.readRows(principal, status.id(), offset, limit, reader)) {
                 while (stream.next()) {
                     VectorSchemaRoot batch = stream.root();
                     ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, ZoneOffset.UTC);

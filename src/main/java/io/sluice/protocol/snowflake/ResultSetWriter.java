@@ -70,7 +70,8 @@ final class ResultSetWriter {
                 }
                 json.writeEndArray();
             } else if (!shape.pages().isEmpty()) {
-                writeRows(json, principal, status.id(), partition, shape, info);
+                writeRows(json, principal, status.id(), partition, shape, info,
+                        io.sluice.http.ClientConnections.reader(context, SnowflakeApi.PROTOCOL));
             }
             json.writeEndArray();
             json.writeStringField("code", "090001");
@@ -150,10 +151,10 @@ final class ResultSetWriter {
     }
 
     private void writeRows(JsonGenerator json, Principal principal, String id, int partition, Shape shape,
-                           StatementInfo info) throws IOException {
+                           StatementInfo info, io.sluice.core.statement.ResultReader reader) throws IOException {
         SnowflakeValues values = new SnowflakeValues(info.output(), factory);
         String[] types = shape.rowTypes().stream().map(SnowflakeTypes.RowType::type).toArray(String[]::new);
-        try (BatchStream page = statements.readPage(principal, id, partition)) {
+        try (BatchStream page = statements.readPage(principal, id, partition, reader)) {
             while (page.next()) {
                 VectorSchemaRoot batch = page.root();
                 ColumnReader[] readers = ColumnReaders.forBatch(batch, page.schema(), info.output().timeZone());

@@ -52,6 +52,11 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresReuseIndex(database);
     }
 
+    /** The ledger of spooled results every node shares (per-principal spool quotas across nodes). */
+    public io.sluice.core.spool.SpoolLedger spoolLedger() {
+        return new PostgresSpoolLedger(database);
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);

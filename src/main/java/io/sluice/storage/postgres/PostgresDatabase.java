@@ -90,7 +90,15 @@ final class PostgresDatabase implements AutoCloseable {
             // 2: protocol tags of a statement (a Druid sqlQueryId, an NCP projectId…), found by value (tags @> …).
             List.of(
                     "ALTER TABLE sluice_statements ADD COLUMN IF NOT EXISTS tags jsonb NOT NULL DEFAULT '{}'::jsonb",
-                    "CREATE INDEX IF NOT EXISTS sluice_statements_tags ON sluice_statements USING gin (tags jsonb_path_ops)"));
+                    "CREATE INDEX IF NOT EXISTS sluice_statements_tags ON sluice_statements USING gin (tags jsonb_path_ops)"),
+            // 3: the spool ledger, so per-principal spool quotas hold across nodes.
+            List.of("""
+            CREATE TABLE IF NOT EXISTS sluice_spool_ledger (
+                result_id text PRIMARY KEY,
+                owner_id text NOT NULL,
+                bytes bigint NOT NULL,
+                expires_at timestamptz NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS sluice_spool_ledger_by_owner ON sluice_spool_ledger (owner_id, expires_at)"));
 
     private final HikariDataSource pool;
 
