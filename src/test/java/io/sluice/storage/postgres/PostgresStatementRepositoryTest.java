@@ -86,13 +86,17 @@ class PostgresStatementRepositoryTest {
         first.statements().save(status("running-on-first", StatementState.RUNNING, null));
         first.statements().save(status("done-on-first", StatementState.SUCCEEDED, null));
         second.statements().save(status("running-on-second", StatementState.RUNNING, null));
+        // The first node dies (its heartbeats stop, else the next beat would undo the update below) and its
+        // last heartbeat was a minute ago.
+        first.close();
         try (Connection connection = DriverManager.getConnection(url, "postgres", "")) {
-            // The first node's last heartbeat was a minute ago.
             connection.createStatement().executeUpdate(
                     "UPDATE sluice_nodes SET heartbeat_at = now() - interval '1 minute' WHERE node_id = 'first'");
         }
         try (PostgresDatabase database = new PostgresDatabase(config("second"))) {
-            assertThat(new PostgresNodes(database, config("second")).sweep()).isEqualTo(1);
+            // The second node's own background sweep may have got there first on a slow machine (after one
+            // lease of healthy beats); either way exactly the dead node's running statement is failed.
+            assertThat(new PostgresNodes(database, config("second")).sweep()).isBetween(0, 1);
         }
         StatementStatus failed = second.statements().find("running-on-first").orElseThrow();
         assertThat(failed.state()).isEqualTo(StatementState.FAILED);
