@@ -246,8 +246,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Figure 6: the large result exported as files to the local store (the statement runs, is spooled, and the
-     * spool is written out), against DuckDB writing the same query with its own COPY … TO in-process.
+     * Figure 6: the large result exported as files to the local store (the statement runs and is spooled, and the
+     * files are written in the same pass), against DuckDB writing the same query with its own COPY … TO in-process.
      */
     private List<String> export(HttpLoad http, Path work) throws Exception {
         List<String> out = new ArrayList<>();

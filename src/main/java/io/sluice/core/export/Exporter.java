@@ -8,6 +8,7 @@ import io.sluice.core.result.BatchStream;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
 import io.sluice.core.statement.StreamingStatement;
+import io.sluice.core.types.ResultSchema;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -136,7 +137,20 @@ public final class Exporter implements AutoCloseable {
         return bytesWritten.sum();
     }
 
-    private ExportResult result(String statementId, Written written, long startedNanos) {
+    /**
+     * An export fed by a statement while it spools its rows (one pass, no read-back of the spool). Give it to
+     * {@link StatementService#submit(Principal, StatementRequest, io.sluice.core.result.ResultTap)}; if the
+     * statement never feeds it (a reused result, an idempotent replay), use {@link #exportStatement} instead.
+     */
+    public ExportTap tap(Principal principal, ExportSpec spec) {
+        return new ExportTap(this, principal, spec);
+    }
+
+    Run start(Principal principal, ResultSchema schema, ExportSpec spec) {
+        return new Run(principal, schema, spec);
+    }
+
+    ExportResult result(String statementId, Written written, long startedNanos) {
         Instant now = clock.instant();
         List<ExportedFile> files = new ArrayList<>();
         for (ExportedFile file : written.files) {
@@ -148,58 +162,91 @@ public final class Exporter implements AutoCloseable {
                 now.plus(config.linkTtl()));
     }
 
-    private record Written(List<ExportedFile> files, long rows, long scanned) {
+    record Written(List<ExportedFile> files, long rows, long scanned) {
     }
 
     private Written write(Principal principal, BatchStream rows, ExportSpec spec) {
-        long split = spec.splitBytes() > 0 ? spec.splitBytes() : config.splitBytes();
-        String owner = ownerPrefix(principal);
-        String prefix = owner + exportId() + "/";
-        String baseName = "query-" + NAME_TIME.format(clock.instant()) + "-";
-        Reservation reserved = new Reservation(inFlight.computeIfAbsent(owner, ignored -> new AtomicLong()));
-        long held = usage(owner);
-        long quota = quotaOf.applyAsLong(principal);
-        List<ExportedFile> committed = new ArrayList<>();
-        FileInProgress current = null;
-        long totalRows = 0;
-        long scanned = 0;
+        Run run = new Run(principal, rows.schema(), spec);
         try {
             while (rows.next()) {
-                VectorSchemaRoot batch = rows.root();
-                int count = batch.getRowCount();
-                long batchBytes = arrowBytes(batch);
-                scanned += batchBytes;
-                double perRow = count == 0 ? 0 : (double) batchBytes / count;
-                int offset = 0;
-                while (offset < count) {
-                    if (current == null) {
-                        current = open(prefix + baseName + "%012d".formatted(committed.size()) + spec.fileSuffix(),
-                                rows, spec);
-                    }
-                    long room = split - current.dataBytes;
-                    int take = perRow == 0 ? count - offset
-                            : (int) Math.clamp((long) Math.floor(room / perRow), 1, count - offset);
-                    if (offset == 0 && take == count) {
-                        current.encoder.writeBatch(batch);
-                    } else {
-                        try (VectorSchemaRoot slice = batch.slice(offset, take)) {
-                            current.encoder.writeBatch(slice);
-                        }
-                    }
-                    current.rows += take;
-                    current.dataBytes += (long) Math.ceil(take * perRow);
-                    offset += take;
-                    totalRows += take;
-                    checkQuota(reserved, held, quota, committed, current);
-                    if (current.dataBytes >= split) {
-                        committed.add(current.commit());
-                        current = null;
+                run.accept(rows.root());
+            }
+            return run.finish();
+        } catch (RuntimeException e) {
+            throw run.abort(e);
+        }
+    }
+
+    /**
+     * One export in progress, fed batch by batch: from a stream it pulls ({@link #write}), or from a statement
+     * that pushes its rows while it spools them ({@link ExportTap}). Not thread-safe: one feeder at a time.
+     */
+    final class Run {
+        private final ResultSchema schema;
+        private final ExportSpec spec;
+        private final long split;
+        private final String prefix;
+        private final String baseName;
+        private final Reservation reserved;
+        private final long held;
+        private final long quota;
+        private final List<ExportedFile> committed = new ArrayList<>();
+        private FileInProgress current;
+        private long totalRows;
+        private long scanned;
+        private boolean released;
+
+        Run(Principal principal, ResultSchema schema, ExportSpec spec) {
+            this.schema = schema;
+            this.spec = spec;
+            this.split = spec.splitBytes() > 0 ? spec.splitBytes() : config.splitBytes();
+            String owner = ownerPrefix(principal);
+            this.prefix = owner + exportId() + "/";
+            this.baseName = "query-" + NAME_TIME.format(clock.instant()) + "-";
+            this.reserved = new Reservation(inFlight.computeIfAbsent(owner, ignored -> new AtomicLong()));
+            this.held = usage(owner);
+            this.quota = quotaOf.applyAsLong(principal);
+        }
+
+        /** Writes the rows of {@code batch}, closing a file and starting the next wherever the split size is reached. */
+        void accept(VectorSchemaRoot batch) {
+            int count = batch.getRowCount();
+            long batchBytes = arrowBytes(batch);
+            scanned += batchBytes;
+            double perRow = count == 0 ? 0 : (double) batchBytes / count;
+            int offset = 0;
+            while (offset < count) {
+                if (current == null) {
+                    current = open(prefix + baseName + "%012d".formatted(committed.size()) + spec.fileSuffix(),
+                            schema, spec);
+                }
+                long room = split - current.dataBytes;
+                int take = perRow == 0 ? count - offset
+                        : (int) Math.clamp((long) Math.floor(room / perRow), 1, count - offset);
+                if (offset == 0 && take == count) {
+                    current.encoder.writeBatch(batch);
+                } else {
+                    try (VectorSchemaRoot slice = batch.slice(offset, take)) {
+                        current.encoder.writeBatch(slice);
                     }
                 }
+                current.rows += take;
+                current.dataBytes += (long) Math.ceil(take * perRow);
+                offset += take;
+                totalRows += take;
+                checkQuota(reserved, held, quota, committed, current);
+                if (current.dataBytes >= split) {
+                    committed.add(current.commit());
+                    current = null;
+                }
             }
+        }
+
+        /** Closes the last file and gives back the in-flight reservation; the files are then the store's. */
+        Written finish() {
             if (current == null && committed.isEmpty()) {
                 // An empty result is still one file: a CSV header, or a Parquet file with the schema.
-                current = open(prefix + baseName + "%012d".formatted(0) + spec.fileSuffix(), rows, spec);
+                current = open(prefix + baseName + "%012d".formatted(0) + spec.fileSuffix(), schema, spec);
             }
             if (current != null) {
                 current.finish();
@@ -207,20 +254,32 @@ public final class Exporter implements AutoCloseable {
                 committed.add(current.commit());
                 current = null;
             }
-            return new Written(committed, totalRows, scanned);
-        } catch (RuntimeException e) {
+            release();
+            return new Written(List.copyOf(committed), totalRows, scanned);
+        }
+
+        /** Deletes every file this export wrote; returns the failure to throw, as the client should see it. */
+        RuntimeException abort(RuntimeException failure) {
             if (current != null) {
                 current.abort();
+                current = null;
             }
             for (ExportedFile file : committed) {
                 deleteQuietly(file.key());
             }
-            if (e instanceof java.io.UncheckedIOException io) {
-                throw storageFailure(io.getCause());
+            committed.clear();
+            release();
+            if (failure instanceof java.io.UncheckedIOException io) {
+                return storageFailure(io.getCause());
             }
-            throw e;
-        } finally {
-            reserved.release();
+            return failure;
+        }
+
+        private void release() {
+            if (!released) {
+                released = true;
+                reserved.release();
+            }
         }
     }
 
@@ -262,11 +321,11 @@ public final class Exporter implements AutoCloseable {
         }
     }
 
-    private FileInProgress open(String key, BatchStream rows, ExportSpec spec) {
+    private FileInProgress open(String key, ResultSchema schema, ExportSpec spec) {
         ExportStorage.Upload upload = storage.create(key, spec.contentType());
         try {
             CountingStream counter = new CountingStream(upload.stream());
-            ExportEncoders.FileEncoder encoder = encoders.open(counter, rows.schema(), spec);
+            ExportEncoders.FileEncoder encoder = encoders.open(counter, schema, spec);
             return new FileInProgress(key, upload, counter, encoder);
         } catch (RuntimeException e) {
             upload.abort();

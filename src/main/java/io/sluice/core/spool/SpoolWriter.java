@@ -11,11 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseLargeVariableWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
+import org.apache.arrow.vector.util.VectorAppender;
 
 /**
  * Writes one result into the spool: rows are copied into the current page, and a page is written as its
@@ -199,12 +203,28 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     private void copyRows(VectorSchemaRoot batch, int from, int count) {
-        for (int column = 0; column < schema.size(); column++) {
-            // One transfer pair per column and chunk: copying a nested value through the vector's own
-            // copyFromSafe would build a new pair for every row.
-            TransferPair pair = batch.getVector(column).makeTransferPair(page.getVector(column));
-            for (int row = 0; row < count; row++) {
-                pair.copyValueSafe(from + row, pageRowCount + row);
+        VectorSchemaRoot rows = from == 0 && count == batch.getRowCount() ? batch : batch.slice(from, count);
+        try {
+            for (int column = 0; column < schema.size(); column++) {
+                FieldVector source = rows.getVector(column);
+                FieldVector target = page.getVector(column);
+                if (source instanceof BaseFixedWidthVector || source instanceof BaseVariableWidthVector
+                        || source instanceof BaseLargeVariableWidthVector) {
+                    // Flat columns are appended buffer by buffer (memory copies), not value by value.
+                    target.setValueCount(pageRowCount);
+                    source.accept(new VectorAppender(target), null);
+                } else {
+                    // One transfer pair per column and chunk: copying a nested value through the vector's own
+                    // copyFromSafe would build a new pair for every row.
+                    TransferPair pair = source.makeTransferPair(target);
+                    for (int row = 0; row < count; row++) {
+                        pair.copyValueSafe(row, pageRowCount + row);
+                    }
+                }
+            }
+        } finally {
+            if (rows != batch) {
+                rows.close();
             }
         }
         pageRowCount += count;

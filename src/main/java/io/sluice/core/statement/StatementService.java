@@ -10,6 +10,7 @@ import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.result.BatchStream;
+import io.sluice.core.result.ResultTap;
 import io.sluice.core.spool.ResultSpool;
 import io.sluice.core.spool.SpoolWriter;
 import io.sluice.core.spool.SpooledResult;
@@ -155,19 +156,28 @@ public final class StatementService implements AutoCloseable {
      * may already be terminal for an idempotent replay or a reused result).
      */
     public StatementStatus submit(Principal principal, StatementRequest request) {
+        return submit(principal, request, ResultTap.NONE);
+    }
+
+    /**
+     * Like {@link #submit(Principal, StatementRequest)}, and {@code tap} gets the rows while they are spooled
+     * (when this call runs the statement: a reused result or a replayed request id never feeds it).
+     */
+    public StatementStatus submit(Principal principal, StatementRequest request, ResultTap tap) {
+        Objects.requireNonNull(tap, "tap");
         validate(request);
         guard.admit(principal, request, activeStatements(principal));
         if (request.requestId() == null) {
-            return launch(principal, request, newId());
+            return launch(principal, request, newId(), tap);
         }
         if (shared) {
-            return submitIdempotentShared(principal, request);
+            return submitIdempotentShared(principal, request, tap);
         }
         // One statement per (principal, request id), even when retries race: the map decides atomically.
         String key = idempotencyKey(principal.id(), request.requestId());
         StatementStatus[] launched = new StatementStatus[1];
         String id = idempotencyKeys.computeIfAbsent(key, ignored -> {
-            launched[0] = launch(principal, request, newId());
+            launched[0] = launch(principal, request, newId(), tap);
             return launched[0].id();
         });
         if (launched[0] != null) {
@@ -184,12 +194,12 @@ public final class StatementService implements AutoCloseable {
      * In a cluster the database decides which submission of a request id runs: the claim binds the id to a
      * new statement id once, whichever node a retry reaches.
      */
-    private StatementStatus submitIdempotentShared(Principal principal, StatementRequest request) {
+    private StatementStatus submitIdempotentShared(Principal principal, StatementRequest request, ResultTap tap) {
         String id = newId();
         String bound = store.claimRequestId(principal.id(), request.requestId(), id);
         if (bound.equals(id)) {
             try {
-                return launch(principal, request, id);
+                return launch(principal, request, id, tap);
             } catch (RuntimeException e) {
                 store.releaseRequestId(principal.id(), request.requestId(), id);
                 throw e;
@@ -211,7 +221,7 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private StatementStatus launch(Principal principal, StatementRequest request, String id) {
+    private StatementStatus launch(Principal principal, StatementRequest request, String id, ResultTap tap) {
         Optional<StatementStatus> reused = reuseFor(principal, request, id);
         if (reused.isPresent()) {
             return reused.get();
@@ -225,7 +235,7 @@ public final class StatementService implements AutoCloseable {
             throw e;
         }
         try {
-            runners.execute(() -> runIntoSpool(principal, statement));
+            runners.execute(() -> runIntoSpool(principal, statement, new GuardedTap(tap)));
         } catch (RuntimeException rejected) {
             admissionLeft(statement);
             throw new SluiceException(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down");
@@ -301,7 +311,7 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private void runIntoSpool(Principal principal, Statement statement) {
+    private void runIntoSpool(Principal principal, Statement statement, GuardedTap tap) {
         StatementRequest request = statement.request();
         String previousName = Thread.currentThread().getName();
         Thread.currentThread().setName("sql[" + statement.id() + "]");
@@ -343,10 +353,11 @@ public final class StatementService implements AutoCloseable {
                     case EngineResult.Rows r -> r.rows();
                     case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
                 }) {
-                    SpooledResult spooled = spoolRows(principal, statement, rows);
+                    SpooledResult spooled = spoolRows(principal, statement, rows, tap);
                     slot.release();
                     if (statement.isCancelRequested()) {
                         spool.delete(spooled.resultId());
+                        tap.abort(statement.cancelReason());
                         finishFailed(statement, statement.cancelReason());
                         return;
                     }
@@ -364,15 +375,22 @@ public final class StatementService implements AutoCloseable {
                     }
                     if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             statement.id())) {
+                        // The export's last file is closed on its own thread; the statement does not wait for it.
+                        tap.finish();
                         StatementStatus status = statement.snapshot();
                         saveTerminal(status);
                         finished(statement, status);
+                    } else {
+                        SluiceError ended = statement.snapshot().error();
+                        tap.abort(ended != null ? ended : SluiceError.of(ErrorCode.CANCELLED, "The statement was ended"));
                     }
                 }
             }
         } catch (Throwable e) {
             slot.release();
-            finishFailed(statement, errorOf(statement, e));
+            SluiceError error = errorOf(statement, e);
+            tap.abort(error);
+            finishFailed(statement, error);
         } finally {
             slot.release();
             LOG.debug("statement ended {}", statement.state());
@@ -381,13 +399,14 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows) {
+    private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows, GuardedTap tap) {
         long maxRows = statement.request().maxRows();
         // The result counts against its owner's spool quota; past it the writer fails the statement and
         // gives back the pages written so far.
         SpoolWriter writer = spool.create(statement.id(), rows.schema(),
                 new io.sluice.core.spool.SpoolOwner(principal.id(), guard.spoolQuotaBytes(principal)));
         try {
+            tap.open(statement.id(), rows.schema());
             long written = 0;
             while (rows.next()) {
                 VectorSchemaRoot batch = rows.root();
@@ -396,12 +415,14 @@ public final class StatementService implements AutoCloseable {
                     int keep = (int) (maxRows - written);
                     try (VectorSchemaRoot head = batch.slice(0, keep)) {
                         writer.append(head);
+                        tap.accept(head);
                     }
                     statement.addRows(keep);
                     statement.markTruncated();
                     break;
                 }
                 writer.append(batch);
+                tap.accept(batch);
                 written += count;
                 statement.addRows(count);
             }
@@ -409,6 +430,52 @@ public final class StatementService implements AutoCloseable {
         } catch (RuntimeException e) {
             writer.abort();
             throw e;
+        }
+    }
+
+    /**
+     * The statement's side of a {@link ResultTap}: each call at most once where it matters (abort after finish
+     * does nothing), and nothing the tap throws reaches the statement, whose result does not depend on it.
+     */
+    private static final class GuardedTap {
+        private final ResultTap tap;
+        private boolean open;
+
+        GuardedTap(ResultTap tap) {
+            this.tap = tap;
+        }
+
+        void open(String statementId, io.sluice.core.types.ResultSchema schema) {
+            open = true;
+            guarded(() -> tap.open(statementId, schema));
+        }
+
+        void accept(VectorSchemaRoot batch) {
+            if (open) {
+                guarded(() -> tap.accept(batch));
+            }
+        }
+
+        void finish() {
+            if (open) {
+                open = false;
+                guarded(tap::finish);
+            }
+        }
+
+        void abort(SluiceError reason) {
+            if (open) {
+                open = false;
+                guarded(() -> tap.abort(reason));
+            }
+        }
+
+        private void guarded(Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a consumer of the statement's rows failed; the statement goes on without it", e);
+            }
         }
     }
 

@@ -79,11 +79,9 @@ public final class NativeApi implements HttpApi {
         io.sluice.core.export.ExportSpec export = NativeExports.spec(body);
         ZoneId zone = request.session().timeZone();
         long started = System.nanoTime();
-        StatementStatus submitted = statements.submit(principal, request);
+        StatementStatus submitted = export == null ? statements.submit(principal, request)
+                : exports.submit(principal, request, export);
         context.attribute("sluice.statementId", submitted.id());
-        if (export != null) {
-            exports.start(principal, submitted.id(), export);
-        }
         StatementStatus status = statements.await(principal, submitted.id(), Duration.ofMillis(waitMillis));
         if (status.state() == io.sluice.core.statement.StatementState.SUCCEEDED) {
             long left = waitMillis - Duration.ofNanos(System.nanoTime() - started).toMillis();

@@ -9,7 +9,9 @@ import io.sluice.core.export.ExportCompression;
 import io.sluice.core.export.ExportFormat;
 import io.sluice.core.export.ExportResult;
 import io.sluice.core.export.ExportSpec;
+import io.sluice.core.export.ExportTap;
 import io.sluice.core.export.Exporter;
+import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
 import io.sluice.core.statement.StatementState;
 import io.sluice.core.statement.StatementStatus;
@@ -92,8 +94,23 @@ final class NativeExports {
                 header == null || header.booleanValue(), strict != null && strict.booleanValue(), splitBytes);
     }
 
+    /**
+     * Submits a statement whose result is also written as files: the export is fed while the statement spools
+     * its rows, in the same pass, rather than reading the spool back once it has ended.
+     */
+    StatementStatus submit(Principal principal, StatementRequest request, ExportSpec spec) {
+        ExportTap tap = exporter.tap(principal, spec);
+        StatementStatus submitted = statements.submit(principal, request, tap);
+        start(principal, submitted.id(), spec, tap);
+        return submitted;
+    }
+
     /** Starts exporting the statement's result as soon as it succeeds (once per statement). */
     void start(Principal principal, String statementId, ExportSpec spec) {
+        start(principal, statementId, spec, null);
+    }
+
+    private void start(Principal principal, String statementId, ExportSpec spec, ExportTap tap) {
         exports.computeIfAbsent(statementId, id -> CompletableFuture.supplyAsync(() -> {
             StatementStatus status = statements.status(principal, id);
             while (!status.isTerminal()) {
@@ -102,6 +119,10 @@ final class NativeExports {
             if (status.state() != StatementState.SUCCEEDED) {
                 throw new SluiceException(status.error());
             }
+            if (tap != null && tap.opened()) {
+                return tap.result().join();
+            }
+            // Not run by this submission (a reused result, a replayed request id): export the spooled result.
             return exporter.exportStatement(principal, id, spec);
             // A platform thread: the Parquet writer calls into native code, which would pin a virtual thread.
         }, command -> Thread.ofPlatform().name("export-" + statementId).daemon().start(command)));
