@@ -33,6 +33,10 @@ final class EngineAccess {
         this.allocator = allocator;
     }
 
+    String engineName() {
+        return engine.name();
+    }
+
     long update(String sql, List<Object> parameters) {
         try (BufferAllocator child = allocator.newChildAllocator("streams-update", 0, Long.MAX_VALUE);
                 EngineStatement statement = engine.open(new EngineRequest(sql, bind(parameters), SessionContext.DEFAULT, child))) {

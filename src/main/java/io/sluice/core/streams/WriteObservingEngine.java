@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The engine as the statement path sees it: after a statement that changed data, the streams it wrote are
- * told, so plain SQL through any Sluice API (native, Druid, Snowflake, …) reaches push queries at once.
+ * The engine as the statement path sees it: a statement that may write streams or tables (plain SQL through
+ * any Sluice API — native, Druid, Snowflake, …) holds their write gates while it runs, and their feeds read
+ * back what it wrote once it is committed, so push queries see it in order with every other write.
  * The written tables come from {@link EngineStatement#accessedTables()}, which access control asks for before
- * every statement; this wrapper keeps that answer instead of asking the engine again. When nobody asked
- * (or the engine cannot tell), every feed is told to look — a cheap check for feeds without subscribers.
+ * every statement; this wrapper keeps that answer instead of asking the engine again. When nobody asked,
+ * or the statement is of a kind the engine cannot analyse (DDL, scripts, COPY, …), it may write any source
+ * and takes every source's gate; a plain query takes none, and neither does a statement on another engine.
  */
 final class WriteObservingEngine implements Engine {
 
@@ -58,6 +60,8 @@ final class WriteObservingEngine implements Engine {
     private final class ObservedStatement implements EngineStatement {
         private final EngineStatement statement;
         private volatile AccessedTables accessed;
+        /** Gates held until close: a result that streams rows from a write commits only when it is closed. */
+        private volatile ExternalWrite openWrite = ExternalWrite.NONE;
 
         ObservedStatement(EngineStatement statement) {
             this.statement = statement;
@@ -65,16 +69,35 @@ final class WriteObservingEngine implements Engine {
 
         @Override
         public EngineResult execute() {
-            EngineResult result = statement.execute();
-            if (result.modifiesData()) {
-                AccessedTables known = accessed;
-                if (known == null || known.kind() == AccessedTables.Kind.OTHER || known.writes().isEmpty()) {
-                    streams.changedUnknown();
-                } else {
-                    known.writes().forEach(streams::changed);
+            ExternalWrite write = streams.beginExternalWrite(written());
+            boolean wrote = true; // a failed script may have committed its first statements
+            try {
+                EngineResult result = statement.execute();
+                wrote = result.modifiesData();
+                if (wrote && result instanceof EngineResult.Rows) {
+                    openWrite = write;
+                    write = ExternalWrite.NONE;
                 }
+                return result;
+            } finally {
+                write.finish(wrote);
             }
-            return result;
+        }
+
+        /** The tables this statement may write: none, the ones the engine named, or null for any. */
+        private java.util.Collection<String> written() {
+            String engine = statement.engineName();
+            if (!engine.equals(streams.engineName()) && !engine.equals("unknown")) {
+                return List.of();
+            }
+            AccessedTables known = accessed;
+            if (known == null || known.kind() == AccessedTables.Kind.OTHER) {
+                return null;
+            }
+            if (known.kind() == AccessedTables.Kind.QUERY) {
+                return List.of();
+            }
+            return known.writes().isEmpty() ? null : known.writes();
         }
 
         @Override
@@ -101,7 +124,11 @@ final class WriteObservingEngine implements Engine {
 
         @Override
         public void close() {
-            statement.close();
+            try {
+                statement.close();
+            } finally {
+                openWrite.finish(true);
+            }
         }
     }
 }
