@@ -55,6 +55,9 @@ final class SourceFeed {
     private long lastSequence;
     /** A read-back failed: the next write reads back first, so no row is skipped. Guarded by lock. */
     private boolean behind;
+    /** The source's insert, kept prepared from its first use until the source is dropped. Guarded by the gate. */
+    private EngineAccess.Reused insert;
+    private boolean closed;
 
     SourceFeed(SourceDefinition definition, EngineAccess db) {
         this.definition = definition;
@@ -82,6 +85,69 @@ final class SourceFeed {
     }
 
     // ---- writes ----------------------------------------------------------------------------------------
+
+    /**
+     * Inserts one row (a value per column, in column order; on a table an existing key is updated) and
+     * publishes it. Values are bound as parameters and cast to the column types by the engine.
+     */
+    void insert(List<Object> values) {
+        enter();
+        try {
+            if (closed) {
+                throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Cannot insert values into an unknown stream/table: "
+                        + definition.name());
+            }
+            if (insert == null) {
+                insert = db.prepare(insertSql());
+            }
+            publish(insert.query(values));
+        } finally {
+            leave();
+        }
+    }
+
+    /** INSERT … RETURNING of one row, every column bound; on a table an upsert that also renews the sequence. */
+    private String insertSql() {
+        List<String> columns = new ArrayList<>();
+        List<String> placeholders = new ArrayList<>();
+        for (SourceColumn column : definition.columns()) {
+            columns.add(EngineAccess.quote(column.name()));
+            placeholders.add("CAST(? AS " + column.sqlType() + ")");
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(EngineAccess.quote(definition.name()))
+                .append(" (").append(String.join(", ", columns)).append(") VALUES (").append(String.join(", ", placeholders)).append(')');
+        if (definition.kind() == SourceKind.TABLE) {
+            List<String> keys = definition.keyColumns().stream().map(c -> EngineAccess.quote(c.name())).toList();
+            List<String> updates = new ArrayList<>();
+            for (SourceColumn column : definition.columns()) {
+                if (!column.key()) {
+                    updates.add(EngineAccess.quote(column.name()) + " = excluded." + EngineAccess.quote(column.name()));
+                }
+            }
+            updates.add(StreamService.SEQUENCE_COLUMN + " = nextval('"
+                    + StreamService.sequenceName(definition.name()).replace("'", "''") + "')");
+            sql.append(" ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ").append(String.join(", ", updates));
+        }
+        return sql.append(returning()).toString();
+    }
+
+    /**
+     * The source is being dropped: waits for a write under way, then refuses further writes and releases the
+     * kept insert; {@code whileClosed} (dropping the table) runs before another write could start.
+     */
+    void close(Runnable whileClosed) {
+        enter();
+        try {
+            closed = true;
+            if (insert != null) {
+                insert.close();
+                insert = null;
+            }
+            whileClosed.run();
+        } finally {
+            leave();
+        }
+    }
 
     /**
      * Runs a write of the streams module that ends in {@link #returning()} and publishes the rows it

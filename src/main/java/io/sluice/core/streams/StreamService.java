@@ -171,12 +171,7 @@ public final class StreamService implements AutoCloseable {
         feeds.remove(normalise(definition.name()));
         feed.stop("Source " + definition.name() + " was dropped");
         // After a write still under way: it finishes (and publishes to no one) before the table goes.
-        feed.enter();
-        try {
-            db.execute("DROP TABLE IF EXISTS " + EngineAccess.quote(definition.name()));
-        } finally {
-            feed.leave();
-        }
+        feed.close(() -> db.execute("DROP TABLE IF EXISTS " + EngineAccess.quote(definition.name())));
         db.execute("DROP SEQUENCE IF EXISTS " + EngineAccess.quote(sequenceName(definition.name())));
         db.update("DELETE FROM " + CATALOG + " WHERE name = ?", List.of(definition.name()));
         return true;
@@ -212,29 +207,11 @@ public final class StreamService implements AutoCloseable {
                 throw new SluiceException(ErrorCode.SQL_ERROR, "Value for primary key column " + key.name() + " is required for tables");
             }
         }
-        List<String> columns = new ArrayList<>();
-        List<String> placeholders = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
         for (SourceColumn column : definition.columns()) {
-            columns.add(EngineAccess.quote(column.name()));
-            placeholders.add("CAST(? AS " + column.sqlType() + ")");
             parameters.add(byColumn.get(column.name()));
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(EngineAccess.quote(definition.name()))
-                .append(" (").append(String.join(", ", columns)).append(") VALUES (").append(String.join(", ", placeholders)).append(')');
-        if (definition.kind() == SourceKind.TABLE) {
-            List<String> keys = definition.keyColumns().stream().map(c -> EngineAccess.quote(c.name())).toList();
-            List<String> updates = new ArrayList<>();
-            for (SourceColumn column : definition.columns()) {
-                if (!column.key()) {
-                    updates.add(EngineAccess.quote(column.name()) + " = excluded." + EngineAccess.quote(column.name()));
-                }
-            }
-            updates.add(SEQUENCE_COLUMN + " = nextval('" + sequenceName(definition.name()).replace("'", "''") + "')");
-            sql.append(" ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ").append(String.join(", ", updates));
-        }
-        sql.append(feed.returning());
-        feed.write(() -> db.query(sql.toString(), parameters));
+        feed.insert(parameters);
     }
 
     /**
