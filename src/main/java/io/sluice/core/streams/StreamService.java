@@ -219,19 +219,15 @@ public final class StreamService implements AutoCloseable {
      * to write, so that no write through the module can commit between its rows. When the returned write is
      * finished, each source's subscribers get the new rows, and on a table also rows updated in place and
      * tombstones for deleted keys. Names may be qualified ({@code catalog.schema.table}); names that are no
-     * source are ignored; {@code null} means the statement may write anything, and takes every source's gate.
+     * source are ignored.
      */
     ExternalWrite beginExternalWrite(java.util.Collection<String> written) {
         java.util.SortedMap<String, SourceFeed> gated = new java.util.TreeMap<>();
-        if (written == null) {
-            feeds.forEach(gated::put);
-        } else {
-            for (String name : written) {
-                String table = normalise(name.substring(name.lastIndexOf('.') + 1));
-                SourceFeed feed = feeds.get(table);
-                if (feed != null) {
-                    gated.put(table, feed);
-                }
+        for (String name : written) {
+            String table = normalise(name.substring(name.lastIndexOf('.') + 1));
+            SourceFeed feed = feeds.get(table);
+            if (feed != null) {
+                gated.put(table, feed);
             }
         }
         return ExternalWrite.begin(List.copyOf(gated.values()));

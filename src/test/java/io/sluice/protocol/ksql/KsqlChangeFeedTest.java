@@ -110,6 +110,20 @@ class KsqlChangeFeedTest {
         }
     }
 
+    /** A script the engine cannot analyse statement by statement still reaches the push queries of the sources it names. */
+    @Test
+    void aScriptOfSeveralStatementsReachesThePushQuery() throws Exception {
+        ksql.ok("CREATE STREAM scripted (id VARCHAR KEY, n INT);");
+        try (KsqlClient.Stream stream = ksql.query("SELECT * FROM scripted EMIT CHANGES LIMIT 2;", "latest")) {
+            assertThat(stream.next()).contains("\"header\"");
+            HttpResponse<String> script = sluice.post("/sluice/v1/query", body("sql",
+                    "BEGIN; INSERT INTO scripted (id, n) VALUES ('s1', 1); INSERT INTO scripted (id, n) VALUES ('s2', 2); COMMIT"));
+            assertThat(script.statusCode()).as(script.body()).isEqualTo(200);
+            assertThat(List.of(stream.next(), stream.next())).containsExactly(
+                    "{\"row\":{\"columns\":[\"s1\",1]}},", "{\"row\":{\"columns\":[\"s2\",2]}},");
+        }
+    }
+
     /**
      * Writers racing through /ksql and through plain SQL on the native API: the push query gets every row
      * once, in the order of the stream's sequence — a row whose insert committed after a later-numbered one
