@@ -129,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** Section 7 alone, written in place of the section 7 the output file already has (or appended). */
     private int streamsOnly(Path work) throws Exception {
         List<String> section;
-        try (ServerProcess server = new ServerProcess(work.resolve("server"), "256m")) {
+        try (ServerProcess server = new ServerProcess(work.resolve("server"), "256m", System.getProperty("java.class.path"), "",
+                serverJavaOptions)) {
             section = new ArrayList<>(new StreamLatency(server, new HttpLoad(server), streamRows).measure());
         }
         if (baselineServer != null) {

@@ -18,6 +18,14 @@ public interface Engine extends AutoCloseable {
     EngineStatement open(EngineRequest request);
 
     /**
+     * Prepares {@code sql} to be run many times (see {@link ReusableStatement}); empty when the engine does not
+     * keep prepared statements, and callers then {@link #open} each run.
+     */
+    default java.util.Optional<ReusableStatement> prepare(String sql, SessionContext session) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Resolves a table or view name (1 to 3 parts, as written, unquoted) to its lower-case
      * {@code catalog.schema.table}; empty when no such table or view exists.
      */

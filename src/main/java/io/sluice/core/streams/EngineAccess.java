@@ -6,6 +6,7 @@ import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
+import io.sluice.core.engine.ReusableStatement;
 import io.sluice.core.engine.SessionContext;
 import io.sluice.core.result.BatchStream;
 import java.math.BigDecimal;
@@ -33,6 +34,10 @@ final class EngineAccess {
         this.allocator = allocator;
     }
 
+    String engineName() {
+        return engine.name();
+    }
+
     long update(String sql, List<Object> parameters) {
         try (BufferAllocator child = allocator.newChildAllocator("streams-update", 0, Long.MAX_VALUE);
                 EngineStatement statement = engine.open(new EngineRequest(sql, bind(parameters), SessionContext.DEFAULT, child))) {
@@ -55,24 +60,65 @@ final class EngineAccess {
     }
 
     List<List<Object>> query(String sql, List<Object> parameters) {
-        List<List<Object>> rows = new ArrayList<>();
         try (BufferAllocator child = allocator.newChildAllocator("streams-query", 0, Long.MAX_VALUE);
                 EngineStatement statement = engine.open(new EngineRequest(sql, bind(parameters), SessionContext.DEFAULT, child))) {
-            EngineResult result = statement.execute();
-            if (!(result instanceof EngineResult.Rows produced)) {
-                return rows;
+            return rows(statement);
+        }
+    }
+
+    /**
+     * A statement this module runs many times with different parameters (a source's insert), kept prepared
+     * where the engine can keep it: preparing costs DuckDB about as much as running a one-row insert. Runs
+     * take turns.
+     */
+    Reused prepare(String sql) {
+        return new Reused(sql, engine.prepare(sql, SessionContext.DEFAULT).orElse(null));
+    }
+
+    final class Reused implements AutoCloseable {
+        private final String sql;
+        private final ReusableStatement prepared;
+
+        private Reused(String sql, ReusableStatement prepared) {
+            this.sql = sql;
+            this.prepared = prepared;
+        }
+
+        /** Runs the statement and returns the rows it gives (all of them; for small results). */
+        List<List<Object>> query(List<Object> parameters) {
+            if (prepared == null) {
+                return EngineAccess.this.query(sql, parameters);
             }
-            try (BatchStream stream = produced.rows()) {
-                while (stream.next()) {
-                    VectorSchemaRoot root = stream.root();
-                    List<FieldVector> vectors = root.getFieldVectors();
-                    for (int row = 0; row < root.getRowCount(); row++) {
-                        List<Object> values = new ArrayList<>(vectors.size());
-                        for (FieldVector vector : vectors) {
-                            values.add(value(vector, row));
-                        }
-                        rows.add(values);
+            try (BufferAllocator child = allocator.newChildAllocator("streams-query", 0, Long.MAX_VALUE);
+                    EngineStatement statement = prepared.open(bind(parameters), child)) {
+                return rows(statement);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (prepared != null) {
+                prepared.close();
+            }
+        }
+    }
+
+    private static List<List<Object>> rows(EngineStatement statement) {
+        List<List<Object>> rows = new ArrayList<>();
+        EngineResult result = statement.execute();
+        if (!(result instanceof EngineResult.Rows produced)) {
+            return rows;
+        }
+        try (BatchStream stream = produced.rows()) {
+            while (stream.next()) {
+                VectorSchemaRoot root = stream.root();
+                List<FieldVector> vectors = root.getFieldVectors();
+                for (int row = 0; row < root.getRowCount(); row++) {
+                    List<Object> values = new ArrayList<>(vectors.size());
+                    for (FieldVector vector : vectors) {
+                        values.add(value(vector, row));
                     }
+                    rows.add(values);
                 }
             }
         }

@@ -26,7 +26,7 @@ final class PersistentAggregate {
     private final AggregateDefinition query;
     private final SourceDefinition source;
     private final EngineAccess db;
-    private final Runnable sinkChanged;
+    private final SourceFeed sinkFeed;
     private final int[] groupIndexes;
     private final int[] argumentIndexes;
     private final String upsertPrefix;
@@ -35,12 +35,12 @@ final class PersistentAggregate {
     private volatile Thread thread;
     private volatile String state = "RUNNING";
 
-    PersistentAggregate(SourceDefinition sink, SourceDefinition source, EngineAccess db, Runnable sinkChanged) {
+    PersistentAggregate(SourceDefinition sink, SourceDefinition source, EngineAccess db, SourceFeed sinkFeed) {
         this.sink = sink;
         this.query = sink.aggregate();
         this.source = source;
         this.db = db;
-        this.sinkChanged = sinkChanged;
+        this.sinkFeed = sinkFeed;
         this.groupIndexes = query.groupBy().stream().mapToInt(source::columnIndex).toArray();
         this.argumentIndexes = query.aggregations().stream()
                 .mapToInt(a -> a.argument() == null ? -1 : source.columnIndex(a.argument())).toArray();
@@ -81,11 +81,11 @@ final class PersistentAggregate {
         return state;
     }
 
-    void start(SourcePoller sourcePoller) {
+    void start(SourceFeed sourceFeed) {
         Object resumed = db.query("SELECT max(" + SOURCE_SEQUENCE_COLUMN + ") FROM " + EngineAccess.quote(sink.name()),
                 List.of()).getFirst().getFirst();
         long after = resumed == null ? 0 : ((Number) resumed).longValue();
-        subscription = sourcePoller.subscribe(query.queryId(), sink.statement(), 100_000, true, after, () -> { });
+        subscription = sourceFeed.subscribe(query.queryId(), sink.statement(), 100_000, true, after, () -> { });
         thread = Thread.ofVirtual().name("persistent-query-" + query.queryId()).start(this::run);
     }
 
@@ -117,7 +117,6 @@ final class PersistentAggregate {
                 batch.add(first);
                 subscription.drainTo(batch, BATCH_ROWS);
                 apply(batch);
-                sinkChanged.run();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -166,8 +165,9 @@ final class PersistentAggregate {
             parameters.addAll(java.util.Arrays.asList(entry.getValue()));
             parameters.add(lastSequence);
         }
-        sql.append(upsertSuffix);
-        db.update(sql.toString(), parameters);
+        sql.append(upsertSuffix).append(sinkFeed.returning());
+        // The upserted rows, with their new aggregates, go to the sink's subscribers as they are returned.
+        sinkFeed.write(() -> db.query(sql.toString(), parameters));
     }
 
     private Object[] initial() {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes it, and it survives a restart) with a hidden, increasing sequence column that orders its changes:
  * a STREAM only grows; a TABLE has a primary key, an insert with an existing key updates the row, and a
  * delete becomes a tombstone on the feed. Definitions live in {@code sluice_ksql.sources}. One
- * {@link SourcePoller} per source fans new rows out to its {@link Subscription}s; persistent aggregates
+ * {@link SourceFeed} per source fans new rows out to its {@link Subscription}s; persistent aggregates
  * ({@code CREATE TABLE … AS SELECT … GROUP BY}) are maintained incrementally from their source's feed.
  */
 public final class StreamService implements AutoCloseable {
@@ -29,7 +29,7 @@ public final class StreamService implements AutoCloseable {
     private final EngineAccess db;
     private final int bufferRows;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, SourcePoller> pollers = new ConcurrentHashMap<>();
+    private final Map<String, SourceFeed> feeds = new ConcurrentHashMap<>();
     private final Map<String, PersistentAggregate> aggregates = new ConcurrentHashMap<>();
     private final Map<String, Subscription> transientQueries = new ConcurrentHashMap<>();
     private final List<AutoCloseable> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -53,11 +53,11 @@ public final class StreamService implements AutoCloseable {
         db.execute("CREATE SEQUENCE IF NOT EXISTS sluice_ksql.commands");
         for (List<Object> row : db.query("SELECT definition FROM " + CATALOG + " ORDER BY name", List.of())) {
             SourceDefinition definition = SourceCodec.decode((String) row.getFirst());
-            startPoller(definition);
+            startFeed(definition);
         }
-        for (SourcePoller poller : List.copyOf(pollers.values())) {
-            if (poller.definition().aggregate() != null) {
-                startAggregate(poller.definition());
+        for (SourceFeed feed : List.copyOf(feeds.values())) {
+            if (feed.definition().aggregate() != null) {
+                startAggregate(feed.definition());
             }
         }
     }
@@ -65,12 +65,12 @@ public final class StreamService implements AutoCloseable {
     // ---- catalog ---------------------------------------------------------------------------------------
 
     public List<SourceDefinition> sources() {
-        return pollers.values().stream().map(SourcePoller::definition)
+        return feeds.values().stream().map(SourceFeed::definition)
                 .sorted(Comparator.comparing(SourceDefinition::name)).toList();
     }
 
     public Optional<SourceDefinition> source(String name) {
-        return Optional.ofNullable(pollers.get(normalise(name))).map(SourcePoller::definition);
+        return Optional.ofNullable(feeds.get(normalise(name))).map(SourceFeed::definition);
     }
 
     public SourceDefinition require(String name) {
@@ -92,7 +92,7 @@ public final class StreamService implements AutoCloseable {
             return false;
         }
         createStorage(definition, List.of());
-        startPoller(definition);
+        startFeed(definition);
         return true;
     }
 
@@ -139,21 +139,21 @@ public final class StreamService implements AutoCloseable {
             return source(name).orElseThrow();
         }
         createStorage(definition, List.of(PersistentAggregate.SOURCE_SEQUENCE_COLUMN + " BIGINT"));
-        startPoller(definition);
+        startFeed(definition);
         startAggregate(definition);
         return definition;
     }
 
     /** Drops a stream or table and its data; persistent queries writing to it stop, ones reading it refuse the drop. */
     public synchronized boolean drop(String name, boolean ifExists) {
-        SourcePoller poller = pollers.get(normalise(name));
-        if (poller == null) {
+        SourceFeed feed = feeds.get(normalise(name));
+        if (feed == null) {
             if (ifExists) {
                 return false;
             }
             throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Source " + normalise(name) + " does not exist.");
         }
-        SourceDefinition definition = poller.definition();
+        SourceDefinition definition = feed.definition();
         List<String> readers = aggregates.values().stream()
                 .filter(query -> query.sink().aggregate().source().equals(definition.name()))
                 .map(PersistentAggregate::queryId).toList();
@@ -168,9 +168,10 @@ public final class StreamService implements AutoCloseable {
                 writer.stop();
             }
         }
-        pollers.remove(normalise(definition.name()));
-        poller.stop("Source " + definition.name() + " was dropped");
-        db.execute("DROP TABLE IF EXISTS " + EngineAccess.quote(definition.name()));
+        feeds.remove(normalise(definition.name()));
+        feed.stop("Source " + definition.name() + " was dropped");
+        // After a write still under way: it finishes (and publishes to no one) before the table goes.
+        feed.close(() -> db.execute("DROP TABLE IF EXISTS " + EngineAccess.quote(definition.name())));
         db.execute("DROP SEQUENCE IF EXISTS " + EngineAccess.quote(sequenceName(definition.name())));
         db.update("DELETE FROM " + CATALOG + " WHERE name = ?", List.of(definition.name()));
         return true;
@@ -184,11 +185,11 @@ public final class StreamService implements AutoCloseable {
      * a SluiceException and nothing is written.
      */
     public void insert(String name, Map<String, Object> values) {
-        SourcePoller poller = pollers.get(normalise(name));
-        if (poller == null) {
+        SourceFeed feed = feeds.get(normalise(name));
+        if (feed == null) {
             throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Cannot insert values into an unknown stream/table: " + name);
         }
-        SourceDefinition definition = poller.definition();
+        SourceDefinition definition = feed.definition();
         if (definition.aggregate() != null) {
             throw new SluiceException(ErrorCode.SQL_ERROR, "Cannot insert into " + definition.name()
                     + " because it is written by the query " + definition.aggregate().queryId());
@@ -206,52 +207,41 @@ public final class StreamService implements AutoCloseable {
                 throw new SluiceException(ErrorCode.SQL_ERROR, "Value for primary key column " + key.name() + " is required for tables");
             }
         }
-        List<String> columns = new ArrayList<>();
-        List<String> placeholders = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
         for (SourceColumn column : definition.columns()) {
-            columns.add(EngineAccess.quote(column.name()));
-            placeholders.add("CAST(? AS " + column.sqlType() + ")");
             parameters.add(byColumn.get(column.name()));
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(EngineAccess.quote(definition.name()))
-                .append(" (").append(String.join(", ", columns)).append(") VALUES (").append(String.join(", ", placeholders)).append(')');
-        if (definition.kind() == SourceKind.TABLE) {
-            List<String> keys = definition.keyColumns().stream().map(c -> EngineAccess.quote(c.name())).toList();
-            List<String> updates = new ArrayList<>();
-            for (SourceColumn column : definition.columns()) {
-                if (!column.key()) {
-                    updates.add(EngineAccess.quote(column.name()) + " = excluded." + EngineAccess.quote(column.name()));
-                }
-            }
-            updates.add(SEQUENCE_COLUMN + " = nextval('" + sequenceName(definition.name()).replace("'", "''") + "')");
-            sql.append(" ON CONFLICT (").append(String.join(", ", keys)).append(") DO UPDATE SET ").append(String.join(", ", updates));
-        }
-        db.update(sql.toString(), parameters);
-        poller.wake();
+        feed.insert(parameters);
     }
 
     /**
-     * Tells the feed of a source that a statement outside this module wrote it (plain SQL through any API):
-     * its subscribers get the new rows, and on a table also rows updated in place and tombstones for deletes.
-     * Names may be qualified ({@code catalog.schema.table}); names that are no source are ignored.
+     * Takes the write gates of the sources a statement outside this module (plain SQL through any API) is about
+     * to write, so that no write through the module can commit between its rows. When the returned write is
+     * finished, each source's subscribers get the new rows, and on a table also rows updated in place and
+     * tombstones for deleted keys. Names may be qualified ({@code catalog.schema.table}); names that are no
+     * source are ignored.
      */
-    public void changed(String name) {
-        String table = name.substring(name.lastIndexOf('.') + 1);
-        SourcePoller poller = pollers.get(normalise(table));
-        if (poller != null) {
-            poller.externalWrite();
+    ExternalWrite beginExternalWrite(java.util.Collection<String> written) {
+        java.util.SortedMap<String, SourceFeed> gated = new java.util.TreeMap<>();
+        for (String name : written) {
+            String table = normalise(name.substring(name.lastIndexOf('.') + 1));
+            SourceFeed feed = feeds.get(table);
+            if (feed != null) {
+                gated.put(table, feed);
+            }
         }
+        return ExternalWrite.begin(List.copyOf(gated.values()));
     }
 
-    /** Like {@link #changed} for every source: a statement wrote data, and which tables is not known. */
-    public void changedUnknown() {
-        pollers.values().forEach(SourcePoller::externalWrite);
+    /** The engine the sources live on, as {@link Engine#name()}: statements on other engines cannot write them. */
+    String engineName() {
+        return db.engineName();
     }
 
     /**
      * The engine as the statement path should use it: every statement that writes data through it (plain
-     * SQL from any API) wakes the feeds of the streams and tables it wrote, so push queries see the change.
+     * SQL from any API) is announced to the feeds of the streams and tables it writes, so push queries see the
+     * change, in order with the writes through this module.
      */
     public Engine observing(Engine engine) {
         return new WriteObservingEngine(engine, this);
@@ -264,12 +254,12 @@ public final class StreamService implements AutoCloseable {
         if (closed) {
             throw new SluiceException(ErrorCode.SHUTTING_DOWN, "The server is shutting down");
         }
-        SourcePoller poller = pollers.get(normalise(name));
-        if (poller == null) {
+        SourceFeed feed = feeds.get(normalise(name));
+        if (feed == null) {
             throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, name + " does not exist.");
         }
-        String id = "transient_" + poller.definition().name() + "_" + Long.toUnsignedString(random.nextLong());
-        Subscription subscription = poller.subscribe(id, statement, bufferRows, earliest, 0, () -> transientQueries.remove(id));
+        String id = "transient_" + feed.definition().name() + "_" + Long.toUnsignedString(random.nextLong());
+        Subscription subscription = feed.subscribe(id, statement, bufferRows, earliest, 0, () -> transientQueries.remove(id));
         transientQueries.put(id, subscription);
         return subscription;
     }
@@ -323,7 +313,7 @@ public final class StreamService implements AutoCloseable {
         companions.add(companion);
     }
 
-    /** Ends every feed with {@code message} and stops the pollers and persistent queries. */
+    /** Ends every feed with {@code message} and stops the persistent queries. */
     public void shutdown(String message) {
         closed = true;
         for (AutoCloseable companion : companions) {
@@ -334,8 +324,8 @@ public final class StreamService implements AutoCloseable {
             }
         }
         aggregates.values().forEach(PersistentAggregate::stop);
-        for (SourcePoller poller : pollers.values()) {
-            poller.stop(message);
+        for (SourceFeed feed : feeds.values()) {
+            feed.stop(message);
         }
     }
 
@@ -358,13 +348,13 @@ public final class StreamService implements AutoCloseable {
     }
 
     private boolean exists(String name, boolean ifNotExists) {
-        if (!pollers.containsKey(name)) {
+        if (!feeds.containsKey(name)) {
             return false;
         }
         if (ifNotExists) {
             return true;
         }
-        SourceDefinition existing = pollers.get(name).definition();
+        SourceDefinition existing = feeds.get(name).definition();
         throw new SluiceException(ErrorCode.SQL_CATALOG_ERROR, "Cannot add " + existing.kind().name().toLowerCase(Locale.ROOT)
                 + " '" + name + "': A " + existing.kind().name().toLowerCase(Locale.ROOT) + " with the same name already exists");
     }
@@ -392,19 +382,16 @@ public final class StreamService implements AutoCloseable {
         db.update("INSERT INTO " + CATALOG + " (name, definition) VALUES (?, ?)", List.of(definition.name(), SourceCodec.encode(definition)));
     }
 
-    private void startPoller(SourceDefinition definition) {
-        SourcePoller poller = new SourcePoller(definition, db);
-        pollers.put(normalise(definition.name()), poller);
-        poller.start();
+    private void startFeed(SourceDefinition definition) {
+        feeds.put(normalise(definition.name()), new SourceFeed(definition, db));
     }
 
     private void startAggregate(SourceDefinition sink) {
-        SourcePoller source = pollers.get(normalise(sink.aggregate().source()));
+        SourceFeed source = feeds.get(normalise(sink.aggregate().source()));
         if (source == null) {
             return;
         }
-        SourcePoller sinkPoller = pollers.get(normalise(sink.name()));
-        PersistentAggregate aggregate = new PersistentAggregate(sink, source.definition(), db, sinkPoller::wake);
+        PersistentAggregate aggregate = new PersistentAggregate(sink, source.definition(), db, feeds.get(normalise(sink.name())));
         aggregates.put(sink.aggregate().queryId(), aggregate);
         aggregate.start(source);
     }

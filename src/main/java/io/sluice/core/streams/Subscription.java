@@ -21,23 +21,23 @@ public final class Subscription implements AutoCloseable {
 
     private final String id;
     private final String statement;
-    private final SourcePoller poller;
+    private final SourceFeed feed;
     private final LinkedBlockingQueue<ChangeRow> buffer;
     private final ArrayDeque<ChangeRow> replayed = new ArrayDeque<>();
     private final Runnable onClose;
     /** Told whenever rows arrive or the subscription ends, for readers that do not block on {@link #poll}. */
     private volatile Runnable onAvailable = () -> { };
-    /** Sequence of the last row this reader has been given (or will be given from the buffer). Guarded by the poller. */
+    /** Sequence of the last row this reader has been given (or will be given from the buffer). Guarded by the feed's lock. */
     long position;
     volatile boolean live;
     private volatile SluiceError failure;
     private volatile String endMessage;
     private volatile boolean closed;
 
-    Subscription(String id, String statement, SourcePoller poller, int capacity, long position, boolean live, Runnable onClose) {
+    Subscription(String id, String statement, SourceFeed feed, int capacity, long position, boolean live, Runnable onClose) {
         this.id = id;
         this.statement = statement;
-        this.poller = poller;
+        this.feed = feed;
         this.buffer = new LinkedBlockingQueue<>(capacity);
         this.position = position;
         this.live = live;
@@ -53,7 +53,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     public SourceDefinition source() {
-        return poller.definition();
+        return feed.definition();
     }
 
     /**
@@ -65,7 +65,7 @@ public final class Subscription implements AutoCloseable {
             return null;
         }
         if (replayed.isEmpty() && !live) {
-            replayed.addAll(poller.replay(this));
+            replayed.addAll(feed.replay(this));
         }
         if (!replayed.isEmpty()) {
             return replayed.poll();
@@ -78,7 +78,7 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * For non-blocking readers: {@code listener} runs (on the feed's thread, so it must only hand work off)
+     * For non-blocking readers: {@code listener} runs (on the writer's thread, so it must only hand work off)
      * whenever new rows are buffered or the subscription ends; the reader then takes them with {@link #next}.
      */
     public void onAvailable(Runnable listener) {
@@ -95,7 +95,7 @@ public final class Subscription implements AutoCloseable {
             return null;
         }
         if (replayed.isEmpty() && !live) {
-            replayed.addAll(poller.replay(this));
+            replayed.addAll(feed.replay(this));
         }
         if (!replayed.isEmpty()) {
             return replayed.poll();
@@ -146,7 +146,7 @@ public final class Subscription implements AutoCloseable {
             endMessage = message;
         }
         buffer.offer(WAKE);
-        poller.unsubscribe(this);
+        feed.unsubscribe(this);
         onAvailable.run();
     }
 
@@ -156,11 +156,11 @@ public final class Subscription implements AutoCloseable {
         }
         buffer.clear();
         buffer.offer(WAKE);
-        poller.unsubscribe(this);
+        feed.unsubscribe(this);
         onAvailable.run();
     }
 
-    /** Called by the poller with its lock held. */
+    /** Called by the feed with its lock held. */
     void deliver(ChangeRow row) {
         if (!buffer.offer(row)) {
             fail(SluiceError.of(ErrorCode.BUSY, "The query was cut off: its reader fell more than "
@@ -168,7 +168,7 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
-    /** Called by the poller once per batch of deliveries, so a non-blocking reader is woken once, not per row. */
+    /** Called by the feed once per write, so a non-blocking reader is woken once, not per row. */
     void delivered() {
         onAvailable.run();
     }
@@ -181,7 +181,7 @@ public final class Subscription implements AutoCloseable {
         closed = true;
         buffer.clear();
         buffer.offer(WAKE);
-        poller.unsubscribe(this);
+        feed.unsubscribe(this);
         onClose.run();
         onAvailable.run();
     }

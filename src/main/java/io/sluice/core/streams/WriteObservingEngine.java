@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The engine as the statement path sees it: after a statement that changed data, the streams it wrote are
- * told, so plain SQL through any Sluice API (native, Druid, Snowflake, …) reaches push queries at once.
+ * The engine as the statement path sees it: a statement that may write streams or tables (plain SQL through
+ * any Sluice API — native, Druid, Snowflake, …) holds their write gates while it runs, and their feeds read
+ * back what it wrote once it is committed, so push queries see it in order with every other write.
  * The written tables come from {@link EngineStatement#accessedTables()}, which access control asks for before
- * every statement; this wrapper keeps that answer instead of asking the engine again. When nobody asked
- * (or the engine cannot tell), every feed is told to look — a cheap check for feeds without subscribers.
+ * every statement; this wrapper keeps that answer instead of asking the engine again. When nobody asked,
+ * or the statement is of a kind the engine cannot analyse (DDL, scripts, COPY, …), it may write any source its
+ * text names, and takes their gates (a write has to name the table it writes: views and macros cannot be
+ * written through); a plain query takes none, and neither does a statement on another engine.
  */
 final class WriteObservingEngine implements Engine {
 
@@ -32,7 +35,7 @@ final class WriteObservingEngine implements Engine {
 
     @Override
     public EngineStatement open(EngineRequest request) {
-        return new ObservedStatement(engine.open(request));
+        return new ObservedStatement(engine.open(request), request.sql());
     }
 
     @Override
@@ -57,24 +60,47 @@ final class WriteObservingEngine implements Engine {
 
     private final class ObservedStatement implements EngineStatement {
         private final EngineStatement statement;
+        private final String sql;
         private volatile AccessedTables accessed;
+        /** Gates held until close: a result that streams rows from a write commits only when it is closed. */
+        private volatile ExternalWrite openWrite = ExternalWrite.NONE;
 
-        ObservedStatement(EngineStatement statement) {
+        ObservedStatement(EngineStatement statement, String sql) {
             this.statement = statement;
+            this.sql = sql;
         }
 
         @Override
         public EngineResult execute() {
-            EngineResult result = statement.execute();
-            if (result.modifiesData()) {
-                AccessedTables known = accessed;
-                if (known == null || known.kind() == AccessedTables.Kind.OTHER || known.writes().isEmpty()) {
-                    streams.changedUnknown();
-                } else {
-                    known.writes().forEach(streams::changed);
+            ExternalWrite write = streams.beginExternalWrite(written());
+            boolean wrote = true; // a failed script may have committed its first statements
+            try {
+                EngineResult result = statement.execute();
+                wrote = result.modifiesData();
+                if (wrote && result instanceof EngineResult.Rows) {
+                    openWrite = write;
+                    write = ExternalWrite.NONE;
                 }
+                return result;
+            } finally {
+                write.finish(wrote);
             }
-            return result;
+        }
+
+        /** The tables this statement may write: none, the ones the engine named, or any its text names. */
+        private java.util.Collection<String> written() {
+            String engine = statement.engineName();
+            if (!engine.equals(streams.engineName()) && !engine.equals("unknown")) {
+                return List.of();
+            }
+            AccessedTables known = accessed;
+            if (known != null && known.kind() == AccessedTables.Kind.QUERY) {
+                return List.of();
+            }
+            if (known != null && known.kind() != AccessedTables.Kind.OTHER && !known.writes().isEmpty()) {
+                return known.writes();
+            }
+            return namesIn(sql);
         }
 
         @Override
@@ -101,7 +127,38 @@ final class WriteObservingEngine implements Engine {
 
         @Override
         public void close() {
-            statement.close();
+            try {
+                statement.close();
+            } finally {
+                openWrite.finish(true);
+            }
         }
+    }
+
+    /**
+     * Every name the text could use for a table: each word and each double-quoted identifier, wherever it
+     * stands (string literals and comments included — naming one source too many only takes one gate too many).
+     */
+    static java.util.Set<String> namesIn(String sql) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int index = 0;
+        while (index < sql.length()) {
+            char c = sql.charAt(index);
+            if (c == '"') {
+                int end = io.sluice.core.engine.SqlText.skipQuoted(sql, index, '"');
+                names.add(sql.substring(index + 1, Math.max(index + 1, end - 1)).replace("\"\"", "\""));
+                index = end;
+            } else if (io.sluice.core.engine.SqlText.isNameStart(c)) {
+                int end = index;
+                while (end < sql.length() && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_' || sql.charAt(end) == '$')) {
+                    end++;
+                }
+                names.add(sql.substring(index, end));
+                index = end;
+            } else {
+                index++;
+            }
+        }
+        return names;
     }
 }

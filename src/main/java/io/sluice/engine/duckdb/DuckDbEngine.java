@@ -26,6 +26,7 @@ public final class DuckDbEngine implements Engine {
     private final DuckDbConfig config;
     private final DuckDBConnection rootConnection;
     private final Set<DuckDbStatement> openStatements = ConcurrentHashMap.newKeySet();
+    private final Set<DuckDbReusableStatement> reusableStatements = ConcurrentHashMap.newKeySet();
     private final AccessAnalysisCache analyses = new AccessAnalysisCache(1024);
     private volatile boolean closed;
 
@@ -128,6 +129,34 @@ public final class DuckDbEngine implements Engine {
             throw unavailable(null);
         }
         return statement;
+    }
+
+    /** A statement kept prepared on a connection of its own, for callers that run it many times. */
+    @Override
+    public java.util.Optional<io.sluice.core.engine.ReusableStatement> prepare(String sql, io.sluice.core.engine.SessionContext session) {
+        DuckDbReusableStatement statement = new DuckDbReusableStatement(this, sql, session);
+        reusableStatements.add(statement);
+        if (closed) {
+            statement.close();
+            throw unavailable(null);
+        }
+        return java.util.Optional.of(statement);
+    }
+
+    /** One run of a reusable statement, on the connection that statement keeps. */
+    DuckDbStatement openRun(EngineRequest request, DuckDBConnection connection, DuckDbReusableStatement reusable) {
+        DuckDbStatement statement = new DuckDbStatement(request, connection, config.batchRows(), analyses,
+                openStatements::remove, reusable);
+        openStatements.add(statement);
+        if (closed) {
+            statement.close();
+            throw unavailable(null);
+        }
+        return statement;
+    }
+
+    void forget(DuckDbReusableStatement statement) {
+        reusableStatements.remove(statement);
     }
 
     /**
@@ -255,6 +284,9 @@ public final class DuckDbEngine implements Engine {
             statement.cancel();
             statement.close();
         }
+        for (DuckDbReusableStatement statement : List.copyOf(reusableStatements)) {
+            statement.close();
+        }
         try {
             rootConnection.close();
         } catch (SQLException e) {
@@ -262,7 +294,7 @@ public final class DuckDbEngine implements Engine {
         }
     }
 
-    private DuckDBConnection newConnection() {
+    DuckDBConnection newConnection() {
         if (closed) {
             throw unavailable(null);
         }
@@ -273,7 +305,7 @@ public final class DuckDbEngine implements Engine {
         }
     }
 
-    private static SluiceException unavailable(Throwable cause) {
+    static SluiceException unavailable(Throwable cause) {
         SluiceException exception = new SluiceException(ErrorCode.ENGINE_UNAVAILABLE, "The DuckDB engine is not available");
         if (cause != null) {
             exception.initCause(cause);

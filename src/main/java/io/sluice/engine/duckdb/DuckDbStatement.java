@@ -39,15 +39,24 @@ final class DuckDbStatement implements EngineStatement {
     private final int batchRows;
     private final Consumer<DuckDbStatement> onClose;
     private final AccessAnalysisCache analyses;
+    /** The reusable statement whose connection and prepared statement this run borrows; null when it has its own. */
+    private final DuckDbReusableStatement reusable;
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private volatile boolean executing;
+    private volatile boolean failed;
     private DuckDBPreparedStatement jdbcStatement;
     private DuckDbBatchStream stream;
     private boolean closed;
 
     DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
                     Consumer<DuckDbStatement> onClose) {
+        this(request, connection, batchRows, analyses, onClose, null);
+    }
+
+    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
+                    Consumer<DuckDbStatement> onClose, DuckDbReusableStatement reusable) {
+        this.reusable = reusable;
         this.request = Objects.requireNonNull(request, "request");
         this.analyses = Objects.requireNonNull(analyses, "analyses");
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -80,7 +89,8 @@ final class DuckDbStatement implements EngineStatement {
                 if (cancelled) {
                     throw DuckDbErrors.cancelled();
                 }
-                jdbcStatement = connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
+                jdbcStatement = reusable != null ? reusable.prepared(plan.executedSql())
+                        : connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(plan);
             boolean returnsRows = jdbcStatement.execute();
@@ -94,8 +104,10 @@ final class DuckDbStatement implements EngineStatement {
             }
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
+            failed = true;
             throw e;
         } catch (Exception e) {
+            failed = true;
             throw DuckDbErrors.map(e, cancelled, source);
         } finally {
             executing = false;
@@ -340,8 +352,12 @@ final class DuckDbStatement implements EngineStatement {
                 openStream.close();
             }
         } finally {
-            closeQuietly(statement);
-            closeQuietly(connection);
+            if (reusable == null) {
+                closeQuietly(statement);
+                closeQuietly(connection);
+            } else {
+                reusable.finished(!failed && !cancelled);
+            }
             onClose.accept(this);
         }
     }

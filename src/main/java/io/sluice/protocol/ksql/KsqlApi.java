@@ -67,6 +67,8 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private final java.util.concurrent.ScheduledExecutorService idleTicks = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ksql-idle").daemon().factory());
     private final java.util.Set<PushSession> pushSessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A row goes to every push query of the same shape as the same bytes, encoded once. */
+    private final SharedRowEncoding.Registry encodings = new SharedRowEncoding.Registry();
 
     public KsqlApi(StreamService streams, StatementService statements, Authentication authentication) {
         this.streams = Objects.requireNonNull(streams, "streams");
@@ -294,7 +296,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                     // Push queries run until closed: no asynchronous timeout.
                     context.req().getAsyncContext().setTimeout(0);
                     PushSession session = new PushSession(subscription, plan, context.res().getOutputStream(), pushThreads,
-                            out -> layoutWriter.create(out).keepAlive(keepAlive));
+                            out -> layoutWriter.create(out).keepAlive(keepAlive), encodings);
                     pushSessions.add(session);
                     started.set(session);
                     return session.start().whenComplete((ignored, failure) -> pushSessions.remove(session));

@@ -35,6 +35,7 @@ final class PushSession implements WriteListener, Runnable {
     private final ServletOutputStream out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private final RowWriter writer;
+    private final SharedRowEncoding encoding;
     private final Executor executor;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -47,12 +48,13 @@ final class PushSession implements WriteListener, Runnable {
 
     /** {@code writerFactory} builds the layout's writer over the session's pending bytes. */
     PushSession(Subscription subscription, QueryPlan plan, ServletOutputStream out, Executor executor,
-                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory) {
+                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory, SharedRowEncoding.Registry encodings) {
         this.subscription = subscription;
         this.plan = plan;
         this.out = out;
         this.executor = executor;
         this.writer = writerFactory.apply(pending);
+        this.encoding = encodings.forShape(SharedRowEncoding.Shape.of(writer, plan));
         this.limit = plan.select().limit();
     }
 
@@ -184,7 +186,7 @@ final class PushSession implements WriteListener, Runnable {
             if (!row.tombstone() && plan.select().where() != null && !plan.select().where().test(plan.source(), row.values())) {
                 continue;
             }
-            writer.row(plan.project(row.values()), row.tombstone() && plan.table());
+            pending.write(encoding.encode(row, () -> writer.rowBytes(plan.project(row.values()), row.tombstone() && plan.table())));
             produced = true;
             sent++;
             if (limit > 0 && sent >= limit) {

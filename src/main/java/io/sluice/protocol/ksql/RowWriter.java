@@ -26,7 +26,16 @@ abstract class RowWriter {
 
     abstract void header(String queryId, QueryPlan plan) throws IOException;
 
-    abstract void row(List<Object> columns, boolean tombstone) throws IOException;
+    /** Writes one row. */
+    final void row(List<Object> columns, boolean tombstone) throws IOException {
+        out.write(rowBytes(columns, tombstone));
+    }
+
+    /**
+     * One row as the layout writes it. The bytes depend on nothing but the layout and the row, so a row sent to
+     * many push queries of the same shape is encoded once ({@link SharedRowEncoding}).
+     */
+    abstract byte[] rowBytes(List<Object> columns, boolean tombstone) throws IOException;
 
     /** Ends successfully; {@code message} is the finalMessage where the layout has one. */
     abstract void finish(String message) throws IOException;
@@ -57,7 +66,11 @@ abstract class RowWriter {
     }
 
     protected void write(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write(bytes(text));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code POST /query}: one JSON array built while streaming — [{header},\n{row},\n…{finalMessage}]. */
@@ -76,13 +89,13 @@ abstract class RowWriter {
         }
 
         @Override
-        void row(List<Object> columns, boolean tombstone) throws IOException {
+        byte[] rowBytes(List<Object> columns, boolean tombstone) throws IOException {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("columns", columns);
             if (tombstone) {
                 row.put("tombstone", true);
             }
-            write(json.writeValueAsString(Map.of("row", row)) + ",\n");
+            return bytes(json.writeValueAsString(Map.of("row", row)) + ",\n");
         }
 
         @Override
@@ -111,8 +124,8 @@ abstract class RowWriter {
         }
 
         @Override
-        void row(List<Object> columns, boolean tombstone) throws IOException {
-            write(json.writeValueAsString(columns) + "\n");
+        byte[] rowBytes(List<Object> columns, boolean tombstone) throws IOException {
+            return bytes(json.writeValueAsString(columns) + "\n");
         }
 
         @Override
@@ -140,8 +153,8 @@ abstract class RowWriter {
         }
 
         @Override
-        void row(List<Object> columns, boolean tombstone) throws IOException {
-            write(",\n" + json.writeValueAsString(columns));
+        byte[] rowBytes(List<Object> columns, boolean tombstone) throws IOException {
+            return bytes(",\n" + json.writeValueAsString(columns));
         }
 
         @Override
