@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,9 +43,16 @@ class ClusterNodeFailureTest {
             ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, LEASE);
             int port = freePort();
             Process doomed = startNode(nodes, "doomed", port);
+            HttpClient client = HttpClient.newHttpClient();
+            // The child is ready before the survivor starts, so the survivor's own sockets cannot take the
+            // port the child was given while it is still booting.
+            try {
+                waitUntilReady(client, port, doomed, nodes.dataDirectory("doomed").resolve("server.log"));
+            } catch (AssertionError | InterruptedException | IOException notReady) {
+                doomed.destroyForcibly().waitFor();
+                throw notReady;
+            }
             try (SluiceTestServer survivor = new SluiceTestServer(nodes.config("survivor"), false)) {
-                HttpClient client = HttpClient.newHttpClient();
-                waitUntilReady(client, port, doomed);
                 JsonNode finished = json(post(client, port, body("sql", "SELECT 7 AS seven, 'kept' AS word", "waitMs", 10_000)));
                 assertThat(finished.get("state").asText()).isEqualTo("SUCCEEDED");
                 HttpResponse<String> slow = post(client, port, body("sql", "SELECT count(*) FROM range(100000000000) a", "waitMs", 300));
@@ -98,7 +106,8 @@ class ClusterNodeFailureTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void waitUntilReady(HttpClient client, int port, Process process) throws InterruptedException {
+    private static void waitUntilReady(HttpClient client, int port, Process process, Path log)
+            throws InterruptedException, IOException {
         for (int attempt = 0; attempt < 600 && process.isAlive(); attempt++) {
             try {
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(
@@ -111,7 +120,10 @@ class ClusterNodeFailureTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the child node did not become ready");
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        throw new AssertionError("the child node did not become ready (" + (process.isAlive() ? "still running"
+                : "exited with " + process.exitValue()) + "); the end of its log:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
     }
 
     private static int freePort() throws IOException {
