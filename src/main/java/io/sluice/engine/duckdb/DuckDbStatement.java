@@ -26,8 +26,9 @@ import org.duckdb.DuckDBResultSetMetaData;
 import org.duckdb.StatementReturnType;
 
 /**
- * One statement on its own DuckDB connection, so a cancel (which DuckDB applies to a whole connection)
- * never hits a neighbour and session settings die with the statement.
+ * One statement on a DuckDB connection of its own while it runs, so a cancel (which DuckDB applies to a whole
+ * connection) never hits a neighbour. A plain query borrows a pooled connection with its prepared statements and
+ * gives it back clean ({@link ConnectionPool}); anything else gets a fresh one, so session settings die with it.
  */
 final class DuckDbStatement implements EngineStatement {
 
@@ -36,6 +37,12 @@ final class DuckDbStatement implements EngineStatement {
 
     private final EngineRequest request;
     private final DuckDBConnection connection;
+    private final ConnectionPool pool;
+    private final ConnectionPool.Lease lease;
+    /** Whether the connection came from (and may go back to) the pool, with its prepared statements. */
+    private final boolean pooled;
+    /** False once anything went wrong that could leave the connection in an unknown state. */
+    private volatile boolean clean = true;
     private final int batchRows;
     private final Consumer<DuckDbStatement> onClose;
     private final AccessAnalysisCache analyses;
@@ -46,11 +53,14 @@ final class DuckDbStatement implements EngineStatement {
     private DuckDbBatchStream stream;
     private boolean closed;
 
-    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
-                    Consumer<DuckDbStatement> onClose) {
+    DuckDbStatement(EngineRequest request, ConnectionPool pool, ConnectionPool.Lease lease, boolean pooled, int batchRows,
+                    AccessAnalysisCache analyses, Consumer<DuckDbStatement> onClose) {
         this.request = Objects.requireNonNull(request, "request");
         this.analyses = Objects.requireNonNull(analyses, "analyses");
-        this.connection = Objects.requireNonNull(connection, "connection");
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.lease = Objects.requireNonNull(lease, "lease");
+        this.connection = lease.connection();
+        this.pooled = pooled;
         this.batchRows = batchRows;
         this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
@@ -80,7 +90,8 @@ final class DuckDbStatement implements EngineStatement {
                 if (cancelled) {
                     throw DuckDbErrors.cancelled();
                 }
-                jdbcStatement = connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
+                jdbcStatement = pooled ? lease.prepared(plan.executedSql())
+                        : connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(plan);
             boolean returnsRows = jdbcStatement.execute();
@@ -90,12 +101,15 @@ final class DuckDbStatement implements EngineStatement {
             boolean modifies = DataModification.mayModify(plan.scan().words(), returnsRows
                     && ((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT);
             if (!returnsRows) {
+                clean = false; // not a query after all: the connection is not given back
                 return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
             }
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
+            clean = false;
             throw e;
         } catch (Exception e) {
+            clean = false;
             throw DuckDbErrors.map(e, cancelled, source);
         } finally {
             executing = false;
@@ -335,13 +349,19 @@ final class DuckDbStatement implements EngineStatement {
             openStream = stream;
             statement = jdbcStatement;
         }
+        boolean reusable = pooled && clean && !cancelled && (statement == null || openStream != null);
         try {
             if (openStream != null) {
                 openStream.close();
             }
+        } catch (RuntimeException e) {
+            reusable = false;
+            throw e;
         } finally {
-            closeQuietly(statement);
-            closeQuietly(connection);
+            if (!pooled) {
+                closeQuietly(statement); // a pooled connection keeps its prepared statements for the next query
+            }
+            pool.release(lease, reusable);
             onClose.accept(this);
         }
     }
