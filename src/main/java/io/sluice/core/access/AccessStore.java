@@ -34,6 +34,11 @@ public final class AccessStore {
     private final Set<Grant> grants = new LinkedHashSet<>();
     /** role → statement timeout ceiling in seconds */
     private final TreeMap<String, Long> roleTimeouts = new TreeMap<>();
+    /**
+     * Each user's tightest timeout ceiling, rebuilt after every change: every statement asks, and behind this
+     * object's lock 32 concurrent small statements queued for it (JFR: 133 waits over 20 ms in one benchmark run).
+     */
+    private volatile java.util.Map<String, Long> ceilings = java.util.Map.of();
 
     public AccessStore(Path file) {
         this.file = file;
@@ -66,6 +71,14 @@ public final class AccessStore {
         roleTimeouts.clear();
         parse(snapshot.lines());
         documentVersion = snapshot.version();
+        publishCeilings();
+    }
+
+    private void publishCeilings() {
+        java.util.Map<String, Long> byUser = new java.util.HashMap<>();
+        memberships.forEach((user, userRoles) -> userRoles.stream().filter(roleTimeouts::containsKey)
+                .mapToLong(roleTimeouts::get).min().ifPresent(ceiling -> byUser.put(user, ceiling)));
+        ceilings = java.util.Map.copyOf(byUser);
     }
 
     /**
@@ -74,13 +87,18 @@ public final class AccessStore {
      */
     private boolean change(java.util.function.BooleanSupplier mutation) {
         if (document == null) {
-            boolean result = mutation.getAsBoolean();
-            save();
-            return result;
+            try {
+                boolean result = mutation.getAsBoolean();
+                save();
+                return result;
+            } finally {
+                publishCeilings();
+            }
         }
         while (true) {
             reload(document.read());
             boolean result = mutation.getAsBoolean();
+            publishCeilings();
             if (document.write(documentVersion, lines())) {
                 documentVersion++;
                 return result;
@@ -180,9 +198,9 @@ public final class AccessStore {
     }
 
     /** The tightest statement timeout ceiling among the user's roles, if any has one. */
-    public synchronized java.util.OptionalLong timeoutCeilingSeconds(String user) {
-        return memberships.getOrDefault(normal(user), Set.of()).stream().filter(roleTimeouts::containsKey)
-                .mapToLong(roleTimeouts::get).min();
+    public java.util.OptionalLong timeoutCeilingSeconds(String user) {
+        Long ceiling = ceilings.get(normal(user));
+        return ceiling == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(ceiling);
     }
 
     public synchronized java.util.Map<String, Long> roleTimeouts() {
@@ -206,6 +224,7 @@ public final class AccessStore {
         }
         try {
             parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+            publishCeilings();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read access control from " + file, e);
         }

@@ -76,8 +76,12 @@ public final class StatementService implements AutoCloseable {
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
     private final ReuseIndex reuse;
-    /** One generator per thread: a shared SecureRandom is a lock every submission would queue on. */
-    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
+    /**
+     * One generator per thread: a shared SecureRandom is a lock every submission would queue on. DRBG, because the
+     * platform default (NativePRNG) funnels every instance through one static lock around /dev/urandom reads (JFR
+     * showed submissions blocked there under 32 clients).
+     */
+    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(StatementService::newGenerator);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
     /** Finished streaming statements, oldest first, so the listing of them can be capped cheaply. */
@@ -832,6 +836,14 @@ public final class StatementService implements AutoCloseable {
     private Statement localOwned(Principal principal, String id) {
         Statement statement = id == null ? null : statements.get(id);
         return statement == null || !statement.ownerId().equals(principal.id()) ? null : statement;
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom(); // every JDK since 9 has DRBG; this is only for an unusual security setup
+        }
     }
 
     private String newId() {
