@@ -94,6 +94,14 @@ public final class StatementService implements AutoCloseable {
     // pin its carrier. Admission control bounds how many exist (running plus queued).
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("statement-", 0).daemon().factory());
+    /**
+     * Readers of large streamed results, one batch ahead of the encoder (see ReadAheadBatchStream): platform
+     * threads for the same reason as the runners, at most one per core at a time (more cannot run in parallel).
+     */
+    private final ExecutorService readAheads = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("read-ahead-", 0).daemon().factory());
+    private final java.util.concurrent.Semaphore readAheadSlots =
+            new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("statement-timers").daemon().factory());
     private volatile boolean accepting = true;
@@ -284,7 +292,8 @@ public final class StatementService implements AutoCloseable {
                 dataChanged();
             }
             BatchStream rows = switch (result) {
-                case EngineResult.Rows r -> r.rows();
+                case EngineResult.Rows r -> new io.sluice.core.result.ReadAheadBatchStream(r.rows(), allocator, readAheads,
+                        readAheadSlots);
                 case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
             };
             long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
@@ -942,6 +951,7 @@ public final class StatementService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        readAheads.shutdown(); // every reader ends with its statement, cancelled above
     }
 
     private static void sleep(long millis) {
