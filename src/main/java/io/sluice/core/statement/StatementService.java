@@ -77,8 +77,12 @@ public final class StatementService implements AutoCloseable {
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
     private final ReuseIndex reuse;
-    /** One generator per thread: a shared SecureRandom is a lock every submission would queue on. */
-    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
+    /**
+     * One generator per thread: a shared SecureRandom is a lock every submission would queue on. DRBG, because the
+     * platform default (NativePRNG) funnels every instance through one static lock around /dev/urandom reads (JFR
+     * showed submissions blocked there under 32 clients).
+     */
+    private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(StatementService::newGenerator);
     private final Map<String, Statement> statements = new ConcurrentHashMap<>();
     private final Map<String, String> idempotencyKeys = new ConcurrentHashMap<>();
     /** Finished streaming statements, oldest first, so the listing of them can be capped cheaply. */
@@ -91,6 +95,14 @@ public final class StatementService implements AutoCloseable {
     // pin its carrier. Admission control bounds how many exist (running plus queued).
     private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
             Thread.ofPlatform().name("statement-", 0).daemon().factory());
+    /**
+     * Readers of large streamed results, one batch ahead of the encoder (see ReadAheadBatchStream): platform
+     * threads for the same reason as the runners, at most one per core at a time (more cannot run in parallel).
+     */
+    private final ExecutorService readAheads = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("read-ahead-", 0).daemon().factory());
+    private final java.util.concurrent.Semaphore readAheadSlots =
+            new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("statement-timers").daemon().factory());
     private volatile boolean accepting = true;
@@ -291,7 +303,8 @@ public final class StatementService implements AutoCloseable {
                 dataChanged();
             }
             BatchStream rows = switch (result) {
-                case EngineResult.Rows r -> r.rows();
+                case EngineResult.Rows r -> new io.sluice.core.result.ReadAheadBatchStream(r.rows(), allocator, readAheads,
+                        readAheadSlots);
                 case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
             };
             long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
@@ -1063,6 +1076,14 @@ public final class StatementService implements AutoCloseable {
         return statement == null || !statement.ownerId().equals(principal.id()) ? null : statement;
     }
 
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom(); // every JDK since 9 has DRBG; this is only for an unusual security setup
+        }
+    }
+
     private String newId() {
         byte[] bytes = new byte[16];
         random.get().nextBytes(bytes);
@@ -1160,6 +1181,7 @@ public final class StatementService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
+        readAheads.shutdown(); // every reader ends with its statement, cancelled above
     }
 
     private static void sleep(long millis) {

@@ -19,15 +19,21 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The embedded DuckDB engine: one persistent database, opened locked down (no file access outside the
- * database, no extensions, no configuration changes), and one fresh connection per statement.
+ * database, no extensions, no configuration changes), and a connection per running statement: a pooled one
+ * with its prepared statements for plain queries, a fresh one for everything else ({@link ConnectionPool}).
  */
 public final class DuckDbEngine implements Engine {
+
+    /** Idle pooled connections kept at most: enough for a few dozen concurrent small queries. */
+    private static final int IDLE_CONNECTIONS = 64;
 
     private final DuckDbConfig config;
     private final DuckDBConnection rootConnection;
     private final Set<DuckDbStatement> openStatements = ConcurrentHashMap.newKeySet();
     private final Set<DuckDbReusableStatement> reusableStatements = ConcurrentHashMap.newKeySet();
     private final AccessAnalysisCache analyses = new AccessAnalysisCache(1024);
+    /** Idle connections for plain queries; plans are dropped with the access analyses (both follow the catalog). */
+    private final ConnectionPool pool = new ConnectionPool(IDLE_CONNECTIONS, analyses::generation);
     private volatile boolean closed;
 
     /**
@@ -120,7 +126,13 @@ public final class DuckDbEngine implements Engine {
     @Override
     public EngineStatement open(EngineRequest request) {
         Objects.requireNonNull(request, "request");
-        DuckDbStatement statement = new DuckDbStatement(request, newConnection(), config.batchRows(), analyses,
+        boolean pooled = ConnectionPool.reusable(SqlScanner.scan(request.sql()),
+                request.session().catalog() == null && request.session().schema() == null);
+        ConnectionPool.Lease lease = pooled ? pool.poll() : null;
+        if (lease == null) {
+            lease = pool.adopt(newConnection());
+        }
+        DuckDbStatement statement = new DuckDbStatement(request, pool, lease, pooled, config.batchRows(), analyses,
                 openStatements::remove);
         openStatements.add(statement);
         if (closed) {
@@ -145,8 +157,8 @@ public final class DuckDbEngine implements Engine {
 
     /** One run of a reusable statement, on the connection that statement keeps. */
     DuckDbStatement openRun(EngineRequest request, DuckDBConnection connection, DuckDbReusableStatement reusable) {
-        DuckDbStatement statement = new DuckDbStatement(request, connection, config.batchRows(), analyses,
-                openStatements::remove, reusable);
+        DuckDbStatement statement = new DuckDbStatement(request, reusable, connection, config.batchRows(), analyses,
+                openStatements::remove);
         openStatements.add(statement);
         if (closed) {
             statement.close();
@@ -287,11 +299,22 @@ public final class DuckDbEngine implements Engine {
         for (DuckDbReusableStatement statement : List.copyOf(reusableStatements)) {
             statement.close();
         }
+        pool.close();
         try {
             rootConnection.close();
         } catch (SQLException e) {
             // The database is going away either way; nothing to report to a caller that is shutting down.
         }
+    }
+
+    /** Idle pooled connections now (tests check which statements give theirs back). */
+    int idlePooledConnections() {
+        return pool.idle();
+    }
+
+    /** A connection of its own for trusted bookkeeping in this package (the audit table's appender); the caller closes it. */
+    DuckDBConnection trustedConnection() {
+        return newConnection();
     }
 
     DuckDBConnection newConnection() {

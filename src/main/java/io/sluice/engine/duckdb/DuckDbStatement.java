@@ -26,8 +26,9 @@ import org.duckdb.DuckDBResultSetMetaData;
 import org.duckdb.StatementReturnType;
 
 /**
- * One statement on its own DuckDB connection, so a cancel (which DuckDB applies to a whole connection)
- * never hits a neighbour and session settings die with the statement.
+ * One statement on a DuckDB connection of its own while it runs, so a cancel (which DuckDB applies to a whole
+ * connection) never hits a neighbour. A plain query borrows a pooled connection with its prepared statements and
+ * gives it back clean ({@link ConnectionPool}); anything else gets a fresh one, so session settings die with it.
  */
 final class DuckDbStatement implements EngineStatement {
 
@@ -36,30 +37,50 @@ final class DuckDbStatement implements EngineStatement {
 
     private final EngineRequest request;
     private final DuckDBConnection connection;
+    private final ConnectionPool pool;
+    private final ConnectionPool.Lease lease;
+    /** Whether the connection came from (and may go back to) the pool, with its prepared statements. */
+    private final boolean pooled;
+    /** False once anything went wrong that could leave the connection in an unknown state. */
+    private volatile boolean clean = true;
     private final int batchRows;
     private final Consumer<DuckDbStatement> onClose;
     private final AccessAnalysisCache analyses;
-    /** The reusable statement whose connection and prepared statement this run borrows; null when it has its own. */
-    private final DuckDbReusableStatement reusable;
+    /**
+     * The kept statement ({@link DuckDbReusableStatement}) whose connection and prepared statement this run borrows;
+     * null for a run on a pooled or fresh connection.
+     */
+    private final DuckDbReusableStatement kept;
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private volatile boolean executing;
-    private volatile boolean failed;
     private DuckDBPreparedStatement jdbcStatement;
     private DuckDbBatchStream stream;
     private boolean closed;
 
-    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
-                    Consumer<DuckDbStatement> onClose) {
-        this(request, connection, batchRows, analyses, onClose, null);
+    /** A run on a connection of the pool ({@code pooled}) or on a fresh one the pool only adopted. */
+    DuckDbStatement(EngineRequest request, ConnectionPool pool, ConnectionPool.Lease lease, boolean pooled, int batchRows,
+                    AccessAnalysisCache analyses, Consumer<DuckDbStatement> onClose) {
+        this(request, Objects.requireNonNull(lease, "lease").connection(), Objects.requireNonNull(pool, "pool"), lease,
+                pooled, null, batchRows, analyses, onClose);
     }
 
-    DuckDbStatement(EngineRequest request, DuckDBConnection connection, int batchRows, AccessAnalysisCache analyses,
-                    Consumer<DuckDbStatement> onClose, DuckDbReusableStatement reusable) {
-        this.reusable = reusable;
+    /** A run of a kept statement, on the connection it keeps. */
+    DuckDbStatement(EngineRequest request, DuckDbReusableStatement kept, DuckDBConnection connection, int batchRows,
+                    AccessAnalysisCache analyses, Consumer<DuckDbStatement> onClose) {
+        this(request, connection, null, null, false, Objects.requireNonNull(kept, "kept"), batchRows, analyses, onClose);
+    }
+
+    private DuckDbStatement(EngineRequest request, DuckDBConnection connection, ConnectionPool pool,
+                            ConnectionPool.Lease lease, boolean pooled, DuckDbReusableStatement kept, int batchRows,
+                            AccessAnalysisCache analyses, Consumer<DuckDbStatement> onClose) {
         this.request = Objects.requireNonNull(request, "request");
         this.analyses = Objects.requireNonNull(analyses, "analyses");
         this.connection = Objects.requireNonNull(connection, "connection");
+        this.pool = pool;
+        this.lease = lease;
+        this.pooled = pooled;
+        this.kept = kept;
         this.batchRows = batchRows;
         this.onClose = Objects.requireNonNull(onClose, "onClose");
     }
@@ -89,7 +110,8 @@ final class DuckDbStatement implements EngineStatement {
                 if (cancelled) {
                     throw DuckDbErrors.cancelled();
                 }
-                jdbcStatement = reusable != null ? reusable.prepared(plan.executedSql())
+                jdbcStatement = kept != null ? kept.prepared(plan.executedSql())
+                        : pooled ? lease.prepared(plan.executedSql())
                         : connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(plan);
@@ -100,14 +122,17 @@ final class DuckDbStatement implements EngineStatement {
             boolean modifies = DataModification.mayModify(plan.scan().words(), returnsRows
                     && ((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT);
             if (!returnsRows) {
+                if (kept == null) {
+                    clean = false; // not a query after all: the connection is not given back to the pool
+                }
                 return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
             }
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
-            failed = true;
+            clean = false;
             throw e;
         } catch (Exception e) {
-            failed = true;
+            clean = false;
             throw DuckDbErrors.map(e, cancelled, source);
         } finally {
             executing = false;
@@ -347,16 +372,22 @@ final class DuckDbStatement implements EngineStatement {
             openStream = stream;
             statement = jdbcStatement;
         }
+        boolean reusable = pooled && clean && !cancelled && (statement == null || openStream != null);
         try {
             if (openStream != null) {
                 openStream.close();
             }
+        } catch (RuntimeException e) {
+            reusable = false;
+            throw e;
         } finally {
-            if (reusable == null) {
-                closeQuietly(statement);
-                closeQuietly(connection);
+            if (kept != null) {
+                kept.finished(clean && !cancelled); // the kept statement closes what a bad run leaves behind
             } else {
-                reusable.finished(!failed && !cancelled);
+                if (!pooled) {
+                    closeQuietly(statement); // a pooled connection keeps its prepared statements for the next query
+                }
+                pool.release(lease, reusable);
             }
             onClose.accept(this);
         }
