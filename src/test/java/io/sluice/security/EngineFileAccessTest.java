@@ -128,9 +128,7 @@ class EngineFileAccessTest {
                 "IMPORT DATABASE " + quoted(temporary),
                 "ATTACH " + quoted(temporary.resolve("attached.duckdb")) + " AS smuggled",
                 "DETACH sluice",
-                "SELECT 1 AS one; COPY vault TO " + quoted(temporary.resolve("second.csv")),
-                "INSTALL httpfs",
-                "LOAD httpfs");
+                "SELECT 1 AS one; COPY vault TO " + quoted(temporary.resolve("second.csv")));
         for (String key : keys()) {
             for (String sql : attacks) {
                 assertDenied(sql, sluice.post("/sluice/v1/query", body("sql", sql), key), key);

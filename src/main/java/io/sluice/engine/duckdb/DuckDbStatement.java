@@ -135,8 +135,21 @@ final class DuckDbStatement implements EngineStatement {
         if (plan.scan().words().isEmpty()) {
             return;
         }
-        if (wholeRequest && DuckDbAccessAnalysis.analysable(plan.scan().words().getFirst())) {
-            FileAccessGuard.checkOperators(accessedTables().functions());
+        String first = plan.scan().words().getFirst();
+        if (wholeRequest && DuckDbAccessAnalysis.analysable(first)) {
+            io.sluice.core.engine.AccessedTables accessed;
+            try {
+                accessed = accessedTables();
+            } catch (SluiceException wrongStatement) {
+                // DuckDB could not plan it, so it will fail when it runs, with its error placed in the user's text.
+                FileAccessGuard.checkWords(plan.scan(), false);
+                return;
+            }
+            FileAccessGuard.checkOperators(accessed.functions());
+            return;
+        }
+        if (!FileAccessGuard.plannable(plan.scan())) {
+            FileAccessGuard.checkWords(plan.scan(), false);
             return;
         }
         java.util.Optional<String> fileOperator;

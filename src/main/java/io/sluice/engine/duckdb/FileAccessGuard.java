@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>DuckDB runs with external access off, but then allows its own temporary directory, the database file and
  * its WAL on purpose (it needs them). A statement could still read the raw database file (every table, past the
  * grants), write into the temporary directory, or overwrite the WAL and lose data. So Sluice refuses, before a
- * client's statement runs: statements that move files (COPY, EXPORT/IMPORT DATABASE, ATTACH/DETACH, LOAD/INSTALL),
+ * client's statement runs: statements that move files (COPY, EXPORT/IMPORT DATABASE, ATTACH/DETACH; LOAD/INSTALL fail in DuckDB itself),
  * and any plan with a file-reading operator — read from DuckDB's own plan, where views, macros, CTEs, subqueries
  * and SQL built inside {@code query('…')} have been expanded by the binder. Where no plan can be had (a statement
  * DuckDB cannot EXPLAIN), the statement's words are checked instead, and a view or macro created that way is
@@ -27,8 +27,14 @@ final class FileAccessGuard {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Statements whose whole purpose is moving files or code in or out of the engine. */
-    private static final Set<String> FILE_STATEMENTS = Set.of("COPY", "EXPORT", "IMPORT", "ATTACH", "DETACH", "LOAD",
-            "INSTALL");
+    private static final Set<String> FILE_STATEMENTS = Set.of("COPY", "EXPORT", "IMPORT", "ATTACH", "DETACH");
+
+    /**
+     * Statements that can hold a query and that DuckDB plans with EXPLAIN without side effects; the rest (SET,
+     * PRAGMA, transactions, DROP, CREATE SECRET, …) are checked by their words.
+     */
+    private static final Set<String> PLANNABLE = Set.of("SELECT", "WITH", "FROM", "VALUES", "TABLE", "INSERT", "UPDATE",
+            "DELETE", "MERGE", "CREATE", "CALL", "SUMMARIZE", "DESCRIBE", "SHOW", "PIVOT", "UNPIVOT");
 
     /** Table functions (DuckDB core, parquet, json and the usual extensions) that read files or list them. */
     private static final Set<String> FILE_FUNCTIONS = Set.of("READ_BLOB", "READ_TEXT", "READ_CSV", "READ_CSV_AUTO",
@@ -42,6 +48,10 @@ final class FileAccessGuard {
     private static final Set<String> SQL_IN_STRINGS = Set.of("QUERY", "QUERY_TABLE", "EXECUTE");
 
     private FileAccessGuard() {
+    }
+
+    static boolean plannable(SqlScanner.Scan scan) {
+        return !scan.words().isEmpty() && PLANNABLE.contains(scan.words().getFirst()) && !scan.words().contains("SECRET");
     }
 
     /** Refuses a statement that names a file statement or a file-reading function in its code (not its strings). */
@@ -113,7 +123,7 @@ final class FileAccessGuard {
 
     static SluiceException denied(String what) {
         return new SluiceException(new SluiceError(ErrorCode.SQL_PERMISSION_DENIED,
-                "Statements that read or write files are not allowed through Sluice (" + what.toLowerCase(Locale.ROOT)
-                        + "): the engine's data stays behind its own access control", "42501", null));
+                "Access to files is not allowed (" + what.toLowerCase(Locale.ROOT)
+                        + "): statements that read or write files are refused for every user, administrators included", "42501", null));
     }
 }
