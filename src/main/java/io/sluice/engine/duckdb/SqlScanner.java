@@ -29,13 +29,20 @@ final class SqlScanner {
             this(placeholders, words, 1, List.of(), List.of());
         }
 
-        /** The texts of the statements, in order, without their semicolons; comments and blank statements kept out. */
+        /** The texts of the statements, in order, without their semicolons; blanks and empty statements in front of each left out. */
         List<String> statementTexts(String sql) {
             List<String> texts = new ArrayList<>();
             int start = 0;
             for (int end : statementEnds) {
+                // Empty statements (";;") end nowhere: skip the blanks and semicolons they leave in front.
+                while (start < end && (sql.charAt(start) == ';' || Character.isWhitespace(sql.charAt(start)))) {
+                    start++;
+                }
                 texts.add(sql.substring(start, end));
                 start = end + 1;
+            }
+            while (start < sql.length() && (sql.charAt(start) == ';' || Character.isWhitespace(sql.charAt(start)))) {
+                start++;
             }
             if (start < sql.length() && !sql.substring(start).isBlank()) {
                 texts.add(sql.substring(start));
