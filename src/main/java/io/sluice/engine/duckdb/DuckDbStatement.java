@@ -13,6 +13,7 @@ import io.sluice.core.types.ResultSchema;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +58,8 @@ final class DuckDbStatement implements EngineStatement {
     private DuckDBPreparedStatement jdbcStatement;
     private DuckDbBatchStream stream;
     private boolean closed;
+    /** The access analysis, once made: access control asks before execute, and execute asks again. */
+    private volatile io.sluice.core.engine.AccessedTables analysed;
 
     /** A run on a connection of the pool ({@code pooled}) or on a fresh one the pool only adopted. */
     DuckDbStatement(EngineRequest request, ConnectionPool pool, ConnectionPool.Lease lease, boolean pooled, int batchRows,
@@ -89,12 +92,10 @@ final class DuckDbStatement implements EngineStatement {
     public EngineResult execute() {
         ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
         DuckDbErrors.SqlSource source = plan.source();
-        // Catalogs are attached by the operator at start-up; a statement that detached one would take it
-        // away from every other user until a restart (and could not re-attach it: file access is off).
-        if (plan.scan().words().contains("DETACH")) {
-            throw new SluiceException(new SluiceError(ErrorCode.SQL_PERMISSION_DENIED,
-                    "Detaching catalogs is not allowed", "42501", null));
-        }
+        // Files stay out of reach for everyone (FileAccessGuard); DETACH among them: catalogs are attached by the
+        // operator at start-up, and one detached could not be re-attached until a restart. Checked by words first
+        // so nothing at all runs, then statement by statement against DuckDB's plan.
+        FileAccessGuard.checkWords(plan.scan(), true);
         boolean changesCatalog = AccessAnalysisCache.changesCatalog(plan.scan().words());
         if (changesCatalog) {
             analyses.invalidate();
@@ -102,6 +103,28 @@ final class DuckDbStatement implements EngineStatement {
         executing = true;
         try {
             applySession();
+            ParameterPlan last = plan;
+            if (plan.scan().statements() > 1 && plan.bindings().isEmpty()) {
+                // Several statements: run all but the last one by one on this connection (as DuckDB's driver would
+                // with the whole text), so each is planned — and guarded — after the ones it depends on ran.
+                List<String> texts = SqlScanner.scan(plan.executedSql()).statementTexts(plan.executedSql());
+                for (String text : texts.subList(0, texts.size() - 1)) {
+                    guardFiles(ParameterPlan.of(text, request.parameters()), false);
+                    if (cancelled) {
+                        throw DuckDbErrors.cancelled();
+                    }
+                    try (Statement earlier = connection.createStatement()) {
+                        earlier.execute(text);
+                    }
+                }
+                last = ParameterPlan.of(texts.getLast(), request.parameters());
+                guardFiles(last, false);
+            } else if (kept == null) {
+                guardFiles(plan, plan.scan().statements() == 1);
+            }
+            // A kept statement's text is Sluice's own (Engine.prepare: the streams' INSERT … RETURNING, with the
+            // client's values bound), so its words were checked above and it needs no plan of its own per run:
+            // with new values every run, that would be one more EXPLAIN on the insert → push-query path.
             synchronized (lock) {
                 if (closed) {
                     throw new IllegalStateException("the statement is closed");
@@ -110,11 +133,11 @@ final class DuckDbStatement implements EngineStatement {
                 if (cancelled) {
                     throw DuckDbErrors.cancelled();
                 }
-                jdbcStatement = kept != null ? kept.prepared(plan.executedSql())
-                        : pooled ? lease.prepared(plan.executedSql())
-                        : connection.prepareStatement(plan.executedSql()).unwrap(DuckDBPreparedStatement.class);
+                jdbcStatement = kept != null ? kept.prepared(last.executedSql())
+                        : pooled ? lease.prepared(last.executedSql())
+                        : connection.prepareStatement(last.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
-            bind(plan);
+            bind(last);
             boolean returnsRows = jdbcStatement.execute();
             if (cancelled) {
                 throw DuckDbErrors.cancelled();
@@ -143,8 +166,66 @@ final class DuckDbStatement implements EngineStatement {
         }
     }
 
+    /**
+     * Refuses {@code plan} (one statement) if it reads or writes files: by the access analysis when it is the
+     * request's own single query or DML statement, else by a plan of its own, else — when DuckDB cannot plan it —
+     * by its words, more strictly (no SQL hidden in strings).
+     */
+    private void guardFiles(ParameterPlan plan, boolean wholeRequest) throws Exception {
+        if (plan.scan().words().isEmpty()) {
+            return;
+        }
+        String first = plan.scan().words().getFirst();
+        if (wholeRequest && DuckDbAccessAnalysis.analysable(first)) {
+            io.sluice.core.engine.AccessedTables accessed;
+            try {
+                accessed = accessedTables();
+            } catch (SluiceException wrongStatement) {
+                // DuckDB could not plan it, so it will fail when it runs, with its error placed in the user's text.
+                FileAccessGuard.checkWords(plan.scan(), false);
+                return;
+            }
+            FileAccessGuard.checkOperators(accessed.functions());
+            return;
+        }
+        if (!FileAccessGuard.plannable(plan.scan())) {
+            FileAccessGuard.checkWords(plan.scan(), false);
+            return;
+        }
+        java.util.Optional<String> fileOperator;
+        try (var explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + plan.executedSql())
+                .unwrap(DuckDBPreparedStatement.class)) {
+            ParameterConverter converter = new ParameterConverter(connection);
+            for (ParameterPlan.Binding binding : plan.bindings()) {
+                bindOne(explain, converter, binding);
+            }
+            fileOperator = java.util.Optional.empty();
+            try (ResultSet rows = explain.executeQuery()) {
+                while (rows.next() && fileOperator.isEmpty()) {
+                    fileOperator = FileAccessGuard.fileOperatorIn(rows.getString(2));
+                }
+            }
+        } catch (SQLException | java.io.IOException notPlannable) {
+            // DuckDB cannot EXPLAIN this kind of statement (or it is wrong, and will fail when it runs).
+            FileAccessGuard.checkWords(plan.scan(), false);
+            return;
+        }
+        if (fileOperator.isPresent()) {
+            throw FileAccessGuard.denied(fileOperator.get());
+        }
+    }
+
     @Override
     public io.sluice.core.engine.AccessedTables accessedTables() {
+        io.sluice.core.engine.AccessedTables known = analysed;
+        if (known == null) {
+            known = analyseOnce();
+            analysed = known;
+        }
+        return known;
+    }
+
+    private io.sluice.core.engine.AccessedTables analyseOnce() {
         ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
         java.util.Set<String> none = java.util.Set.of();
         if (plan.scan().statements() != 1 || plan.scan().words().isEmpty()) {

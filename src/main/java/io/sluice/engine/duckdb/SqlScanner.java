@@ -18,16 +18,44 @@ final class SqlScanner {
     record Placeholder(int start, int end, PlaceholderKind kind, int number, String name) {
     }
 
-    /** Placeholders in order of appearance, and the upper-cased unquoted words (keywords, identifiers). */
-    record Scan(List<Placeholder> placeholders, List<String> words, int statements) {
+    /**
+     * Placeholders in order of appearance, the upper-cased unquoted words (keywords, identifiers), the
+     * upper-cased contents of quoted identifiers, and where each statement ends (the index of the
+     * semicolon that closes it; the last statement may end without one).
+     */
+    record Scan(List<Placeholder> placeholders, List<String> words, int statements, List<String> quotedIdentifiers,
+            List<Integer> statementEnds) {
         Scan(List<Placeholder> placeholders, List<String> words) {
-            this(placeholders, words, 1);
+            this(placeholders, words, 1, List.of(), List.of());
+        }
+
+        /** The texts of the statements, in order, without their semicolons; blanks and empty statements in front of each left out. */
+        List<String> statementTexts(String sql) {
+            List<String> texts = new ArrayList<>();
+            int start = 0;
+            for (int end : statementEnds) {
+                // Empty statements (";;") end nowhere: skip the blanks and semicolons they leave in front.
+                while (start < end && (sql.charAt(start) == ';' || Character.isWhitespace(sql.charAt(start)))) {
+                    start++;
+                }
+                texts.add(sql.substring(start, end));
+                start = end + 1;
+            }
+            while (start < sql.length() && (sql.charAt(start) == ';' || Character.isWhitespace(sql.charAt(start)))) {
+                start++;
+            }
+            if (start < sql.length() && !sql.substring(start).isBlank()) {
+                texts.add(sql.substring(start));
+            }
+            return texts;
         }
     }
 
     private final String sql;
     private final List<Placeholder> placeholders = new ArrayList<>();
     private final List<String> words = new ArrayList<>();
+    private final List<String> quotedIdentifiers = new ArrayList<>();
+    private final List<Integer> statementEnds = new ArrayList<>();
     private int position;
     private int statements;
     private boolean codeSinceSemicolon;
@@ -42,7 +70,8 @@ final class SqlScanner {
         if (scanner.codeSinceSemicolon) {
             scanner.statements++;
         }
-        return new Scan(List.copyOf(scanner.placeholders), List.copyOf(scanner.words), scanner.statements);
+        return new Scan(List.copyOf(scanner.placeholders), List.copyOf(scanner.words), scanner.statements,
+                List.copyOf(scanner.quotedIdentifiers), List.copyOf(scanner.statementEnds));
     }
 
     private void run() {
@@ -52,6 +81,7 @@ final class SqlScanner {
                 // Statements are counted by the semicolons between code, outside literals and comments.
                 if (codeSinceSemicolon) {
                     statements++;
+                    statementEnds.add(position);
                 }
                 codeSinceSemicolon = false;
                 position++;
@@ -64,7 +94,10 @@ final class SqlScanner {
             if (c == '\'') {
                 skipQuoted('\'', isEscapeStringPrefix());
             } else if (c == '"') {
+                int start = position;
                 skipQuoted('"', false);
+                quotedIdentifiers.add(sql.substring(start + 1, Math.max(start + 1, position - 1)).replace("\"\"", "\"")
+                        .toUpperCase(Locale.ROOT));
             } else if (c == '-' && next(1) == '-') {
                 int end = sql.indexOf('\n', position);
                 position = end < 0 ? sql.length() : end + 1;

@@ -24,6 +24,33 @@ class DuckDbSqlScannerTest {
     }
 
     @Test
+    void splitsStatementsOnlyAtSemicolonsInCode() {
+        String sql = "SELECT ';' AS a; /* ; */ SELECT \"x;y\" FROM t -- ;\n;  ; SELECT 3";
+        SqlScanner.Scan scan = SqlScanner.scan(sql);
+        assertThat(scan.statements()).isEqualTo(3);
+        assertThat(scan.statementTexts(sql)).containsExactly("SELECT ';' AS a", "/* ; */ SELECT \"x;y\" FROM t -- ;\n",
+                "SELECT 3");
+    }
+
+    @Test
+    void collectsQuotedIdentifiersSeparately() {
+        SqlScanner.Scan scan = SqlScanner.scan("SELECT * FROM \"Read_Blob\"('f'), \"a\"\"b\"");
+        assertThat(scan.quotedIdentifiers()).containsExactly("READ_BLOB", "A\"B");
+        assertThat(scan.words()).doesNotContain("READ_BLOB");
+    }
+
+    @Test
+    void fileReadersAreKnownByTheirPlanOperatorNames() {
+        for (String reader : java.util.List.of("READ_BLOB", "READ_CSV_AUTO", "read_parquet", "GLOB", "SNIFF_CSV",
+                "PARQUET_METADATA", "COPY_TO_FILE", "READ_SOMETHING_NEW")) {
+            assertThat(FileAccessGuard.fileOperator(reader)).as(reader).isTrue();
+        }
+        for (String harmless : java.util.List.of("SEQ_SCAN", "DUCKDB_TABLES", "PRAGMA_TABLE_INFO", "RANGE", "UNNEST")) {
+            assertThat(FileAccessGuard.fileOperator(harmless)).as(harmless).isFalse();
+        }
+    }
+
+    @Test
     void collectsUnquotedWords() {
         assertThat(SqlScanner.scan("select 'insert' , \"update\" from t").words())
                 .containsExactly("SELECT", "FROM", "T");
