@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SluiceHttpServer implements AutoCloseable {
 
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final Logger LOG = LoggerFactory.getLogger(SluiceHttpServer.class);
 
     private final Javalin app;
@@ -80,8 +82,18 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
             routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
-            routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(meters.scrape()));
+            routes.get("/metrics", context -> {
+                // Prometheus's own filter (?name[]=…, repeatable): only the named metrics are collected, so a
+                // frequent scrape of a few gauges does not pay for the engine's memory query or thread states.
+                // A counter is registered without the _total its samples carry, so both spellings select it.
+                java.util.Set<String> names = new java.util.HashSet<>();
+                for (String name : context.queryParams("name[]")) {
+                    names.add(name);
+                    names.add(name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name);
+                }
+                context.contentType(PROMETHEUS_TEXT).result(names.isEmpty() ? meters.scrape()
+                        : meters.scrape(PROMETHEUS_TEXT, names));
+            });
             apis.forEach(api -> api.register(routes));
             routes.exception(SluiceException.class, (exception, context) -> {
                 if (context.res().isCommitted()) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.testing.SluiceTestServer;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +50,17 @@ class EngineMetricsAndProgressTest {
         assertThat(reported).isPositive();
         assertThat(gauge).isBetween(reported / 2.0, reported * 2.0);
         assertThat(metric("sluice_engine_temporary_bytes")).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aScrapeCanNameTheMetricsItWants() {
+        HttpResponse<String> some = sluice.get("/metrics?name%5B%5D=jvm_memory_used_bytes&name%5B%5D=sluice_export_bytes_total");
+        assertThat(some.statusCode()).isEqualTo(200);
+        List<String> names = some.body().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .map(line -> line.split("[{ ]", 2)[0]).distinct().toList();
+        assertThat(names).containsExactlyInAnyOrder("jvm_memory_used_bytes", "sluice_export_bytes_total");
+        // Without a filter every metric is there, the engine's memory among them.
+        assertThat(sluice.get("/metrics").body()).contains("sluice_engine_memory_bytes").contains("jvm_threads_states_threads");
     }
 
     @Test
