@@ -6,14 +6,11 @@ import static io.sluice.testing.SluiceTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.testing.ClusterTestNodes;
-import io.sluice.testing.PostgresTestServer;
-import io.sluice.testing.S3TestServer;
 import io.sluice.testing.SluiceTestServer;
+import io.sluice.testing.TwoNodeCluster;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,28 +33,22 @@ class ClusterProtocolsTest {
 
     @TempDir
     static Path directory;
-    static S3TestServer s3;
+    static TwoNodeCluster cluster;
     static SluiceTestServer a;
     static SluiceTestServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        String database = PostgresTestServer.shared().createDatabase("cluster_protocols");
-        s3 = new S3TestServer(directory.resolve("s3"));
-        ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, Duration.ofSeconds(3));
-        a = new SluiceTestServer(nodes.config("a").withSpoolPageRows(1000), false);
-        b = new SluiceTestServer(nodes.config("b").withSpoolPageRows(1000), false);
+        cluster = TwoNodeCluster.start("cluster_protocols", directory, config -> config.withSpoolPageRows(1000));
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (b != null) {
-            b.close();
-        }
-        s3.close();
     }
 
     // ---- Druid -------------------------------------------------------------------------------------------

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.core.access.AccessControl;
-import io.sluice.testing.ClusterTestNodes;
-import io.sluice.testing.PostgresTestServer;
-import io.sluice.testing.S3TestServer;
 import io.sluice.testing.SluiceTestServer;
+import io.sluice.testing.TwoNodeCluster;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,28 +28,22 @@ class ClusterSpoolQuotaTest {
 
     @TempDir
     static Path directory;
-    static S3TestServer s3;
+    static TwoNodeCluster cluster;
     static SluiceTestServer a;
     static SluiceTestServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        String database = PostgresTestServer.shared().createDatabase("cluster_spool_quota");
-        s3 = new S3TestServer(directory.resolve("s3"));
-        ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, Duration.ofSeconds(3));
-        a = new SluiceTestServer(nodes.config("a"), false);
-        b = new SluiceTestServer(nodes.config("b"), false);
+        cluster = TwoNodeCluster.start("cluster_spool_quota", directory, config -> config);
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (b != null) {
-            b.close();
-        }
-        s3.close();
     }
 
     @Test

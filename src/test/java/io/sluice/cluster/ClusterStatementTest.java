@@ -5,10 +5,9 @@ import static io.sluice.testing.SluiceTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.testing.ClusterTestNodes;
-import io.sluice.testing.PostgresTestServer;
 import io.sluice.testing.S3TestServer;
 import io.sluice.testing.SluiceTestServer;
+import io.sluice.testing.TwoNodeCluster;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,29 +33,22 @@ class ClusterStatementTest {
 
     @TempDir
     static Path directory;
-    static S3TestServer s3;
-    static String database;
+    static TwoNodeCluster cluster;
     static SluiceTestServer a;
     static SluiceTestServer b;
 
     @BeforeAll
     static void start() throws Exception {
-        database = PostgresTestServer.shared().createDatabase("cluster_statements");
-        s3 = new S3TestServer(directory.resolve("s3"));
-        ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory, Duration.ofSeconds(3));
-        a = new SluiceTestServer(nodes.config("a").withSpoolPageRows(1000), false);
-        b = new SluiceTestServer(nodes.config("b").withSpoolPageRows(1000), false);
+        cluster = TwoNodeCluster.start("cluster_statements", directory, config -> config.withSpoolPageRows(1000));
+        a = cluster.a;
+        b = cluster.b;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (b != null) {
-            b.close();
-        }
-        s3.close();
     }
 
     @Test
@@ -92,7 +84,7 @@ class ClusterStatementTest {
         assertThat(parquet.statusCode()).isEqualTo(200);
         assertThat(new String(parquet.body(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PAR1");
         // The result lives in S3: pages and, written last, the manifest.
-        assertThat(s3.keys("sluice-spool/" + id + "/")).contains("sluice-spool/" + id + "/manifest.properties",
+        assertThat(cluster.s3.keys("sluice-spool/" + id + "/")).contains("sluice-spool/" + id + "/manifest.properties",
                 "sluice-spool/" + id + "/page-000000.arrow", "sluice-spool/" + id + "/page-000002.arrow");
         // Another principal does not see it on either node.
         assertThat(b.get("/sluice/v1/statements/" + id, b.otherUserKey).statusCode()).isEqualTo(404);
@@ -146,7 +138,7 @@ class ClusterStatementTest {
                 body("sql", "SELECT count(*) FROM range(100000000000) a", "waitMs", 300));
         String id = json(slow).get("id").asText();
         // What a sweep does when A's lease expired (A was cut off from PostgreSQL, not dead).
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database, "postgres", "")) {
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(cluster.database, "postgres", "")) {
             connection.createStatement().executeUpdate("UPDATE sluice_statements SET state = 'FAILED', ended_at = now(),"
                     + " error_code = 'SERVER_RESTARTED', error_message = 'node a stopped (lease expired)' WHERE id = '" + id + "'");
         }
