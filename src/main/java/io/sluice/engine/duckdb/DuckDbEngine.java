@@ -132,8 +132,12 @@ public final class DuckDbEngine implements Engine {
         if (lease == null) {
             lease = pool.adopt(newConnection());
         }
-        DuckDbStatement statement = new DuckDbStatement(request, pool, lease, pooled, config.batchRows(), analyses,
-                openStatements::remove);
+        return track(new DuckDbStatement(request, pool, lease, pooled, config.batchRows(), analyses,
+                openStatements::remove));
+    }
+
+    /** Registers an open statement so close() can cancel it. */
+    private DuckDbStatement track(DuckDbStatement statement) {
         openStatements.add(statement);
         if (closed) {
             // close() ran between the check in newConnection() and the add: don't leave this one behind.
@@ -157,14 +161,8 @@ public final class DuckDbEngine implements Engine {
 
     /** One run of a reusable statement, on the connection that statement keeps. */
     DuckDbStatement openRun(EngineRequest request, DuckDBConnection connection, DuckDbReusableStatement reusable) {
-        DuckDbStatement statement = new DuckDbStatement(request, reusable, connection, config.batchRows(), analyses,
-                openStatements::remove);
-        openStatements.add(statement);
-        if (closed) {
-            statement.close();
-            throw unavailable(null);
-        }
-        return statement;
+        return track(new DuckDbStatement(request, reusable, connection, config.batchRows(), analyses,
+                openStatements::remove));
     }
 
     void forget(DuckDbReusableStatement statement) {
