@@ -189,20 +189,33 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("## 1. Large-result streaming (" + String.format(Locale.ROOT, "%,d", rows) + " rows, mixed types)");
         lines.add("");
         baseline.consume(MIXED_SQL, List.of(1_000_000L));
-        long start = System.nanoTime();
-        long count = baseline.consume(MIXED_SQL, List.of(rows));
-        double baselineSeconds = (System.nanoTime() - start) / 1e9;
+        // The faster of two runs, as for every format below.
+        long count = 0;
+        double baselineSeconds = Double.MAX_VALUE;
+        for (int round = 0; round < 2; round++) {
+            long start = System.nanoTime();
+            count = baseline.consume(MIXED_SQL, List.of(rows));
+            baselineSeconds = Math.min(baselineSeconds, (System.nanoTime() - start) / 1e9);
+        }
         double baselineRate = count / baselineSeconds;
         lines.add("| format | seconds | rows/s | MB/s on the wire | ratio to baseline |");
         lines.add("|---|---:|---:|---:|---:|");
         lines.add(row("baseline (in-process engine)", baselineSeconds, baselineRate, 0, 1.0));
         java.util.Map<String, Double> rates = new java.util.HashMap<>();
-        for (String format : List.of("ndjson", "csv", "json", "arrow", "parquet")) {
-            // Each format warmed up on its own first: with one shared warm-up, the format measured first (NDJSON)
-            // paid for the JIT of the client's and the server's streaming paths and came out below JSON, which
-            // writes the same bytes through the same encoder.
-            http.post("/sluice/v1/query?format=" + format, body(1_000_000));
-            HttpLoad.Transfer transfer = http.post("/sluice/v1/query?format=" + format, body(rows));
+        List<String> formats = List.of("ndjson", "csv", "json", "arrow", "parquet");
+        java.util.Map<String, HttpLoad.Transfer> fastest = new java.util.HashMap<>();
+        // Two rounds over all formats, each format's faster run kept: with one round, the format measured first
+        // (NDJSON) came out well below JSON, which writes the same bytes through the same encoder, even with a
+        // warm-up of its own, so the order of measurement, not the format, decided part of the figure.
+        for (int round = 0; round < 2; round++) {
+            for (String format : formats) {
+                http.post("/sluice/v1/query?format=" + format, body(1_000_000));
+                HttpLoad.Transfer transfer = http.post("/sluice/v1/query?format=" + format, body(rows));
+                fastest.merge(format, transfer, (kept, next) -> next.nanos() < kept.nanos() ? next : kept);
+            }
+        }
+        for (String format : formats) {
+            HttpLoad.Transfer transfer = fastest.get(format);
             double seconds = transfer.nanos() / 1e9;
             double rate = rows / seconds;
             rates.put(format, rate);
