@@ -25,8 +25,7 @@ public final class AccessStore {
 
     private final Path file;
     /** In a cluster users, roles and grants live in this shared document instead of {@link #file}. */
-    private final io.sluice.core.io.SharedDocument document;
-    private long documentVersion;
+    private final io.sluice.core.io.SharedLines shared;
     private final Set<String> users = new TreeSet<>();
     private final Set<String> roles = new TreeSet<>();
     /** user → roles */
@@ -42,7 +41,7 @@ public final class AccessStore {
 
     public AccessStore(Path file) {
         this.file = file;
-        this.document = null;
+        this.shared = null;
         load();
     }
 
@@ -52,25 +51,24 @@ public final class AccessStore {
      */
     public AccessStore(io.sluice.core.io.SharedDocument document) {
         this.file = null;
-        this.document = java.util.Objects.requireNonNull(document, "document");
-        reload(document.read());
+        this.shared = new io.sluice.core.io.SharedLines(document, this::reload);
+        shared.reload();
     }
 
     /** Picks up changes other nodes made (a cheap version check when nothing changed). */
     public synchronized void refresh() {
-        if (document != null && document.version() != documentVersion) {
-            reload(document.read());
+        if (shared != null) {
+            shared.refresh();
         }
     }
 
-    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+    private void reload(List<String> lines) {
         users.clear();
         roles.clear();
         memberships.clear();
         grants.clear();
         roleLimits.clear();
-        parse(snapshot.lines());
-        documentVersion = snapshot.version();
+        parse(lines);
         publishCeilings();
     }
 
@@ -94,23 +92,19 @@ public final class AccessStore {
      * between (otherwise applied again to the newer version).
      */
     private boolean change(java.util.function.BooleanSupplier mutation) {
-        if (document == null) {
-            try {
+        if (shared != null) {
+            return shared.change(() -> {
                 boolean result = mutation.getAsBoolean();
-                save();
-                return result;
-            } finally {
                 publishCeilings();
-            }
-        }
-        while (true) {
-            reload(document.read());
-            boolean result = mutation.getAsBoolean();
-            publishCeilings();
-            if (document.write(documentVersion, lines())) {
-                documentVersion++;
                 return result;
-            }
+            }, this::lines);
+        }
+        try {
+            boolean result = mutation.getAsBoolean();
+            save();
+            return result;
+        } finally {
+            publishCeilings();
         }
     }
 

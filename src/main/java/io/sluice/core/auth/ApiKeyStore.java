@@ -41,12 +41,11 @@ public final class ApiKeyStore {
 
     private final Path file;
     /** In a cluster the keys live in this shared document instead of {@link #file}. */
-    private final io.sluice.core.io.SharedDocument document;
+    private final io.sluice.core.io.SharedLines shared;
     private final MasterKey masterKey;
     private final SecureRandom random = new SecureRandom();
     /** Replaced whole when another node changed the shared document, so readers never see half a reload. */
     private volatile Map<String, StoredKey> keys = new ConcurrentHashMap<>();
-    private long documentVersion;
     /** Opened instead of a real record for unknown ids, so their lookups cost the same. */
     private final byte[] dummySealed;
 
@@ -61,7 +60,7 @@ public final class ApiKeyStore {
 
     public ApiKeyStore(Path file, MasterKey masterKey) {
         this.file = file;
-        this.document = null;
+        this.shared = null;
         this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
         this.dummySealed = masterKey.encrypt(new byte[32], "\u0000dummy");
         load();
@@ -74,24 +73,23 @@ public final class ApiKeyStore {
      */
     public ApiKeyStore(io.sluice.core.io.SharedDocument document, MasterKey masterKey) {
         this.file = null;
-        this.document = java.util.Objects.requireNonNull(document, "document");
+        this.shared = new io.sluice.core.io.SharedLines(document, this::reload);
         this.masterKey = java.util.Objects.requireNonNull(masterKey, "masterKey");
         this.dummySealed = masterKey.encrypt(new byte[32], "\u0000dummy");
-        reload(document.read());
+        shared.reload();
     }
 
     /** Picks up changes other nodes made to the shared document (a cheap version check when nothing changed). */
     public synchronized void refresh() {
-        if (document != null && document.version() != documentVersion) {
-            reload(document.read());
+        if (shared != null) {
+            shared.refresh();
         }
     }
 
-    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+    private void reload(List<String> lines) {
         Map<String, StoredKey> loaded = new ConcurrentHashMap<>();
-        parse(snapshot.lines(), loaded);
+        parse(lines, loaded);
         keys = loaded;
-        documentVersion = snapshot.version();
     }
 
     /**
@@ -101,7 +99,7 @@ public final class ApiKeyStore {
      */
     private StoredKey lookUpMaybeNew(String keyId) {
         StoredKey stored = keys.get(keyId);
-        if (stored == null && document != null) {
+        if (stored == null && shared != null) {
             try {
                 refresh();
             } catch (RuntimeException unavailable) {
@@ -117,19 +115,12 @@ public final class ApiKeyStore {
      * and written only if nobody wrote in between; otherwise it is applied again to the newer version.
      */
     private synchronized <T> T change(java.util.function.Supplier<T> mutation) {
-        if (document == null) {
-            T result = mutation.get();
-            save();
-            return result;
+        if (shared != null) {
+            return shared.change(mutation, this::lines);
         }
-        while (true) {
-            reload(document.read());
-            T result = mutation.get();
-            if (document.write(documentVersion, lines())) {
-                documentVersion++;
-                return result;
-            }
-        }
+        T result = mutation.get();
+        save();
+        return result;
     }
 
     /** Verifies a presented key; empty when it is unknown or wrong. */
@@ -206,7 +197,7 @@ public final class ApiKeyStore {
     }
 
     public synchronized boolean revoke(String keyId) {
-        if (document == null && !keys.containsKey(keyId)) {
+        if (shared == null && !keys.containsKey(keyId)) {
             return false;
         }
         return change(() -> keys.remove(keyId) != null);

@@ -37,53 +37,44 @@ public final class PublicKeyStore {
 
     private final Path file;
     /** In a cluster the keys live in this shared document instead of {@link #file}. */
-    private final io.sluice.core.io.SharedDocument document;
-    private long documentVersion;
+    private final io.sluice.core.io.SharedLines shared;
     /** By upper-cased principal id, then slot; replaced whole when another node changed the shared document. */
     private volatile Map<String, Map<Integer, RegisteredKey>> keys = new ConcurrentHashMap<>();
 
     public PublicKeyStore(Path file) {
         this.file = file;
-        this.document = null;
+        this.shared = null;
         load();
     }
 
     /** Public keys shared by a cluster; other nodes' changes arrive with {@link #refresh()}. */
     public PublicKeyStore(io.sluice.core.io.SharedDocument document) {
         this.file = null;
-        this.document = java.util.Objects.requireNonNull(document, "document");
-        reload(document.read());
+        this.shared = new io.sluice.core.io.SharedLines(document, this::reload);
+        shared.reload();
     }
 
     /** Picks up changes other nodes made (a cheap version check when nothing changed). */
     public synchronized void refresh() {
-        if (document != null && document.version() != documentVersion) {
-            reload(document.read());
+        if (shared != null) {
+            shared.refresh();
         }
     }
 
-    private void reload(io.sluice.core.io.SharedDocument.Snapshot snapshot) {
+    private void reload(List<String> lines) {
         Map<String, Map<Integer, RegisteredKey>> loaded = new ConcurrentHashMap<>();
-        parseInto(snapshot.lines(), loaded);
+        parseInto(lines, loaded);
         keys = loaded;
-        documentVersion = snapshot.version();
     }
 
     /** Applies a change and stores it; in a cluster to the latest version, retried if another node wrote first. */
     private <T> T change(java.util.function.Supplier<T> mutation) {
-        if (document == null) {
-            T result = mutation.get();
-            save();
-            return result;
+        if (shared != null) {
+            return shared.change(mutation, this::lines);
         }
-        while (true) {
-            reload(document.read());
-            T result = mutation.get();
-            if (document.write(documentVersion, lines())) {
-                documentVersion++;
-                return result;
-            }
-        }
+        T result = mutation.get();
+        save();
+        return result;
     }
 
     /**
@@ -119,7 +110,7 @@ public final class PublicKeyStore {
             return Optional.empty();
         }
         Optional<RegisteredKey> found = findLoaded(principalId, fingerprint);
-        if (found.isEmpty() && document != null) {
+        if (found.isEmpty() && shared != null) {
             try {
                 refresh();
             } catch (RuntimeException unavailable) {
