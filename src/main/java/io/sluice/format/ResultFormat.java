@@ -48,11 +48,6 @@ public enum ResultFormat {
         return fileExtension;
     }
 
-    /** True for formats written one row per line (NDJSON, NDJSON_ARRAY, CSV). */
-    public boolean lineOriented() {
-        return this == NDJSON || this == NDJSON_ARRAY || this == CSV;
-    }
-
     /**
      * The format with this URL name, ignoring case.
      *

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import io.sluice.core.io.ConfigNumbers;
 import java.util.Properties;
 
 /**
@@ -40,21 +41,9 @@ public record EngineSettings(Optional<TrinoConfig> trino) {
             throw new IllegalArgumentException("engines.trino.url is set but engines.trino.catalogs names no catalog");
         }
         return trino(new TrinoConfig(url, catalogs, properties.getProperty("engines.trino.user", "sluice").trim(),
-                Math.toIntExact(number(properties, "engines.trino.batchRows", TrinoConfig.DEFAULT_BATCH_ROWS)),
-                number(properties, "engines.trino.batchBytes", TrinoConfig.DEFAULT_BATCH_BYTES), Duration.ofSeconds(5),
-                Duration.ofSeconds(number(properties, "engines.trino.requestTimeoutSeconds",
+                Math.toIntExact(ConfigNumbers.wholeNumber(properties, "engines.trino.batchRows", TrinoConfig.DEFAULT_BATCH_ROWS)),
+                ConfigNumbers.wholeNumber(properties, "engines.trino.batchBytes", TrinoConfig.DEFAULT_BATCH_BYTES), Duration.ofSeconds(5),
+                Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "engines.trino.requestTimeoutSeconds",
                         TrinoConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds()))));
-    }
-
-    private static long number(Properties properties, String key, long defaultValue) {
-        String text = properties.getProperty(key);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.sluice.core.io.ConfigNumbers;
 import java.util.Properties;
 
 /**
@@ -116,13 +117,13 @@ public record SluiceConfig(
                 new HttpServerConfig(
                         properties.getProperty("http.host", http.host()),
                         intValue(properties, "http.port", http.port()),
-                        longValue(properties, "http.maxRequestBytes", http.maxRequestBytes()),
-                        longValue(properties, "http.idleTimeoutMs", http.idleTimeoutMillis()),
+                        ConfigNumbers.wholeNumber(properties, "http.maxRequestBytes", http.maxRequestBytes()),
+                        ConfigNumbers.wholeNumber(properties, "http.idleTimeoutMs", http.idleTimeoutMillis()),
                         intValue(properties, "http.maxThreads", http.maxThreads()),
                         new HttpServerConfig.Limits(
                                 intValue(properties, "http.maxRequestHeaderBytes", http.limits().maxRequestHeaderBytes()),
                                 intValue(properties, "http.maxUriBytes", http.limits().maxUriBytes()),
-                                longValue(properties, "http.headerTimeoutMs", http.limits().headerTimeoutMillis()),
+                                ConfigNumbers.wholeNumber(properties, "http.headerTimeoutMs", http.limits().headerTimeoutMillis()),
                                 intValue(properties, "http.h2.maxConcurrentStreams", http.limits().h2MaxConcurrentStreams()),
                                 intValue(properties, "http.h2.maxHeaderTableBytes", http.limits().h2MaxHeaderTableBytes())),
                         tls(properties)),
@@ -136,16 +137,16 @@ public record SluiceConfig(
                         intValue(properties, "statements.streamingHistory", statements.streamingHistory())),
                 properties.getProperty("engine.memoryLimit", defaults.engineMemoryLimit()),
                 intValue(properties, "engine.threads", defaults.engineThreads()),
-                longValue(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
-                longValue(properties, "spool.pageRows", defaults.spoolPageRows()),
-                longValue(properties, "memory.limitBytes", defaults.memoryLimitBytes()),
+                ConfigNumbers.wholeNumber(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
+                ConfigNumbers.wholeNumber(properties, "spool.pageRows", defaults.spoolPageRows()),
+                ConfigNumbers.wholeNumber(properties, "memory.limitBytes", defaults.memoryLimitBytes()),
                 ExportSettings.fromProperties(properties),
                 duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
                 new io.sluice.core.access.AccessControl.Limits(
                         intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
                         intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
-                        Duration.ofSeconds(longValue(properties, "limits.principalMaxTimeoutSeconds", 0)),
-                        longValue(properties, "limits.principalSpoolBytes", defaults.principalLimits().spoolBytes())),
+                        Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "limits.principalMaxTimeoutSeconds", 0)),
+                        ConfigNumbers.wholeNumber(properties, "limits.principalSpoolBytes", defaults.principalLimits().spoolBytes())),
                 io.sluice.storage.ClusterSettings.fromProperties(properties),
                 EngineSettings.fromProperties(properties));
     }
@@ -180,22 +181,11 @@ public record SluiceConfig(
     }
 
     private static int intValue(Properties properties, String key, int defaultValue) {
-        return Math.toIntExact(longValue(properties, key, defaultValue));
+        return Math.toIntExact(ConfigNumbers.wholeNumber(properties, key, defaultValue));
     }
 
-    private static long longValue(Properties properties, String key, long defaultValue) {
-        String text = properties.getProperty(key);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
-        }
-    }
 
     private static Duration duration(Properties properties, String key, Duration defaultValue) {
-        return Duration.ofSeconds(longValue(properties, key, defaultValue.toSeconds()));
+        return Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, key, defaultValue.toSeconds()));
     }
 }

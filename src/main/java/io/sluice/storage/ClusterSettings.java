@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import io.sluice.core.io.ConfigNumbers;
 import java.util.Properties;
 
 /**
@@ -58,9 +59,9 @@ public record ClusterSettings(String postgresUrl, String postgresUser, String po
                 properties.getProperty("cluster.postgres.url", defaults.postgresUrl()),
                 properties.getProperty("cluster.postgres.user", defaults.postgresUser()),
                 properties.getProperty("cluster.postgres.password", defaults.postgresPassword()),
-                Math.toIntExact(number(properties, "cluster.postgres.poolSize", defaults.poolSize())),
+                Math.toIntExact(ConfigNumbers.wholeNumber(properties, "cluster.postgres.poolSize", defaults.poolSize())),
                 properties.getProperty("cluster.nodeId", defaults.nodeId()),
-                Duration.ofSeconds(number(properties, "cluster.leaseSeconds", defaults.lease().toSeconds())),
+                Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "cluster.leaseSeconds", defaults.lease().toSeconds())),
                 properties.getProperty("cluster.s3.prefix", defaults.spoolPrefix()));
     }
 
@@ -74,17 +75,5 @@ public record ClusterSettings(String postgresUrl, String postgresUser, String po
         byte[] suffix = new byte[3];
         new SecureRandom().nextBytes(suffix);
         return host + "-" + HexFormat.of().formatHex(suffix);
-    }
-
-    private static long number(Properties properties, String key, long defaultValue) {
-        String text = properties.getProperty(key);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
-        }
     }
 }

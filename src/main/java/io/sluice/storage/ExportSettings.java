@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import io.sluice.core.io.ConfigNumbers;
 import java.util.Properties;
 
 /**
@@ -54,10 +55,10 @@ public record ExportSettings(String store, ExportConfig export, String localPubl
         return new ExportSettings(
                 properties.getProperty("export.store", defaults.store()),
                 new ExportConfig(
-                        Duration.ofSeconds(number(properties, "export.retentionSeconds", export.retention().toSeconds())),
-                        number(properties, "export.quotaBytesPerUser", export.quotaBytesPerPrincipal()),
-                        number(properties, "export.splitBytes", export.splitBytes()),
-                        Duration.ofSeconds(number(properties, "export.linkTtlSeconds", export.linkTtl().toSeconds()))),
+                        Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "export.retentionSeconds", export.retention().toSeconds())),
+                        ConfigNumbers.wholeNumber(properties, "export.quotaBytesPerUser", export.quotaBytesPerPrincipal()),
+                        ConfigNumbers.wholeNumber(properties, "export.splitBytes", export.splitBytes()),
+                        Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "export.linkTtlSeconds", export.linkTtl().toSeconds()))),
                 properties.getProperty("export.local.publicUrl", defaults.localPublicUrl()),
                 new S3Config(
                         properties.getProperty("export.s3.bucket", s3.bucket()),
@@ -67,23 +68,11 @@ public record ExportSettings(String store, ExportConfig export, String localPubl
                         properties.getProperty("export.s3.accessKey", s3.accessKey()),
                         properties.getProperty("export.s3.secretKey", s3.secretKey()),
                         Boolean.parseBoolean(properties.getProperty("export.s3.pathStyle", String.valueOf(s3.pathStyle()))),
-                        number(properties, "export.s3.partSizeBytes", s3.partSizeBytes())));
+                        ConfigNumbers.wholeNumber(properties, "export.s3.partSizeBytes", s3.partSizeBytes())));
     }
 
     /** Opens the configured store; local files go under {@code dataDirectory/exports}. */
     public ExportStorage openStorage(Path dataDirectory, Clock clock) {
         return store.equals("s3") ? new S3Storage(s3) : new LocalStorage(dataDirectory.resolve("exports"), localPublicUrl, clock);
-    }
-
-    private static long number(Properties properties, String key, long defaultValue) {
-        String text = properties.getProperty(key);
-        if (text == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("configuration key '" + key + "' must be a whole number, got '" + text + "'");
-        }
     }
 }
