@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.sluice.core.statement.ClientConnection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -38,11 +39,14 @@ public final class ClientConnections {
         String address = context.req().getRemoteAddr();
         try {
             ServletContextRequest request = ServletContextRequest.getServletContextRequest(context.req());
-            Response response = request.getServletContextResponse();
+            // Let go of the response once the exchange is over: the statement holding this connection may stay
+            // in the registry long after, and the response holds the whole Jetty exchange.
+            AtomicReference<Response> live = new AtomicReference<>(request.getServletContextResponse());
             AtomicLong finalCount = new AtomicLong(-1);
             java.util.List<Runnable> afterwards = new java.util.ArrayList<>();
             Request.addCompletionListener(request, failure -> {
-                finalCount.set(Response.getContentBytesWritten(response));
+                finalCount.set(Response.getContentBytesWritten(live.get()));
+                live.set(null);
                 List<Runnable> tasks;
                 synchronized (afterwards) {
                     tasks = List.copyOf(afterwards);
@@ -51,8 +55,10 @@ public final class ClientConnections {
                 tasks.forEach(ClientConnections::runQuietly);
             });
             return new ClientConnection(address, () -> {
+                Response response = live.get();
                 long done = finalCount.get();
-                return done >= 0 ? done : Response.getContentBytesWritten(response);
+                // finalCount is set before the response is let go, so a missing response means done is final.
+                return done >= 0 || response == null ? finalCount.get() : Response.getContentBytesWritten(response);
             }, task -> {
                 synchronized (afterwards) {
                     if (finalCount.get() < 0) {

@@ -31,7 +31,10 @@ final class Statement {
     private String resultId;
     private SluiceError error;
     private SluiceError cancelReason;
+    // Dropped when the statement ends: a finished statement stays in the registry for a while, and the engine's
+    // statement (its allocator, plan and parameters) must not stay with it.
     private EngineStatement engineStatement;
+    private String engineName = "none";
 
     Statement(String id, Principal owner, StatementRequest request, Instant createdAt, boolean streaming) {
         this.id = id;
@@ -109,7 +112,10 @@ final class Statement {
 
     /** Remembers the engine statement so a cancel can reach it; cancels at once if one already came. */
     synchronized void attach(EngineStatement statement) {
-        this.engineStatement = statement;
+        this.engineName = statement.engineName();
+        if (!state.isTerminal()) {
+            this.engineStatement = statement;
+        }
         if (cancelReason != null) {
             statement.cancel();
         }
@@ -117,7 +123,7 @@ final class Statement {
 
     /** The name of the engine the statement was handed to, "none" before (or without) one. */
     synchronized String engineName() {
-        return engineStatement == null ? "none" : engineStatement.engineName();
+        return engineName;
     }
 
     /** The engine's estimate while the statement runs; unknown before and after. */
@@ -186,6 +192,7 @@ final class Statement {
             if (startedAt == null) {
                 startedAt = now;
             }
+            engineStatement = null;
             status = snapshot();
         }
         completion.complete(status);
@@ -203,6 +210,7 @@ final class Statement {
             endedAt = now;
             error = failure;
             pageCount = 0;
+            engineStatement = null;
             status = snapshot();
         }
         completion.complete(status);

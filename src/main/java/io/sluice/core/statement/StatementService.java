@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,8 +104,7 @@ public final class StatementService implements AutoCloseable {
             Thread.ofPlatform().name("read-ahead-", 0).daemon().factory());
     private final java.util.concurrent.Semaphore readAheadSlots =
             new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("statement-timers").daemon().factory());
+    private final ScheduledExecutorService timers = timerExecutor();
     private volatile boolean accepting = true;
     private volatile StatementGuard guard = StatementGuard.NONE;
 
@@ -845,6 +845,18 @@ public final class StatementService implements AutoCloseable {
         saveTerminal(status);
         finished(statement, status);
         return Optional.of(status);
+    }
+
+    /**
+     * One thread for every statement's timeout. A cancelled timer leaves the queue at once: a timer holds its
+     * statement, and the default timeout is long, so a busy server would otherwise keep every statement of the
+     * last timeout period alive (and make the collector copy them again and again).
+     */
+    static ScheduledThreadPoolExecutor timerExecutor() {
+        var executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("statement-timers").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** Creates a statement; its first save comes first, so an unreachable repository refuses it cleanly. */
