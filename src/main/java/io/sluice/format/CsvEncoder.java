@@ -19,7 +19,8 @@ final class CsvEncoder implements ResultEncoder {
     private final FormatOptions options;
     private final OutputStream out;
     /** Each cell is rendered in place and quoted there when it must be; drained after cells, like JSON's. */
-    private final TextOutput buffer = new TextOutput(2 * JsonEncoder.DRAIN_AT);
+    // Starts small (it doubles as rows come): a one-row answer should not allocate the whole drain size.
+    private final TextOutput buffer = new TextOutput(1024);
     /** The delimiter's UTF-8 bytes (one character may take several). */
     private final byte[] delimiter;
     /** Whether text made only of letters, digits and {@code . : + -} can never hold the delimiter. */

@@ -28,7 +28,8 @@ final class JsonEncoder implements ResultEncoder {
     /** Per column, what comes before its value: {@code "name":} for objects, with the separating comma. */
     private final byte[][] prefixes;
     private final OutputStream out;
-    private final TextOutput buffer = new TextOutput(2 * DRAIN_AT);
+    // Starts small (it doubles as rows come): a one-row answer should not allocate the whole drain size.
+    private final TextOutput buffer = new TextOutput(1024);
     private long rows;
 
     JsonEncoder(OutputStream out, ResultSchema schema, FormatOptions options, boolean objects, boolean lines) {

@@ -5,7 +5,6 @@ import io.sluice.core.result.BatchStream;
 import io.sluice.format.FormatOptions;
 import io.sluice.format.ResultEncoder;
 import io.sluice.format.ResultFormat;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -39,9 +38,9 @@ public final class ResultStreaming {
     public static Outcome write(Context context, BatchStream stream, ResultFormat format, FormatOptions options,
                                 Consumer<String> onClientGone) {
         context.contentType(format.mediaType());
-        OutputStream out;
+        ResponseBuffer out;
         try {
-            out = new BufferedOutputStream(context.res().getOutputStream(), BUFFER_BYTES);
+            out = new ResponseBuffer(context.res().getOutputStream(), BUFFER_BYTES);
         } catch (IOException e) {
             onClientGone.accept("The client disconnected");
             return Outcome.CLIENT_GONE;
@@ -53,6 +52,11 @@ public final class ResultStreaming {
             }
             encoder.finish();
             out.flush();
+            if (context.res().isCommitted()) {
+                // A large result: its last bytes go now, and a client gone shows here. A small one still sits
+                // in Jetty's buffer and goes out in one piece when the exchange ends (see ResponseBuffer).
+                out.flushResponse();
+            }
             return Outcome.COMPLETE;
         } catch (UncheckedIOException e) {
             onClientGone.accept("The client disconnected while the result was streamed");
