@@ -49,6 +49,8 @@ public final class ResultSpool {
     private final Clock clock;
     /** Bytes of page and manifest files on disk, plus reservations of pages being written. */
     private final AtomicLong bytesInUse = new AtomicLong();
+    /** Parsed manifests of the results being read; a few hundred bytes per page of each, so bounded. */
+    private final ManifestCache manifests = new ManifestCache(256);
     /** Guards {@link #activeWrites} and keeps create/delete of the same id from interleaving. */
     private final Object lifecycleLock = new Object();
     private final Set<String> activeWrites = new HashSet<>();
@@ -133,13 +135,13 @@ public final class ResultSpool {
     private SpoolManifest manifestOf(String resultId) throws IOException {
         Path resultDirectory = config.directory().resolve(resultId);
         try {
-            return SpoolManifest.readFrom(resultDirectory);
+            return manifests.read(resultId, resultDirectory);
         } catch (NoSuchFileException absent) {
             SharedResultStore store = shared;
             if (store == null || !fetch(store, resultId)) {
                 throw absent;
             }
-            return SpoolManifest.readFrom(resultDirectory);
+            return manifests.read(resultId, resultDirectory);
         }
     }
 
@@ -344,6 +346,7 @@ public final class ResultSpool {
             }
             // Renaming first makes the result disappear at once for find() and new readers, and makes
             // exactly one of two concurrent deletes the owner of the files (and of the byte accounting).
+            manifests.forget(resultId);
             try {
                 Files.move(config.directory().resolve(resultId), trash);
             } catch (NoSuchFileException absent) {
