@@ -35,6 +35,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--small-requests", description = "requests per small-statement measurement (default 5,000)")
     int smallRequests = 5_000;
 
+    @Option(names = "--small-seconds", description = "seconds per small-statement row when wrk drives the load (default 10)")
+    int smallSeconds = 10;
+
+    @Option(names = "--small-warmup-seconds", description = "seconds of wrk warm-up per small statement before measuring (default 45)")
+    int smallWarmupSeconds = 45;
+
     @Option(names = "--output", description = "where to write the report (default BENCHMARKS.md)")
     Path output = Path.of("BENCHMARKS.md");
 
@@ -99,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
                 spool(http, streamingRates);
             }
             if (sections.contains(3)) {
-                smallStatements(baseline, http);
+                smallStatements(baseline, http, server, work);
             }
             if (sections.contains(4)) {
                 memory(http, server);
@@ -318,36 +324,68 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private void smallStatements(EngineBaseline baseline, HttpLoad http) throws Exception {
+    private void smallStatements(EngineBaseline baseline, HttpLoad http, ServerProcess server, Path work) throws Exception {
         lines.add("## 3. Small statements");
         lines.add("");
         http.post("/sluice/v1/query", "{\"sql\": \"CREATE OR REPLACE TABLE bench_points (id BIGINT PRIMARY KEY, v VARCHAR)\"}");
         http.post("/sluice/v1/query", "{\"sql\": \"INSERT INTO bench_points SELECT i, 'value-' || i FROM range(1000000) t(i)\"}");
         baseline.executeTrusted("CREATE OR REPLACE TABLE bench_points (id BIGINT PRIMARY KEY, v VARCHAR)");
         baseline.executeTrusted("INSERT INTO bench_points SELECT i, 'value-' || i FROM range(1000000) t(i)");
+        WrkLoad wrk = WrkLoad.available() ? new WrkLoad(work, server) : null;
+        String selectOne = "'{\"sql\": \"SELECT 1\"}'";
+        String pointLookup = "'{\"sql\": \"SELECT * FROM bench_points WHERE id = ?\", \"parameters\": [' .. math.random(0, 999999) .. ']}'";
+        // Steady state, not the JIT's first minute: on two cores busy with 32 clients, the server's compiler
+        // threads need tens of seconds to catch up (SELECT 1 throughput kept rising for about 90 s).
+        if (wrk != null) {
+            wrk.post("/sluice/v1/query", selectOne, 32, smallWarmupSeconds);
+            wrk.post("/sluice/v1/query", pointLookup, 32, smallWarmupSeconds);
+        }
         lines.add("| statement | concurrency | Sluice p50 ms | Sluice p99 ms | Sluice statements/s | baseline p50 ms | baseline p99 ms | baseline statements/s |");
         lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int concurrency : new int[] {1, 32}) {
             for (boolean lookup : new boolean[] {false, true}) {
-                Load sluice = load(concurrency, () -> {
-                    String request = lookup
-                            ? "{\"sql\": \"SELECT * FROM bench_points WHERE id = ?\", \"parameters\": [" + ThreadLocalRandom.current().nextInt(1_000_000) + "]}"
-                            : "{\"sql\": \"SELECT 1\"}";
-                    http.post("/sluice/v1/query", request);
-                });
-                Load inProcess = load(concurrency, () -> {
+                Measured sluice;
+                if (wrk != null) {
+                    sluice = Measured.of(wrk.post("/sluice/v1/query", lookup ? pointLookup : selectOne, concurrency, smallSeconds));
+                } else {
+                    sluice = load(concurrency, () -> {
+                        String request = lookup
+                                ? "{\"sql\": \"SELECT * FROM bench_points WHERE id = ?\", \"parameters\": [" + ThreadLocalRandom.current().nextInt(1_000_000) + "]}"
+                                : "{\"sql\": \"SELECT 1\"}";
+                        http.post("/sluice/v1/query", request);
+                    }).measured();
+                }
+                Measured inProcess = load(concurrency, () -> {
                     if (lookup) {
                         baseline.consume("SELECT * FROM bench_points WHERE id = ?", List.of((long) ThreadLocalRandom.current().nextInt(1_000_000)));
                     } else {
                         baseline.consume("SELECT 1", List.of());
                     }
-                });
+                }).measured();
                 lines.add(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %,.0f | %.2f | %.2f | %,.0f |",
                         lookup ? "point lookup (1M-row table, primary key)" : "SELECT 1", concurrency,
                         sluice.p50(), sluice.p99(), sluice.perSecond(), inProcess.p50(), inProcess.p99(), inProcess.perSecond()));
             }
         }
         lines.add("");
+        if (wrk != null) {
+            WrkLoad.Result floor = wrk.get("/health/live", 32, smallSeconds);
+            lines.add(String.format(Locale.ROOT, "HTTP client: wrk (C), one thread, keep-alive HTTP/1.1, %d s per row after %d s of "
+                    + "warm-up per statement at concurrency 32. The same server's HTTP floor, `GET /health/live` (no "
+                    + "credential, no statement) at concurrency 32: %,.0f requests/s, p50 %.2f ms, p99 %.2f ms.",
+                    smallSeconds, smallWarmupSeconds, floor.perSecond(), floor.p50Millis(), floor.p99Millis()));
+        } else {
+            lines.add("HTTP client: the JDK HttpClient in the benchmark's JVM (wrk was not found; `apt-get install wrk` "
+                    + "for figures that measure the server rather than the client).");
+        }
+        lines.add("");
+    }
+
+    /** One row's figures, from either load generator. */
+    private record Measured(double p50, double p99, double perSecond) {
+        static Measured of(WrkLoad.Result result) {
+            return new Measured(result.p50Millis(), result.p99Millis(), result.perSecond());
+        }
     }
 
     private void memory(HttpLoad http, ServerProcess server) throws Exception {
@@ -434,11 +472,15 @@ public final class BenchCommand implements Callable<Integer> {
         double perSecond() {
             return latencies.length / seconds;
         }
+
+        Measured measured() {
+            return new Measured(p50(), p99(), perSecond());
+        }
     }
 
     /** Warm-up, then {@code smallRequests} actions spread over {@code concurrency} virtual threads. */
     private Load load(int concurrency, Action action) throws Exception {
-        for (int warmup = 0; warmup < Math.min(500, smallRequests); warmup++) {
+        for (int warmup = 0; warmup < smallRequests; warmup++) {
             action.run();
         }
         long[] latencies = new long[smallRequests];
