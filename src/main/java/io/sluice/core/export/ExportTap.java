@@ -29,16 +29,23 @@ public final class ExportTap implements ResultTap {
     private final Exporter exporter;
     private final Principal principal;
     private final ExportSpec spec;
+    private final boolean only;
     private final CompletableFuture<ExportResult> result = new CompletableFuture<>();
     private volatile boolean opened;
     private String statementId;
     private Exporter.Run run;
     private long startedNanos;
 
-    ExportTap(Exporter exporter, Principal principal, ExportSpec spec) {
+    ExportTap(Exporter exporter, Principal principal, ExportSpec spec, boolean only) {
         this.exporter = exporter;
         this.principal = principal;
         this.spec = spec;
+        this.only = only;
+    }
+
+    @Override
+    public boolean replacesResult() {
+        return only;
     }
 
     /** Whether the statement fed this tap (false for a reused result or a replayed submission). */
@@ -87,7 +94,7 @@ public final class ExportTap implements ResultTap {
             try {
                 result.complete(exporter.result(statementId, finishing.finish(), startedNanos));
             } catch (RuntimeException e) {
-                fail(finishing.abort(e));
+                record(finishing.abort(e));
             } catch (Error e) {
                 finishing.abort(new IllegalStateException(e));
                 result.completeExceptionally(e);
@@ -106,12 +113,22 @@ public final class ExportTap implements ResultTap {
         result.completeExceptionally(new SluiceException(reason));
     }
 
-    private void fail(RuntimeException e) {
+    private SluiceException record(RuntimeException e) {
         run = null;
         if (!(e instanceof SluiceException)) {
             LOG.warn("export of [{}] failed", statementId, e);
         }
-        result.completeExceptionally(e instanceof SluiceException ? e
-                : new SluiceException(SluiceError.of(ErrorCode.INTERNAL_ERROR, "The export failed"), e));
+        SluiceException failure = e instanceof SluiceException sluice ? sluice
+                : new SluiceException(SluiceError.of(ErrorCode.INTERNAL_ERROR, "The export failed"), e);
+        result.completeExceptionally(failure);
+        return failure;
+    }
+
+    /** Records the failure; for an export that is the statement's only result, fails the statement too. */
+    private void fail(RuntimeException e) {
+        SluiceException failure = record(e);
+        if (only) {
+            throw failure; // nothing else holds the rows
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.core.auth.Principal;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
+import io.sluice.core.result.ResultTap;
 import io.sluice.core.result.BatchStream;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
@@ -143,7 +144,12 @@ public final class Exporter implements AutoCloseable {
      * statement never feeds it (a reused result, an idempotent replay), use {@link #exportStatement} instead.
      */
     public ExportTap tap(Principal principal, ExportSpec spec) {
-        return new ExportTap(this, principal, spec);
+        return tap(principal, spec, false);
+    }
+
+    /** With {@code only}, the export is all the statement keeps: see {@link ResultTap#replacesResult()}. */
+    public ExportTap tap(Principal principal, ExportSpec spec, boolean only) {
+        return new ExportTap(this, principal, spec, only);
     }
 
     Run start(Principal principal, ResultSchema schema, ExportSpec spec) {

@@ -32,6 +32,15 @@ public interface ResultTap {
         }
     };
 
+    /**
+     * True when this tap is the statement's only consumer: the statement then keeps no result of its own (no
+     * spool pages, nothing to read back), and a failure inside the tap fails the statement, since nothing else
+     * would hold its rows. An export that is all the client wants does not pay for a second copy of the rows.
+     */
+    default boolean replacesResult() {
+        return false;
+    }
+
     /** The rows are about to flow. */
     void open(String statementId, ResultSchema schema);
 

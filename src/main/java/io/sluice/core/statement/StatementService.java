@@ -366,17 +366,19 @@ public final class StatementService implements AutoCloseable {
                     case EngineResult.Rows r -> r.rows();
                     case EngineResult.UpdateCount count -> UpdateCountStream.of(count.count(), allocator);
                 }) {
-                    SpooledResult spooled = spoolRows(principal, statement, rows, tap);
+                    Kept spooled = keepRows(principal, statement, rows, tap);
                     slot.release();
                     if (statement.isCancelRequested()) {
-                        spool.delete(spooled.resultId());
+                        if (spooled.resultId() != null) {
+                            spool.delete(spooled.resultId());
+                        }
                         tap.abort(statement.cancelReason());
                         finishFailed(statement, statement.cancelReason());
                         return;
                     }
                     Instant now = clock.instant();
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
-                    if (request.reuseMaxAge() != null && !result.modifiesData()) {
+                    if (request.reuseMaxAge() != null && !result.modifiesData() && spooled.resultId() != null) {
                         try {
                             reuse.remember(ResultReuse.key(principal, request), new ReuseIndex.Entry(statement.id(),
                                     statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
@@ -387,7 +389,7 @@ public final class StatementService implements AutoCloseable {
                         }
                     }
                     if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
-                            statement.id())) {
+                            spooled.resultId())) {
                         // The export's last file is closed on its own thread; the statement does not wait for it.
                         tap.finish();
                         StatementStatus status = statement.snapshot();
@@ -410,6 +412,40 @@ public final class StatementService implements AutoCloseable {
             MDC.remove(STATEMENT_ID);
             Thread.currentThread().setName(previousName);
         }
+    }
+
+    /** What a statement's rows became: a spooled result, or (for an export that is all it keeps) only a count. */
+    private record Kept(long totalRows, int pageCount, String resultId) {
+        static Kept of(SpooledResult spooled) {
+            return new Kept(spooled.totalRows(), spooled.pageCount(), spooled.resultId());
+        }
+    }
+
+    private Kept keepRows(Principal principal, Statement statement, BatchStream rows, GuardedTap tap) {
+        if (!tap.replacesResult()) {
+            return Kept.of(spoolRows(principal, statement, rows, tap));
+        }
+        long maxRows = statement.request().maxRows();
+        tap.open(statement.id(), rows.schema());
+        long written = 0;
+        while (rows.next()) {
+            VectorSchemaRoot batch = rows.root();
+            int count = batch.getRowCount();
+            if (maxRows > 0 && written + count > maxRows) {
+                int keep = (int) (maxRows - written);
+                try (VectorSchemaRoot head = batch.slice(0, keep)) {
+                    tap.accept(head);
+                }
+                written += keep;
+                statement.addRows(keep);
+                statement.markTruncated();
+                break;
+            }
+            tap.accept(batch);
+            written += count;
+            statement.addRows(count);
+        }
+        return new Kept(written, 0, null);
     }
 
     private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows, GuardedTap tap) {
@@ -458,6 +494,10 @@ public final class StatementService implements AutoCloseable {
             this.tap = tap;
         }
 
+        boolean replacesResult() {
+            return tap.replacesResult();
+        }
+
         void open(String statementId, io.sluice.core.types.ResultSchema schema) {
             open = true;
             guarded(() -> tap.open(statementId, schema));
@@ -487,6 +527,9 @@ public final class StatementService implements AutoCloseable {
             try {
                 call.run();
             } catch (RuntimeException e) {
+                if (tap.replacesResult()) {
+                    throw e; // the tap is the statement's only result: its failure is the statement's
+                }
                 LOG.warn("a consumer of the statement's rows failed; the statement goes on without it", e);
             }
         }
@@ -703,23 +746,23 @@ public final class StatementService implements AutoCloseable {
 
     /** The spooled result description of a finished statement. */
     public SpooledResult result(Principal principal, String id) {
-        StatementStatus status = finished(principal, id);
+        StatementStatus status = finishedWithResult(principal, id);
         return spool.find(status.resultId()).orElseThrow(() -> new SluiceException(ErrorCode.RESULT_EXPIRED,
                 "The result of statement [" + id + "] is no longer available"));
     }
 
     public BatchStream readPage(Principal principal, String id, int page) {
-        StatementStatus status = finished(principal, id);
+        StatementStatus status = finishedWithResult(principal, id);
         return spool.readPage(status.resultId(), page);
     }
 
     public BatchStream readAll(Principal principal, String id) {
-        StatementStatus status = finished(principal, id);
+        StatementStatus status = finishedWithResult(principal, id);
         return spool.readAll(status.resultId());
     }
 
     public BatchStream readRows(Principal principal, String id, long offset, long limit) {
-        StatementStatus status = finished(principal, id);
+        StatementStatus status = finishedWithResult(principal, id);
         return spool.readRows(status.resultId(), offset, limit);
     }
 
@@ -780,6 +823,20 @@ public final class StatementService implements AutoCloseable {
                 });
             }
         };
+    }
+
+    /** True when the statement ended with rows to read back (false for one whose export was all it kept). */
+    public static boolean keptResult(StatementStatus status) {
+        return status.state() == StatementState.SUCCEEDED && status.resultId() != null;
+    }
+
+    private StatementStatus finishedWithResult(Principal principal, String id) {
+        StatementStatus status = finished(principal, id);
+        if (status.resultId() == null) {
+            throw new SluiceException(ErrorCode.NOT_FOUND, "Statement [" + id + "] kept no result to read: it was run "
+                    + "for its export only (keepResult false); its rows are in the export's files");
+        }
+        return status;
     }
 
     private StatementStatus finished(Principal principal, String id) {
@@ -1125,7 +1182,7 @@ public final class StatementService implements AutoCloseable {
             if (!saved.isTerminal()) {
                 status = failedByRestart(saved, now, "Sluice stopped while the statement ran; it did not finish");
                 store.save(status);
-            } else if (saved.state() == io.sluice.core.statement.StatementState.SUCCEEDED
+            } else if (saved.state() == io.sluice.core.statement.StatementState.SUCCEEDED && saved.resultId() != null
                     && spool.find(saved.resultId()).isEmpty()) {
                 status = failedByRestart(saved, now, "The result of the statement was lost");
                 store.save(status);
@@ -1158,7 +1215,7 @@ public final class StatementService implements AutoCloseable {
                     if (status.requestId() != null) {
                         idempotencyKeys.remove(idempotencyKey(status.ownerId(), status.requestId()), status.id());
                     }
-                    if (!status.reused()) {
+                    if (!status.reused() && status.resultId() != null) {
                         reuse.forgetResult(status.resultId());
                         spool.delete(status.resultId());
                     }

@@ -80,7 +80,7 @@ public final class NativeApi implements HttpApi {
         ZoneId zone = request.session().timeZone();
         long started = System.nanoTime();
         StatementStatus submitted = export == null ? statements.submit(principal, request)
-                : exports.submit(principal, request, export);
+                : exports.submit(principal, request, export, NativeExports.keepsResult(body));
         context.attribute("sluice.statementId", submitted.id());
         StatementStatus status = statements.await(principal, submitted.id(), Duration.ofMillis(waitMillis));
         if (status.state() == io.sluice.core.statement.StatementState.SUCCEEDED) {
@@ -97,6 +97,12 @@ public final class NativeApi implements HttpApi {
 
     /** The status with the first page inlined as {@code data} (arrays of values), streamed, not built in memory. */
     private void writeFinished(Context context, Principal principal, StatementStatus status, ZoneId zone) throws IOException {
+        if (!StatementService.keptResult(status)) {
+            // Run for its export only: the export block is the answer, there are no rows to inline.
+            writeJson(context, StatementView.of(status, null, clock.instant(),
+                    exports.view(status.id(), RequestAddress.base(context)).orElse(null)));
+            return;
+        }
         SpooledResult result = statements.result(principal, status.id());
         StatementView view = StatementView.of(status, result, clock.instant(), exports.view(status.id(), RequestAddress.base(context)).orElse(null));
         context.status(200).contentType("application/json");
@@ -135,8 +141,7 @@ public final class NativeApi implements HttpApi {
         String id = context.pathParam("id");
         context.attribute("sluice.statementId", id);
         StatementStatus status = statements.status(principal, id);
-        SpooledResult result = status.state() == io.sluice.core.statement.StatementState.SUCCEEDED
-                ? statements.result(principal, id) : null;
+        SpooledResult result = StatementService.keptResult(status) ? statements.result(principal, id) : null;
         writeJson(context, withProgress(StatementView.of(status, result, clock.instant(),
                 exports.view(id, RequestAddress.base(context)).orElse(null)), principal, status));
     }
@@ -150,6 +155,10 @@ public final class NativeApi implements HttpApi {
         com.fasterxml.jackson.databind.node.ObjectNode wrapped = json.createObjectNode();
         wrapped.set("export", body);
         io.sluice.core.export.ExportSpec spec = NativeExports.spec(wrapped);
+        if (body.has("keepResult")) {
+            throw new SluiceException(ErrorCode.INVALID_PARAMETER,
+                    "'keepResult' applies when a statement is submitted with its export, not to a later export");
+        }
         StatementStatus status = statements.status(principal, id);
         if (status.state() != io.sluice.core.statement.StatementState.SUCCEEDED) {
             statements.readAll(principal, id).close(); // throws the statement's own reason

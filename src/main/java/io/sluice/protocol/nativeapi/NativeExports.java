@@ -61,7 +61,7 @@ final class NativeExports {
             throw invalid("'export' must be an object such as {\"format\": \"parquet\"}");
         }
         for (var name : (Iterable<String>) node::fieldNames) {
-            if (!List.of("format", "compression", "delimiter", "header", "strict", "splitBytes").contains(name)) {
+            if (!List.of("format", "compression", "delimiter", "header", "strict", "splitBytes", "keepResult").contains(name)) {
                 throw invalid("unknown export option '" + name + "'");
             }
         }
@@ -95,11 +95,27 @@ final class NativeExports {
     }
 
     /**
+     * {@code export.keepResult} (default true). False makes the files the statement's only result: its rows are
+     * not spooled, so there is nothing to page through or read again, and an export failure fails the statement.
+     * For a large unload that is all the client wants, it saves writing every row twice.
+     */
+    static boolean keepsResult(JsonNode body) {
+        JsonNode node = body.path("export").get("keepResult");
+        if (node == null || node.isNull()) {
+            return true;
+        }
+        if (!node.isBoolean()) {
+            throw invalid("'keepResult' must be true or false");
+        }
+        return node.booleanValue();
+    }
+
+    /**
      * Submits a statement whose result is also written as files: the export is fed while the statement spools
      * its rows, in the same pass, rather than reading the spool back once it has ended.
      */
-    StatementStatus submit(Principal principal, StatementRequest request, ExportSpec spec) {
-        ExportTap tap = exporter.tap(principal, spec);
+    StatementStatus submit(Principal principal, StatementRequest request, ExportSpec spec, boolean keepResult) {
+        ExportTap tap = exporter.tap(principal, spec, !keepResult);
         StatementStatus submitted = statements.submit(principal, request, tap);
         start(principal, submitted.id(), spec, tap);
         return submitted;
