@@ -73,6 +73,23 @@ class ExportOnlyTest {
     }
 
     @Test
+    void afterARestartTheStatementIsStillSucceededNotALostResult() {
+        String id;
+        try (SluiceTestServer sluice = SluiceTestServer.start(data)) {
+            JsonNode statement = json(sluice.post("/sluice/v1/statements", body("sql", "SELECT 42 AS answer",
+                    "export", Map.of("format", "csv", "keepResult", false), "waitMs", 30_000)));
+            assertThat(statement.get("state").asText()).as(statement.toString()).isEqualTo("SUCCEEDED");
+            id = statement.get("id").asText();
+        }
+        try (SluiceTestServer restarted = SluiceTestServer.start(data)) {
+            JsonNode status = json(restarted.get("/sluice/v1/statements/" + id));
+            assertThat(status.get("state").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+            assertThat(status.get("rows").asLong()).isEqualTo(1);
+            assertThat(restarted.get("/sluice/v1/statements/" + id + "/results").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void anExportThatFailsFailsTheStatementItIsTheOnlyResultOf() throws Exception {
         ExportSettings tinyQuota = ExportSettings.defaults().withExport(
                 new ExportConfig(Duration.ofHours(1), 10_000, 256L * 1024 * 1024, Duration.ofHours(1)));
