@@ -421,38 +421,13 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
+    /**
+     * Feeds the rows to the spool and the tap, or to the tap alone when it replaces the result. The result counts
+     * against its owner's spool quota; past it the writer fails the statement and gives back the pages written.
+     */
     private Kept keepRows(Principal principal, Statement statement, BatchStream rows, GuardedTap tap) {
-        if (!tap.replacesResult()) {
-            return Kept.of(spoolRows(principal, statement, rows, tap));
-        }
         long maxRows = statement.request().maxRows();
-        tap.open(statement.id(), rows.schema());
-        long written = 0;
-        while (rows.next()) {
-            VectorSchemaRoot batch = rows.root();
-            int count = batch.getRowCount();
-            if (maxRows > 0 && written + count > maxRows) {
-                int keep = (int) (maxRows - written);
-                try (VectorSchemaRoot head = batch.slice(0, keep)) {
-                    tap.accept(head);
-                }
-                written += keep;
-                statement.addRows(keep);
-                statement.markTruncated();
-                break;
-            }
-            tap.accept(batch);
-            written += count;
-            statement.addRows(count);
-        }
-        return new Kept(written, 0, null);
-    }
-
-    private SpooledResult spoolRows(Principal principal, Statement statement, BatchStream rows, GuardedTap tap) {
-        long maxRows = statement.request().maxRows();
-        // The result counts against its owner's spool quota; past it the writer fails the statement and
-        // gives back the pages written so far.
-        SpoolWriter writer = spool.create(statement.id(), rows.schema(),
+        SpoolWriter writer = tap.replacesResult() ? null : spool.create(statement.id(), rows.schema(),
                 new io.sluice.core.spool.SpoolOwner(principal.id(), guard.spoolQuotaBytes(principal)));
         try {
             tap.open(statement.id(), rows.schema());
@@ -463,23 +438,31 @@ public final class StatementService implements AutoCloseable {
                 if (maxRows > 0 && written + count > maxRows) {
                     int keep = (int) (maxRows - written);
                     try (VectorSchemaRoot head = batch.slice(0, keep)) {
-                        writer.append(head);
-                        tap.accept(head);
+                        keep(writer, tap, head);
                     }
+                    written += keep;
                     statement.addRows(keep);
                     statement.markTruncated();
                     break;
                 }
-                writer.append(batch);
-                tap.accept(batch);
+                keep(writer, tap, batch);
                 written += count;
                 statement.addRows(count);
             }
-            return writer.finish();
+            return writer == null ? new Kept(written, 0, null) : Kept.of(writer.finish());
         } catch (RuntimeException e) {
-            writer.abort();
+            if (writer != null) {
+                writer.abort();
+            }
             throw e;
         }
+    }
+
+    private static void keep(SpoolWriter writer, GuardedTap tap, VectorSchemaRoot batch) {
+        if (writer != null) {
+            writer.append(batch);
+        }
+        tap.accept(batch);
     }
 
     /**
