@@ -15,6 +15,7 @@ import io.sluice.demo.DemoData;
 import io.sluice.engine.duckdb.DuckDbConfig;
 import io.sluice.engine.duckdb.DuckDbEngine;
 import io.sluice.core.export.Exporter;
+import io.sluice.core.io.Closing;
 import io.sluice.format.ExportFileEncoders;
 import io.sluice.format.FormatOptions;
 import io.sluice.http.ExportDownloads;
@@ -239,13 +240,7 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(SluiceServer.class).warn("error while shutting down", e);
-        }
+        Closing.quietly(closeable,
+                failure -> org.slf4j.LoggerFactory.getLogger(SluiceServer.class).warn("error while shutting down", failure));
     }
 }

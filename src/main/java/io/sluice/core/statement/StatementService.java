@@ -9,6 +9,7 @@ import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
+import io.sluice.core.io.Closing;
 import io.sluice.core.result.BatchStream;
 import io.sluice.core.result.ResultTap;
 import io.sluice.core.spool.ResultSpool;
@@ -1147,14 +1148,7 @@ public final class StatementService implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.debug("close failed", e);
-        }
+        Closing.quietly(closeable, failure -> LOG.debug("close failed", failure));
     }
 
     /** After a restart: finished statements come back; those that were running never finished. */

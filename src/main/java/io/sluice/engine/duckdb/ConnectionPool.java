@@ -1,5 +1,6 @@
 package io.sluice.engine.duckdb;
 
+import io.sluice.core.io.Closing;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,7 +119,7 @@ final class ConnectionPool implements AutoCloseable {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, DuckDBPreparedStatement> eldest) {
                 if (size() > PREPARED_PER_CONNECTION) {
-                    closeQuietly(eldest.getValue());
+                    Closing.quietly(eldest.getValue());
                     return true;
                 }
                 return false;
@@ -146,24 +147,16 @@ final class ConnectionPool implements AutoCloseable {
 
         private void forgetPlansOlderThan(long current) {
             if (generation != current) {
-                prepared.values().forEach(Lease::closeQuietly);
+                prepared.values().forEach(Closing::quietly);
                 prepared.clear();
                 generation = current;
             }
         }
 
         private void close() {
-            prepared.values().forEach(Lease::closeQuietly);
+            prepared.values().forEach(Closing::quietly);
             prepared.clear();
-            closeQuietly(connection);
-        }
-
-        private static void closeQuietly(AutoCloseable resource) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                // Releasing native handles; nothing a caller could do about a failure.
-            }
+            Closing.quietly(connection);
         }
     }
 }

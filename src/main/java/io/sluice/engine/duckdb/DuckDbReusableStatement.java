@@ -5,6 +5,7 @@ import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.ReusableStatement;
 import io.sluice.core.engine.SessionContext;
+import io.sluice.core.io.Closing;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
@@ -88,23 +89,12 @@ final class DuckDbReusableStatement implements ReusableStatement {
     }
 
     private void discard(boolean withConnection) {
-        closeQuietly(prepared);
+        Closing.quietly(prepared);
         prepared = null;
         preparedSql = null;
         if (withConnection) {
-            closeQuietly(connection);
+            Closing.quietly(connection);
             connection = null;
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            // Releasing native handles; nothing a caller could act on.
         }
     }
 }

@@ -8,6 +8,7 @@ import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.SluiceException;
+import io.sluice.core.io.Closing;
 import io.sluice.core.types.Column;
 import io.sluice.core.types.ResultSchema;
 import java.sql.ResultSet;
@@ -466,22 +467,11 @@ final class DuckDbStatement implements EngineStatement {
                 kept.finished(clean && !cancelled); // the kept statement closes what a bad run leaves behind
             } else {
                 if (!pooled) {
-                    closeQuietly(statement); // a pooled connection keeps its prepared statements for the next query
+                    Closing.quietly(statement); // a pooled connection keeps its prepared statements for the next query
                 }
                 pool.release(lease, reusable);
             }
             onClose.accept(this);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            // Closing releases native handles; a failure here leaves nothing the caller could act on.
         }
     }
 }

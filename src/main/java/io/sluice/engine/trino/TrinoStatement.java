@@ -5,6 +5,7 @@ import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.SluiceException;
+import io.sluice.core.io.Closing;
 import io.sluice.core.types.Column;
 import io.sluice.core.types.ResultSchema;
 import java.sql.Connection;
@@ -167,7 +168,7 @@ final class TrinoStatement implements EngineStatement {
         }
         TrinoBatchStream batches = new TrinoBatchStream(new ResultSchema(columns), trinoTypes, resultSet,
                 request.allocator(), config.batchRows(), config.batchBytes(), () -> cancelled, () -> lostReason,
-                () -> closeQuietly(resultSet));
+                () -> Closing.quietly(resultSet));
         synchronized (lock) {
             stream = batches;
         }
@@ -254,20 +255,9 @@ final class TrinoStatement implements EngineStatement {
             }
         } finally {
             // Closing a statement whose result was not read to the end cancels the query on Trino.
-            closeQuietly(statement);
-            closeQuietly(connection);
+            Closing.quietly(statement);
+            Closing.quietly(connection);
             onClose.accept(this);
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception e) {
-            // Nothing the caller could act on: the query is being abandoned either way.
         }
     }
 }
