@@ -139,29 +139,26 @@ final class PostgresStatementRepository implements StatementRepository {
 
     @Override
     public List<StatementStatus> findActiveByTag(String ownerId, String name, String value) {
-        String tag = json(Map.of(name, value));
-        // tags @> {name: value} is what the GIN index on tags answers.
-        return database.call(connection -> ownerId == null
-                ? query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
-                        + " AND tags @> CAST(? AS jsonb)", select -> select.setString(1, tag))
-                : query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE " + ACTIVE
-                        + " AND tags @> CAST(? AS jsonb) AND owner_id = ?", select -> {
-                            select.setString(1, tag);
-                            select.setString(2, ownerId);
-                        }));
+        return byTag(ownerId, name, value, " AND " + ACTIVE, "");
     }
 
     @Override
     public List<StatementStatus> findByTag(String ownerId, String name, String value) {
+        return byTag(ownerId, name, value, "", " ORDER BY created_at");
+    }
+
+    /** Statements whose tags hold {name: value}, of {@code ownerId} (any owner for null). */
+    private List<StatementStatus> byTag(String ownerId, String name, String value, String condition, String order) {
         String tag = json(Map.of(name, value));
-        return database.call(connection -> ownerId == null
-                ? query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE tags @> CAST(? AS jsonb)"
-                        + " ORDER BY created_at", select -> select.setString(1, tag))
-                : query(connection, "SELECT " + COLUMNS + " FROM sluice_statements WHERE tags @> CAST(? AS jsonb)"
-                        + " AND owner_id = ? ORDER BY created_at", select -> {
-                            select.setString(1, tag);
-                            select.setString(2, ownerId);
-                        }));
+        // tags @> {name: value} is what the GIN index on tags answers.
+        String sql = "SELECT " + COLUMNS + " FROM sluice_statements WHERE tags @> CAST(? AS jsonb)" + condition
+                + (ownerId == null ? "" : " AND owner_id = ?") + order;
+        return database.call(connection -> query(connection, sql, select -> {
+            select.setString(1, tag);
+            if (ownerId != null) {
+                select.setString(2, ownerId);
+            }
+        }));
     }
 
     @Override
