@@ -1,4 +1,4 @@
-package io.sluice.protocol.nekt;
+package io.sluice.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,18 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Downloads exported files with a plain HTTP client and reads them back with a test-owned DuckDB. */
-final class ExportFiles {
+public final class ExportFiles {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private ExportFiles() {
     }
 
-    static HttpResponse<byte[]> get(String url) {
+    public static HttpResponse<byte[]> get(String url) {
         return get(url, null);
     }
 
-    static HttpResponse<byte[]> get(String url, String range) {
+    public static HttpResponse<byte[]> get(String url, String range) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
             if (range != null) {
@@ -42,7 +42,7 @@ final class ExportFiles {
     }
 
     /** Downloads every link into {@code directory}, keeping the file names of the links. */
-    static List<Path> download(List<String> urls, Path directory) throws IOException {
+    public static List<Path> download(List<String> urls, Path directory) throws IOException {
         List<Path> files = new ArrayList<>();
         for (String url : urls) {
             HttpResponse<byte[]> response = get(url);
@@ -58,7 +58,7 @@ final class ExportFiles {
     }
 
     /** Rows of a query on a private in-memory DuckDB, every value as text, in the query's order. */
-    static List<List<String>> rows(String sql) throws SQLException {
+    public static List<List<String>> rows(String sql) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
@@ -75,7 +75,7 @@ final class ExportFiles {
         }
     }
 
-    static String fileList(List<Path> files) {
+    public static String fileList(List<Path> files) {
         return "[" + String.join(", ", files.stream().map(file -> "'" + file.toAbsolutePath() + "'").toList()) + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.sluice.core.export.ExportConfig;
 import io.sluice.server.SluiceConfig;
 import io.sluice.storage.ExportSettings;
 import io.sluice.storage.s3.S3Config;
+import io.sluice.testing.ExportFiles;
 import io.sluice.testing.SluiceTestServer;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -18,10 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +65,8 @@ class NativeExportWhileSpoolingTest {
             }
             assertThat(fileRows).isEqualTo(200_000);
             List<Path> files = download(export, "p");
-            assertThat(rows("SELECT * FROM read_parquet(" + list(files) + ") ORDER BY id"))
-                    .isEqualTo(rows(MIXED.replace("CAST(? AS BIGINT)", "200000") + " ORDER BY id"));
+            assertThat(ExportFiles.rows("SELECT * FROM read_parquet(" + ExportFiles.fileList(files) + ") ORDER BY id"))
+                    .isEqualTo(ExportFiles.rows(MIXED.replace("CAST(? AS BIGINT)", "200000") + " ORDER BY id"));
 
             // The result is spooled as well, in the same pass: its pages can still be read.
             String id = statement.get("id").asText();
@@ -159,8 +156,8 @@ class NativeExportWhileSpoolingTest {
                 assertThat(link.getPath()).startsWith("/exports/results/admin/").endsWith(".parquet");
                 assertThat(link.getQuery()).contains("X-Amz-Algorithm=AWS4-HMAC-SHA256");
                 List<Path> files = download(export, "s3");
-                assertThat(rows("SELECT count(*), sum(id), count(maybe) FROM read_parquet(" + list(files) + ")"))
-                        .isEqualTo(rows("SELECT count(*), sum(id), count(maybe) FROM (" + MIXED.replace("CAST(? AS BIGINT)", "300000") + ")"));
+                assertThat(ExportFiles.rows("SELECT count(*), sum(id), count(maybe) FROM read_parquet(" + ExportFiles.fileList(files) + ")"))
+                        .isEqualTo(ExportFiles.rows("SELECT count(*), sum(id), count(maybe) FROM (" + MIXED.replace("CAST(? AS BIGINT)", "300000") + ")"));
             }
         } finally {
             proxy.stop();
@@ -196,26 +193,6 @@ class NativeExportWhileSpoolingTest {
             files.add(target);
         }
         return files;
-    }
-
-    private static String list(List<Path> files) {
-        return files.stream().map(file -> "'" + file + "'").reduce((a, b) -> a + ", " + b).map(s -> "[" + s + "]").orElseThrow();
-    }
-
-    private static List<List<String>> rows(String sql) throws Exception {
-        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duckdb.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
-            List<List<String>> rows = new ArrayList<>();
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int column = 1; column <= columns; column++) {
-                    row.add(result.getString(column));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
     }
 
     static List<Path> exportedFiles(Path dataDirectory) throws Exception {

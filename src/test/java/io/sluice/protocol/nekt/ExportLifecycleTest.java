@@ -8,6 +8,7 @@ import io.sluice.core.export.ExportConfig;
 import io.sluice.server.SluiceConfig;
 import io.sluice.storage.ExportSettings;
 import io.sluice.storage.s3.S3Config;
+import io.sluice.testing.ExportFiles;
 import io.sluice.testing.SluiceTestServer;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static io.sluice.testing.SluiceTestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.testing.ExportFiles;
 import io.sluice.testing.SluiceTestServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
