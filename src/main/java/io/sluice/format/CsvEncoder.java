@@ -42,7 +42,7 @@ final class CsvEncoder implements ResultEncoder {
                 byte[] name = schema.column(column).name().getBytes(StandardCharsets.UTF_8);
                 int start = buffer.length();
                 buffer.write(name, 0, name.length);
-                quoteIfNeeded(start);
+                quoteIfNeeded(buffer, start);
             }
             buffer.write('\n');
         }
@@ -50,32 +50,14 @@ final class CsvEncoder implements ResultEncoder {
 
     @Override
     public void writeBatch(VectorSchemaRoot batch) {
-        ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, options.timeZone());
-        boolean[] plain = new boolean[readers.length];
-        for (int column = 0; column < readers.length; column++) {
-            plain[column] = plainTextNeedsNoQuotes && readers[column].plainText();
-        }
         int rowCount = batch.getRowCount();
-        TextOutput text = buffer;
         try {
-            for (int row = 0; row < rowCount; row++) {
-                for (int column = 0; column < readers.length; column++) {
-                    if (column > 0) {
-                        text.write(delimiter, 0, delimiter.length);
-                    }
-                    ColumnReader reader = readers[column];
-                    if (!reader.isNull(row)) {
-                        int start = text.length();
-                        reader.writeText(text, row);
-                        if (!plain[column]) {
-                            quoteIfNeeded(start);
-                        }
-                        if (text.length() >= JsonEncoder.DRAIN_AT) {
-                            text.drainTo(out);
-                        }
-                    }
-                }
-                text.write('\n');
+            // A large batch may be rendered on two cores (whole blocks of rows, written in order); else here alone.
+            boolean helped = options.renderHelpers().render(rowCount,
+                    () -> ColumnReaders.forBatch(batch, schema, options.timeZone()),
+                    (readers, from, to, text) -> writeRows(readers, from, to, text, null), buffer, out);
+            if (!helped) {
+                writeRows(ColumnReaders.forBatch(batch, schema, options.timeZone()), 0, rowCount, buffer, out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,30 +66,61 @@ final class CsvEncoder implements ResultEncoder {
     }
 
     /**
+     * Appends rows {@code [from, to)} to {@code text}; with a {@code drain}, hands the text to it after any cell
+     * that leaves {@link JsonEncoder#DRAIN_AT} bytes or more.
+     */
+    private void writeRows(ColumnReader[] readers, int from, int to, TextOutput text, OutputStream drain)
+            throws IOException {
+        boolean[] plain = new boolean[readers.length];
+        for (int column = 0; column < readers.length; column++) {
+            plain[column] = plainTextNeedsNoQuotes && readers[column].plainText();
+        }
+        for (int row = from; row < to; row++) {
+            for (int column = 0; column < readers.length; column++) {
+                if (column > 0) {
+                    text.write(delimiter, 0, delimiter.length);
+                }
+                ColumnReader reader = readers[column];
+                if (!reader.isNull(row)) {
+                    int start = text.length();
+                    reader.writeText(text, row);
+                    if (!plain[column]) {
+                        quoteIfNeeded(text, start);
+                    }
+                    if (drain != null && text.length() >= JsonEncoder.DRAIN_AT) {
+                        text.drainTo(drain);
+                    }
+                }
+            }
+            text.write('\n');
+        }
+    }
+
+    /**
      * Quotes the field the buffer holds from {@code start} on, in place, when it is empty or holds a comma,
      * a double quote, CR, LF or the delimiter; quotes inside it are doubled.
      */
-    private void quoteIfNeeded(int start) {
-        byte[] bytes = buffer.bytes();
-        int end = buffer.length();
+    private void quoteIfNeeded(TextOutput text, int start) {
+        byte[] bytes = text.bytes();
+        int end = text.length();
         int length = end - start;
         if (length > 0 && !needsQuotes(bytes, start, end) && !containsDelimiter(bytes, start, end)) {
             return;
         }
         byte[] field = java.util.Arrays.copyOfRange(bytes, start, end);
-        buffer.truncate(start);
-        buffer.write('"');
+        text.truncate(start);
+        text.write('"');
         int copied = 0;
         for (int i = 0; i < length; i++) {
             if (field[i] == '"') {
                 // Write up to and including this quote, then the quote again.
-                buffer.write(field, copied, i + 1 - copied);
-                buffer.write('"');
+                text.write(field, copied, i + 1 - copied);
+                text.write('"');
                 copied = i + 1;
             }
         }
-        buffer.write(field, copied, length - copied);
-        buffer.write('"');
+        text.write(field, copied, length - copied);
+        text.write('"');
     }
 
     /** A field holding a non-comma delimiter is quoted too (a comma is already caught by needsQuotes). */

@@ -17,9 +17,11 @@ import org.apache.arrow.memory.BufferAllocator;
  *     can only be written once every row is known
  * @param csvDelimiter the CSV field separator (',' unless asked otherwise)
  * @param parquetCompression the Parquet page codec: SNAPPY (default), GZIP, ZSTD or UNCOMPRESSED
+ * @param renderHelpers threads the text encoders may borrow to render a large batch on two cores
+ *     ({@link TextRenderHelpers#NONE} unless the server lends its own)
  */
 public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator allocator, Path tempDirectory,
-                            char csvDelimiter, String parquetCompression) {
+                            char csvDelimiter, String parquetCompression, TextRenderHelpers renderHelpers) {
 
     /** The codecs the Parquet encoder accepts. */
     public static final java.util.List<String> PARQUET_CODECS = java.util.List.of("SNAPPY", "GZIP", "ZSTD", "UNCOMPRESSED");
@@ -28,6 +30,7 @@ public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator 
         Objects.requireNonNull(timeZone, "timeZone");
         Objects.requireNonNull(tempDirectory, "tempDirectory");
         Objects.requireNonNull(parquetCompression, "parquetCompression");
+        Objects.requireNonNull(renderHelpers, "renderHelpers");
         if (!PARQUET_CODECS.contains(parquetCompression)) {
             throw new IllegalArgumentException("unknown Parquet compression " + parquetCompression);
         }
@@ -38,7 +41,7 @@ public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator 
 
     /** Comma-separated CSV and SNAPPY Parquet, as before these options existed. */
     public FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator allocator, Path tempDirectory) {
-        this(timeZone, csvHeader, allocator, tempDirectory, ',', "SNAPPY");
+        this(timeZone, csvHeader, allocator, tempDirectory, ',', "SNAPPY", TextRenderHelpers.NONE);
     }
 
     /** UTC, CSV header on, private allocator, the JVM's temporary directory. */
@@ -47,27 +50,31 @@ public record FormatOptions(ZoneId timeZone, boolean csvHeader, BufferAllocator 
     }
 
     public FormatOptions withTimeZone(ZoneId zone) {
-        return new FormatOptions(zone, csvHeader, allocator, tempDirectory, csvDelimiter, parquetCompression);
+        return new FormatOptions(zone, csvHeader, allocator, tempDirectory, csvDelimiter, parquetCompression, renderHelpers);
     }
 
     public FormatOptions withCsvHeader(boolean header) {
-        return new FormatOptions(timeZone, header, allocator, tempDirectory, csvDelimiter, parquetCompression);
+        return new FormatOptions(timeZone, header, allocator, tempDirectory, csvDelimiter, parquetCompression, renderHelpers);
     }
 
     public FormatOptions withAllocator(BufferAllocator memory) {
-        return new FormatOptions(timeZone, csvHeader, memory, tempDirectory, csvDelimiter, parquetCompression);
+        return new FormatOptions(timeZone, csvHeader, memory, tempDirectory, csvDelimiter, parquetCompression, renderHelpers);
     }
 
     public FormatOptions withTempDirectory(Path directory) {
-        return new FormatOptions(timeZone, csvHeader, allocator, directory, csvDelimiter, parquetCompression);
+        return new FormatOptions(timeZone, csvHeader, allocator, directory, csvDelimiter, parquetCompression, renderHelpers);
     }
 
     public FormatOptions withCsvDelimiter(char delimiter) {
-        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, delimiter, parquetCompression);
+        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, delimiter, parquetCompression, renderHelpers);
+    }
+
+    public FormatOptions withRenderHelpers(TextRenderHelpers helpers) {
+        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, csvDelimiter, parquetCompression, helpers);
     }
 
     /** One of {@link #PARQUET_CODECS}. */
     public FormatOptions withParquetCompression(String codec) {
-        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, csvDelimiter, codec);
+        return new FormatOptions(timeZone, csvHeader, allocator, tempDirectory, csvDelimiter, codec, renderHelpers);
     }
 }

@@ -86,19 +86,34 @@ final class JsonEncoder implements ResultEncoder {
 
     @Override
     public void writeBatch(VectorSchemaRoot batch) {
-        ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, options.timeZone());
         int rowCount = batch.getRowCount();
+        long firstRow = rows;
         write(() -> {
-            for (int row = 0; row < rowCount; row++) {
-                writeRow(readers, row);
+            // A large batch may be rendered on two cores (whole blocks of rows, written in order); else here alone.
+            boolean helped = options.renderHelpers().render(rowCount,
+                    () -> ColumnReaders.forBatch(batch, schema, options.timeZone()),
+                    (readers, from, to, text) -> {
+                        for (int row = from; row < to; row++) {
+                            writeRow(readers, row, firstRow + row == 0, text, null);
+                        }
+                    }, buffer, out);
+            if (!helped) {
+                ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, options.timeZone());
+                for (int row = 0; row < rowCount; row++) {
+                    writeRow(readers, row, firstRow + row == 0, buffer, out);
+                }
             }
         });
         rows += rowCount;
     }
 
-    private void writeRow(ColumnReader[] readers, int row) throws IOException {
-        TextOutput text = buffer;
-        if (!lines && rows + row > 0) {
+    /**
+     * Appends one row to {@code text}; with a {@code drain}, hands the text to it after any cell that leaves
+     * {@link #DRAIN_AT} bytes or more.
+     */
+    private void writeRow(ColumnReader[] readers, int row, boolean firstOfResult, TextOutput text, OutputStream drain)
+            throws IOException {
+        if (!lines && !firstOfResult) {
             text.write(',');
         }
         text.write(objects ? '{' : '[');
@@ -106,8 +121,8 @@ final class JsonEncoder implements ResultEncoder {
             byte[] prefix = prefixes[column];
             text.write(prefix, 0, prefix.length);
             readers[column].writeJson(text, row);
-            if (text.length() >= DRAIN_AT) {
-                text.drainTo(out);
+            if (drain != null && text.length() >= DRAIN_AT) {
+                text.drainTo(drain);
             }
         }
         text.write(objects ? '}' : ']');

@@ -57,6 +57,12 @@ public final class SluiceServer implements AutoCloseable {
     private final io.sluice.storage.postgres.PostgresCluster cluster;
     private final io.sluice.storage.s3.S3ResultStore sharedResults;
     private final java.util.concurrent.ScheduledExecutorService sharedRefresh;
+    /**
+     * Lent to the text encoders so one large NDJSON/JSON/CSV result renders on two cores. Half the cores:
+     * every helped result already keeps its own thread, the engine and a read-ahead reader busy.
+     */
+    private final io.sluice.format.TextRenderHelpers renderHelpers =
+            io.sluice.format.TextRenderHelpers.start(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
 
     private SluiceServer(SluiceConfig config, boolean demo) {
         Path data = config.dataDirectory();
@@ -137,7 +143,11 @@ public final class SluiceServer implements AutoCloseable {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
-        FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data));
+        FormatOptions formats = FormatOptions.defaults().withAllocator(allocator).withTempDirectory(tempDirectory(data))
+                .withRenderHelpers(renderHelpers);
+        io.micrometer.core.instrument.FunctionCounter.builder("sluice_render_helper_blocks", renderHelpers,
+                        io.sluice.format.TextRenderHelpers::blocksRenderedByHelpers)
+                .description("Blocks of rows of large text results rendered by a helper thread").register(meters);
         if (demo) {
             io.sluice.demo.RiderLocations.start(streams);
         }
@@ -205,6 +215,7 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
+        closeQuietly(renderHelpers);
         if (sharedRefresh != null) {
             sharedRefresh.shutdownNow();
         }

@@ -88,6 +88,22 @@ class EngineMetricsAndProgressTest {
     }
 
     @Test
+    void aLargeTextResultIsRenderedWithAHelperAndArrivesWhole() {
+        double before = metric("sluice_render_helper_blocks_total");
+        HttpResponse<String> streamed = sluice.post("/sluice/v1/query?format=ndjson",
+                "{\"sql\": \"SELECT n, 'row ' || n AS label FROM range(100000) t(n) ORDER BY n\"}");
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        List<String> lines = streamed.body().lines().toList();
+        assertThat(lines).hasSize(100_000);
+        for (int row : new int[] {0, 511, 512, 8191, 8192, 99_999}) {
+            JsonNode parsed = parse(lines.get(row));
+            assertThat(parsed.get("n").asLong()).isEqualTo(row);
+            assertThat(parsed.get("label").asText()).isEqualTo("row " + row);
+        }
+        assertThat(metric("sluice_render_helper_blocks_total")).isGreaterThan(before);
+    }
+
+    @Test
     void aRunningStatementShowsItsProgressInTheAdminListingAndItsStatus() {
         HttpResponse<String> submitted = sluice.post("/sluice/v1/statements",
                 "{\"sql\": \"SELECT count(*) FROM range(20000000000) t(n) WHERE n % 7 = 3\", \"waitMs\": 0}", sluice.otherUserKey);
@@ -118,6 +134,14 @@ class EngineMetricsAndProgressTest {
         JsonNode ended = json(sluice.get("/sluice/v1/statements/" + id, sluice.otherUserKey));
         assertThat(ended.get("state").asText()).isEqualTo("CANCELLED");
         assertThat(ended.has("progress")).isFalse();
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(line, e);
+        }
     }
 
     private static void sleep(long millis) {
