@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /** The benchmark's HTTP client side: keep-alive HTTP/1.1 over loopback, bodies drained without keeping them. */
-final class HttpLoad {
+final class HttpLoad implements Transfers {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,8 +32,14 @@ final class HttpLoad {
     record Transfer(long bytes, long nanos) {
     }
 
+    @Override
+    public String client() {
+        return "the JDK HttpClient in the benchmark's JVM (curl was not found)";
+    }
+
     /** POSTs JSON and drains the answer, counting bytes. */
-    Transfer post(String path, String body) throws IOException, InterruptedException {
+    @Override
+    public Transfer post(String path, String body) throws IOException, InterruptedException {
         long start = System.nanoTime();
         HttpResponse<InputStream> response = client.send(request(server.uri(path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -43,6 +49,18 @@ final class HttpLoad {
             throw new IOException("HTTP " + response.statusCode() + " from " + path);
         }
         return new Transfer(bytes, System.nanoTime() - start);
+    }
+
+    @Override
+    public Transfer getAll(java.util.List<String> paths) throws IOException, InterruptedException {
+        long bytes = 0;
+        long nanos = 0;
+        for (String path : paths) {
+            Transfer transfer = get(path);
+            bytes += transfer.bytes();
+            nanos += transfer.nanos();
+        }
+        return new Transfer(bytes, nanos);
     }
 
     Transfer get(String path) throws IOException, InterruptedException {
