@@ -26,11 +26,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * failure must leave nothing of the failing block or after it, and the lane free for the next batch.
  */
 class TextRenderHelpersTest {
-    /** Three batches of 8192 and a partial one; strings that need JSON escapes and CSV quotes; NULLs. */
+    /**
+     * Three batches of 8192 and a partial one; strings that need JSON escapes and CSV quotes; NULLs; and the kinds
+     * whose readers keep state of their own (scratch arrays, a JSON generator for nested values).
+     */
     private static final String SQL = """
             SELECT i AS id, CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.25 END AS score,
                    'name, "' || i || '"' || chr(10) || '✓' AS name, i % 3 = 0 AS flag,
-                   TIMESTAMP '2024-01-01' + to_microseconds(i * 1000) AS ts, CAST(i AS DECIMAL(18,2)) / 100 AS amount
+                   TIMESTAMP '2024-01-01' + to_microseconds(i * 1000) AS ts, CAST(i AS DECIMAL(18,2)) / 100 AS amount,
+                   DATE '2024-01-01' + CAST(i AS INTEGER) AS day, TIME '00:00:00' + to_seconds(i % 86400) AS at,
+                   to_seconds(i) AS span, CAST(i AS HUGEINT) * 100000000000000000000 AS huge,
+                   CAST(('00000000-0000-0000-0000-' || lpad(CAST(i AS VARCHAR), 12, '0')) AS UUID) AS uid,
+                   [i, i + 1] AS pair, {'n': i, 's': 'x' || i} AS rec, MAP {'k': i} AS kv
             FROM range(30000) t(i)""";
 
     private BufferAllocator allocator;
