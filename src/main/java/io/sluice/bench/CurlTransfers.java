@@ -30,16 +30,7 @@ final class CurlTransfers implements Transfers {
 
     /** True when a runnable curl is on the PATH. */
     static boolean available() {
-        try {
-            Process process = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ExternalTools.startable("curl", "--version");
     }
 
     @Override

@@ -35,17 +35,7 @@ final class WrkLoad {
 
     /** True when a runnable wrk is on the PATH. */
     static boolean available() {
-        try {
-            Process process = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            process.waitFor(10, TimeUnit.SECONDS);
-            return true; // wrk --version exits 1 but prints its version; a missing binary throws instead
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ExternalTools.startable("wrk", "--version");
     }
 
     /**

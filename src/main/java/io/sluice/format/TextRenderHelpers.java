@@ -267,25 +267,23 @@ public final class TextRenderHelpers implements AutoCloseable {
 
         /** Waits until the block waiting to be written is done (rendered by the helper) or the helper failed. */
         private synchronized void awaitWritable() {
-            boolean interrupted = false;
-            while (!done[written] && helperFailure == null) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            waitUntil(() -> done[written] || helperFailure != null);
             rethrowHelperFailure();
         }
 
         private synchronized void stopAndAwaitHelper() {
             stopped = true;
             notifyAll(); // a helper held back by AHEAD gives up
+            waitUntil(() -> !helperRendering);
+        }
+
+        /**
+         * Waits on this monitor (held by the caller) until {@code condition} holds. An interrupt does not cut the
+         * wait short, since the batch's vectors must outlive the helper; it is kept for the caller to see.
+         */
+        private void waitUntil(java.util.function.BooleanSupplier condition) {
             boolean interrupted = false;
-            while (helperRendering) {
+            while (!condition.getAsBoolean()) {
                 try {
                     wait();
                 } catch (InterruptedException e) {
