@@ -50,19 +50,12 @@ final class CsvEncoder implements ResultEncoder {
 
     @Override
     public void writeBatch(VectorSchemaRoot batch) {
-        int rowCount = batch.getRowCount();
         try {
-            // A large batch may be rendered on two cores (whole blocks of rows, written in order); else here alone.
-            boolean helped = options.renderHelpers().render(rowCount,
-                    () -> ColumnReaders.forBatch(batch, schema, options.timeZone()),
-                    (readers, from, to, text) -> writeRows(readers, from, to, text, null), buffer, out);
-            if (!helped) {
-                writeRows(ColumnReaders.forBatch(batch, schema, options.timeZone()), 0, rowCount, buffer, out);
-            }
+            options.renderHelpers().renderBatch(batch, schema, options.timeZone(), this::writeRows, buffer, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        rows += rowCount;
+        rows += batch.getRowCount();
     }
 
     /**

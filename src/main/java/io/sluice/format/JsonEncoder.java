@@ -86,31 +86,23 @@ final class JsonEncoder implements ResultEncoder {
 
     @Override
     public void writeBatch(VectorSchemaRoot batch) {
-        int rowCount = batch.getRowCount();
         long firstRow = rows;
-        write(() -> {
-            // A large batch may be rendered on two cores (whole blocks of rows, written in order); else here alone.
-            boolean helped = options.renderHelpers().render(rowCount,
-                    () -> ColumnReaders.forBatch(batch, schema, options.timeZone()),
-                    (readers, from, to, text) -> {
-                        for (int row = from; row < to; row++) {
-                            writeRow(readers, row, firstRow + row == 0, text, null);
-                        }
-                    }, buffer, out);
-            if (!helped) {
-                ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, options.timeZone());
-                for (int row = 0; row < rowCount; row++) {
-                    writeRow(readers, row, firstRow + row == 0, buffer, out);
-                }
-            }
-        });
-        rows += rowCount;
+        write(() -> options.renderHelpers().renderBatch(batch, schema, options.timeZone(),
+                (readers, from, to, text, drain) -> writeRows(readers, from, to, firstRow, text, drain), buffer, out));
+        rows += batch.getRowCount();
     }
 
     /**
-     * Appends one row to {@code text}; with a {@code drain}, hands the text to it after any cell that leaves
-     * {@link #DRAIN_AT} bytes or more.
+     * Appends rows {@code [from, to)} of a batch whose first row is the result's {@code firstRow}-th to {@code text};
+     * with a {@code drain}, hands the text to it after any cell that leaves {@link #DRAIN_AT} bytes or more.
      */
+    private void writeRows(ColumnReader[] readers, int from, int to, long firstRow, TextOutput text, OutputStream drain)
+            throws IOException {
+        for (int row = from; row < to; row++) {
+            writeRow(readers, row, firstRow + row == 0, text, drain);
+        }
+    }
+
     private void writeRow(ColumnReader[] readers, int row, boolean firstOfResult, TextOutput text, OutputStream drain)
             throws IOException {
         if (!lines && !firstOfResult) {

@@ -1,5 +1,6 @@
 package io.sluice.format;
 
+import io.sluice.core.types.ResultSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -8,7 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.time.ZoneId;
 import java.util.function.Supplier;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Lets a text encoder (NDJSON, JSON, CSV) render one batch on two threads at once: the thread that writes the
@@ -66,6 +69,30 @@ public final class TextRenderHelpers implements AutoCloseable {
     /** Renders rows {@code [from, to)} of the batch into {@code text}, with readers private to the calling thread. */
     interface BlockRenderer {
         void render(ColumnReader[] readers, int from, int to, TextOutput text) throws IOException;
+    }
+
+    /**
+     * An encoder's rows: appends rows {@code [from, to)} to {@code text} and, given a {@code drain}, hands the text
+     * to it whenever a cell leaves it long enough (rendering alone streams; a helped block is written whole).
+     */
+    interface RowsRenderer {
+        void render(ColumnReader[] readers, int from, int to, TextOutput text, OutputStream drain) throws IOException;
+    }
+
+    /**
+     * Renders every row of {@code batch} and writes it to {@code out} after what {@code buffer} holds: with a helper
+     * when the batch is large and a lane is free, else on this thread through {@code buffer}, as before helpers.
+     */
+    void renderBatch(VectorSchemaRoot batch, ResultSchema schema, ZoneId zone, RowsRenderer rows, TextOutput buffer,
+                     OutputStream out) throws IOException {
+        int rowCount = batch.getRowCount();
+        // The size check first: a small statement's one-row batch should not even build the hand-over lambdas.
+        boolean helped = lanes != null && rowCount >= 2 * BLOCK_ROWS
+                && render(rowCount, () -> ColumnReaders.forBatch(batch, schema, zone),
+                        (readers, from, to, text) -> rows.render(readers, from, to, text, null), buffer, out);
+        if (!helped) {
+            rows.render(ColumnReaders.forBatch(batch, schema, zone), 0, rowCount, buffer, out);
+        }
     }
 
     /**
