@@ -31,6 +31,16 @@ public enum ErrorCode {
     /** The object store for exported files cannot be reached or refused the write. */
     STORAGE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
     ENGINE_UNAVAILABLE(ErrorCategory.UNAVAILABLE),
+    /**
+     * The engine process the statement ran on died (out of memory, killed by the watchdog, crashed) and was
+     * replaced; the statement did not finish. Retrying is safe for queries; the principal may be cooled down.
+     */
+    ENGINE_RESTARTED(ErrorCategory.UNAVAILABLE),
+    /**
+     * The principal's statements took an engine down too often recently; it is refused until its cool-down
+     * ends (a 429 with Retry-After in every protocol).
+     */
+    ENGINE_COOL_DOWN(ErrorCategory.BUSY),
     SHUTTING_DOWN(ErrorCategory.UNAVAILABLE),
     /** The server stopped while the statement ran; it never finished. */
     SERVER_RESTARTED(ErrorCategory.INTERNAL),

@@ -98,14 +98,14 @@ final class DruidErrors {
             case SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Kind(400, "Resource limit exceeded",
                     "org.apache.druid.query.ResourceLimitExceededException", "legacyQueryException", "OPERATOR",
                     "CAPACITY_EXCEEDED");
-            case BUSY, RATE_LIMITED -> new Kind(429, "Query capacity exceeded",
+            case BUSY, RATE_LIMITED, ENGINE_COOL_DOWN -> new Kind(429, "Query capacity exceeded",
                     "org.apache.druid.query.QueryCapacityExceededException", "legacyQueryException", "OPERATOR",
                     "CAPACITY_EXCEEDED");
             case TIMEOUT -> new Kind(504, "Query timeout", "java.util.concurrent.TimeoutException",
                     "legacyQueryException", "OPERATOR", "TIMEOUT");
             case CANCELLED -> new Kind(500, "Query cancelled", "org.apache.druid.query.QueryInterruptedException",
                     "legacyQueryException", "OPERATOR", "CANCELED");
-            case ENGINE_UNAVAILABLE, SHUTTING_DOWN, STORAGE_UNAVAILABLE -> new Kind(503, "Query capacity exceeded",
+            case ENGINE_UNAVAILABLE, ENGINE_RESTARTED, SHUTTING_DOWN, STORAGE_UNAVAILABLE -> new Kind(503, "Query capacity exceeded",
                     "org.apache.druid.query.QueryUnsupportedException", "legacyQueryException", "OPERATOR",
                     "SERVICE_UNAVAILABLE");
             case SERVER_RESTARTED, INTERNAL_ERROR -> new Kind(500, "Unknown exception", "java.lang.RuntimeException",

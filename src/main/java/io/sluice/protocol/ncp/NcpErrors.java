@@ -48,11 +48,11 @@ final class NcpErrors {
             case FORBIDDEN -> new Rendering(403, "Forbidden", 403, error.message());
             case TIMEOUT -> new Rendering(408, "Request Timeout", 408, error.message());
             case CANCELLED -> new Rendering(400, "Bad Request", 400, error.message());
-            case BUSY, RATE_LIMITED, SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Rendering(429, "Too Many Requests", 429, error.message());
+            case BUSY, RATE_LIMITED, ENGINE_COOL_DOWN, SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> new Rendering(429, "Too Many Requests", 429, error.message());
             case PAYLOAD_TOO_LARGE -> new Rendering(413, "Payload Too Large", 413, error.message());
             case UNSUPPORTED_MEDIA_TYPE -> new Rendering(415, "Unsupported Media Type", 415, error.message());
             case UNKNOWN_FORMAT -> new Rendering(406, "Not Acceptable", 406, error.message());
-            case ENGINE_UNAVAILABLE, SHUTTING_DOWN, STORAGE_UNAVAILABLE -> new Rendering(503, "Service Unavailable", 503, error.message());
+            case ENGINE_UNAVAILABLE, ENGINE_RESTARTED, SHUTTING_DOWN, STORAGE_UNAVAILABLE -> new Rendering(503, "Service Unavailable", 503, error.message());
             case SERVER_RESTARTED, INTERNAL_ERROR -> new Rendering(500, "Internal Server Error", 500, error.message());
         };
     }

@@ -40,11 +40,11 @@ final class SnowflakeErrors {
             case UNAUTHENTICATED -> new SnowflakeException(401, "390303", "Invalid OAuth access token. " + detail,
                     null, null);
             case FORBIDDEN -> new SnowflakeException(403, "390101", detail, null, null);
-            case BUSY, RATE_LIMITED -> new SnowflakeException(429, "390505", "Too many requests.", null, null);
+            case BUSY, RATE_LIMITED, ENGINE_COOL_DOWN -> new SnowflakeException(429, "390505", "Too many requests.", null, null);
             // A quota ends the statement: Snowflake reports every failed execution as 422 with its code and SQL
             // state (53400, a configured limit was exceeded). 503 would make drivers retry a poll that cannot succeed.
             case SPOOL_QUOTA_EXCEEDED, EXPORT_QUOTA_EXCEEDED -> SnowflakeException.failure("100000", "53400", detail, handle);
-            case ENGINE_UNAVAILABLE, SHUTTING_DOWN, STORAGE_UNAVAILABLE ->
+            case ENGINE_UNAVAILABLE, ENGINE_RESTARTED, SHUTTING_DOWN, STORAGE_UNAVAILABLE ->
                     new SnowflakeException(503, "390502", detail, null, handle);
             case SERVER_RESTARTED -> SnowflakeException.failure("000603", "XX000", detail, handle);
             case INTERNAL_ERROR -> new SnowflakeException(500, "390100", detail, null, handle);
