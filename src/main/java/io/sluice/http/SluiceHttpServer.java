@@ -73,9 +73,9 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.get("/health/ready", context -> {
                 // Each engine is asked once; the node is ready when all of them answer (a Trino that is down
                 // makes the node not ready, and the body says which engine it is).
-                List<EngineHealth> health = engine.components().stream().map(each -> new EngineHealth(each.healthy(), each.name())).toList();
+                List<EngineHealth> health = engine.components().stream().map(each -> EngineHealth.of(each.name(), each.status())).toList();
                 List<EngineHealth> others = dependencies.stream()
-                        .map(check -> new EngineHealth(check.healthy().getAsBoolean(), check.name())).toList();
+                        .map(check -> EngineHealth.of(check.name(), check.healthy().getAsBoolean() ? "UP" : "DOWN")).toList();
                 boolean ready = health.stream().allMatch(EngineHealth::healthy) && others.stream().allMatch(EngineHealth::healthy);
                 context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
             });
@@ -196,7 +196,11 @@ public final class SluiceHttpServer implements AutoCloseable {
     }
 
     /** Records, not maps: their fields come out in a fixed order, which clients and docs can rely on. */
-    record EngineHealth(boolean healthy, String name) {
+    /** {@code status}: UP, DOWN, or RESTARTING while an engine process that died is replaced. */
+    record EngineHealth(boolean healthy, String name, String status) {
+        static EngineHealth of(String name, String status) {
+            return new EngineHealth(status.equals("UP"), name, status);
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import io.sluice.core.auth.ApiKeyStore;
 import io.sluice.core.auth.PublicKeyStore;
 import io.sluice.core.statement.StatementService;
 import io.sluice.engine.duckdb.DuckDbAuditTable;
-import io.sluice.engine.duckdb.DuckDbEngine;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -22,7 +21,7 @@ final class AccessWiring {
     }
 
     /** @param engines resolves granted names, Trino's catalogs included; the audit table stays in DuckDB */
-    static AccessControl guard(StatementService statements, DuckDbEngine engine, io.sluice.core.engine.Engine engines,
+    static AccessControl guard(StatementService statements, io.sluice.engine.duckdb.DuckDbDatabase engine, io.sluice.core.engine.Engine engines,
                                ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
         audit.addSink(new DuckDbAuditTable(engine));

@@ -13,18 +13,24 @@ import java.util.Properties;
  * {@code engines.trino.url} adds a Trino cluster for the catalogs in {@code engines.trino.catalogs}.
  *
  * @param trino the Trino engine's settings, empty when no Trino is configured
+ * @param isolation where DuckDB runs: a supervised process of its own by default
  */
-public record EngineSettings(Optional<TrinoConfig> trino) {
+public record EngineSettings(Optional<TrinoConfig> trino, EngineIsolation isolation) {
 
     static final List<String> KEYS = List.of("engines.trino.url", "engines.trino.catalogs", "engines.trino.user",
-            "engines.trino.batchRows", "engines.trino.batchBytes", "engines.trino.requestTimeoutSeconds");
+            "engines.trino.batchRows", "engines.trino.batchBytes", "engines.trino.requestTimeoutSeconds",
+            "engine.isolation", "engine.cancelGraceMs", "engine.startTimeoutMs", "engine.cgroups");
 
     public static EngineSettings defaults() {
-        return new EngineSettings(Optional.empty());
+        return new EngineSettings(Optional.empty(), EngineIsolation.defaults());
+    }
+
+    public EngineSettings withIsolation(EngineIsolation settings) {
+        return new EngineSettings(trino, settings);
     }
 
     public static EngineSettings trino(TrinoConfig config) {
-        return new EngineSettings(Optional.of(config));
+        return new EngineSettings(Optional.of(config), EngineIsolation.defaults());
     }
 
     static EngineSettings fromProperties(Properties properties) {
@@ -35,15 +41,15 @@ public record EngineSettings(Optional<TrinoConfig> trino) {
             if (!catalogs.isEmpty()) {
                 throw new IllegalArgumentException("engines.trino.catalogs is set but engines.trino.url is not");
             }
-            return defaults();
+            return defaults().withIsolation(EngineIsolation.fromProperties(properties));
         }
         if (catalogs.isEmpty()) {
             throw new IllegalArgumentException("engines.trino.url is set but engines.trino.catalogs names no catalog");
         }
-        return trino(new TrinoConfig(url, catalogs, properties.getProperty("engines.trino.user", "sluice").trim(),
+        return new EngineSettings(Optional.of(new TrinoConfig(url, catalogs, properties.getProperty("engines.trino.user", "sluice").trim(),
                 Math.toIntExact(ConfigNumbers.wholeNumber(properties, "engines.trino.batchRows", TrinoConfig.DEFAULT_BATCH_ROWS)),
                 ConfigNumbers.wholeNumber(properties, "engines.trino.batchBytes", TrinoConfig.DEFAULT_BATCH_BYTES), Duration.ofSeconds(5),
                 Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "engines.trino.requestTimeoutSeconds",
-                        TrinoConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds()))));
+                        TrinoConfig.DEFAULT_REQUEST_TIMEOUT.toSeconds())))), EngineIsolation.fromProperties(properties));
     }
 }

@@ -36,7 +36,7 @@ public record SluiceConfig(
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
 
     public static SluiceConfig defaults(Path dataDirectory) {
-        return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), "2GB",
+        return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), EngineIsolation.DEFAULT_MEMORY_LIMIT,
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
                 ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT,
                 io.sluice.core.access.AccessControl.Limits.DEFAULT, io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults());
@@ -75,6 +75,12 @@ public record SluiceConfig(
     public SluiceConfig withCluster(io.sluice.storage.ClusterSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
                 spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines);
+    }
+
+    /** The engine's memory ceiling, e.g. {@code 1GB} or {@code 50%} of the host (see {@link EngineIsolation#bytes}). */
+    public SluiceConfig withEngineMemoryLimit(String limit) {
+        return new SluiceConfig(dataDirectory, http, statements, limit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
     }
 
     public SluiceConfig withEngines(EngineSettings settings) {

@@ -44,7 +44,7 @@ public final class SluiceServer implements AutoCloseable {
     public static final Principal ADMIN = new Principal("admin", "admin", true);
 
     private final BufferAllocator allocator;
-    private final DuckDbEngine engine;
+    private final io.sluice.engine.duckdb.DuckDbDatabase engine;
     /** Every statement goes through this: it picks DuckDB or Trino by catalog (see {@link EngineSettings}). */
     private final io.sluice.core.engine.RoutingEngine engines;
     private final ResultSpool spool;
@@ -69,9 +69,7 @@ public final class SluiceServer implements AutoCloseable {
         createDirectories(data);
         Clock clock = Clock.systemUTC();
         this.allocator = new RootAllocator(config.memoryLimitBytes());
-        this.engine = new DuckDbEngine(DuckDbConfig.defaults(data.resolve("engine"))
-                .withMemoryLimit(config.engineMemoryLimit()).withThreads(config.engineThreads())
-                .withAttachedCatalogs(DemoData.CATALOGS));
+        this.engine = openEngine(config, data);
         if (demo) {
             DemoData.install(engine::executeTrusted);
         }
@@ -227,7 +225,23 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
-    private static io.sluice.core.engine.RoutingEngine routing(DuckDbEngine duckDb, EngineSettings settings) {
+    /**
+     * DuckDB in a supervised process of its own under the configured memory ceiling (the default), or in this process
+     * with that much for DuckDB's memory_limit.
+     */
+    private static io.sluice.engine.duckdb.DuckDbDatabase openEngine(SluiceConfig config, Path data) {
+        DuckDbConfig duckDb = DuckDbConfig.defaults(data.resolve("engine")).withThreads(config.engineThreads())
+                .withAttachedCatalogs(DemoData.CATALOGS);
+        long limit = EngineIsolation.bytes(config.engineMemoryLimit());
+        EngineIsolation isolation = config.engines().isolation();
+        if (!isolation.separateProcess()) {
+            return new DuckDbEngine(duckDb.withMemoryLimit(Math.max(1, limit / (1024 * 1024)) + "MB"));
+        }
+        return new io.sluice.engine.process.ProcessEngine(duckDb, io.sluice.engine.process.ProcessSettings.forThisJvm(
+                limit, isolation.cancelGrace(), isolation.startTimeout(), isolation.cgroups()));
+    }
+
+    private static io.sluice.core.engine.RoutingEngine routing(io.sluice.engine.duckdb.DuckDbDatabase duckDb, EngineSettings settings) {
         java.util.Map<String, io.sluice.core.engine.Engine> byCatalog = new java.util.LinkedHashMap<>();
         settings.trino().ifPresent(trinoConfig -> {
             io.sluice.engine.trino.TrinoEngine trino = new io.sluice.engine.trino.TrinoEngine(trinoConfig);

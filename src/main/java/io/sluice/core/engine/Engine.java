@@ -54,6 +54,14 @@ public interface Engine extends AutoCloseable {
     /** True when the engine can take statements (for readiness checks). */
     boolean healthy();
 
+    /**
+     * UP when the engine can take statements, otherwise why not: DOWN, or RESTARTING / STARTING for an engine whose
+     * process is being replaced (statements wait for it). For readiness, which reports it per engine.
+     */
+    default String status() {
+        return healthy() ? "UP" : "DOWN";
+    }
+
     @Override
     void close();
 }

@@ -1,13 +1,9 @@
 package io.sluice.engine.duckdb;
 
 import io.sluice.core.access.AuditRecord;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +20,13 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
     /** Rows wait at most this long, so admins see them within a second and the engine takes one insert a second. */
     private static final long BATCH_WINDOW_MILLIS = 1_000;
 
-    private final DuckDbEngine engine;
+    private final DuckDbDatabase engine;
     /** Bounded: when the table falls far behind, statements wait for room rather than memory growing. */
     private final java.util.concurrent.BlockingQueue<AuditRecord> pending = new java.util.concurrent.LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private volatile boolean closing;
 
-    public DuckDbAuditTable(DuckDbEngine engine) {
+    public DuckDbAuditTable(DuckDbDatabase engine) {
         this.engine = engine;
         // The database is the catalog "sluice", so "sluice.audit" names its table main.audit.
         engine.executeTrusted("CREATE TABLE IF NOT EXISTS main.audit (time TIMESTAMP, principal VARCHAR, admin BOOLEAN,"
@@ -90,37 +86,13 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
         }
     }
 
-    /**
-     * Through DuckDB's appender: the earlier INSERT of up to 5,000 rows of 15 bound parameters each cost the engine
-     * about as much CPU as the statements being audited (JFR under 32 clients running {@code SELECT 1}: half of
-     * the native DuckDB samples were that INSERT's prepare and execute). The time is stored as UTC, like the log file.
-     * The appender fills columns by position: the table's order is the CREATE's, then bytes_sent, event and page,
-     * which the ALTERs above add at the end in that order to tables made by older versions.
-     */
+    /** Through the engine's appender (see {@link AuditRows}); a failure loses these rows from the table, not the log. */
     private void write(List<AuditRecord> records) {
-        try (DuckDBConnection connection = engine.trustedConnection();
-             DuckDBAppender appender = connection.createAppender("main", "audit")) {
-            for (AuditRecord record : records) {
-                appender.beginRow().appendEpochMicros(epochMicros(record.time())).append(record.principal())
-                        .append(record.admin()).append(record.remoteAddress()).append(record.protocol())
-                        .append(record.statementId()).append(record.sqlSha256()).append(record.sql())
-                        .append(record.tables()).append(record.outcome()).append(record.errorCode())
-                        .append(record.rows()).append(record.durationMillis()).append(record.bytesSent())
-                        .append(record.event());
-                if (record.page() == null) {
-                    appender.appendNull();
-                } else {
-                    appender.append(record.page().longValue());
-                }
-                appender.endRow();
-            }
-        } catch (SQLException | RuntimeException e) {
+        try {
+            engine.appendAuditRows(records.stream().map(AuditRows::row).toList());
+        } catch (RuntimeException e) {
             LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), e);
         }
-    }
-
-    private static long epochMicros(Instant time) {
-        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1_000);
     }
 
     @Override

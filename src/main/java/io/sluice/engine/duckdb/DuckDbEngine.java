@@ -22,7 +22,7 @@ import org.duckdb.DuckDBConnection;
  * database, no extensions, no configuration changes), and a connection per running statement: a pooled one
  * with its prepared statements for plain queries, a fresh one for everything else ({@link ConnectionPool}).
  */
-public final class DuckDbEngine implements Engine {
+public final class DuckDbEngine implements DuckDbDatabase {
 
     /** Idle pooled connections kept at most: enough for a few dozen concurrent small queries. */
     private static final int IDLE_CONNECTIONS = 64;
@@ -100,6 +100,7 @@ public final class DuckDbEngine implements Engine {
      * temporary directory. For the metrics scrape: one small catalog query on a connection of its own; -1 when the
      * engine cannot answer.
      */
+    @Override
     public long memoryBytes(boolean temporary) {
         if (closed) {
             return -1;
@@ -175,6 +176,7 @@ public final class DuckDbEngine implements Engine {
      *
      * @throws SluiceException mapped like any statement error
      */
+    @Override
     public void executeTrusted(String sql) {
         Objects.requireNonNull(sql, "sql");
         try (DuckDBConnection connection = newConnection(); Statement statement = connection.createStatement()) {
@@ -189,6 +191,7 @@ public final class DuckDbEngine implements Engine {
     /**
      * Runs trusted SQL with bound parameters (audit rows and other internal bookkeeping), never user SQL.
      */
+    @Override
     public void executeTrusted(String sql, List<Object> parameters) {
         Objects.requireNonNull(sql, "sql");
         try (DuckDBConnection connection = newConnection(); var statement = connection.prepareStatement(sql)) {
@@ -305,14 +308,18 @@ public final class DuckDbEngine implements Engine {
         }
     }
 
+    @Override
+    public void appendAuditRows(List<List<Object>> rows) {
+        try (DuckDBConnection connection = newConnection()) {
+            AuditRows.append(connection, rows);
+        } catch (SQLException e) {
+            throw DuckDbErrors.map(e, false, null);
+        }
+    }
+
     /** Idle pooled connections now (tests check which statements give theirs back). */
     int idlePooledConnections() {
         return pool.idle();
-    }
-
-    /** A connection of its own for trusted bookkeeping in this package (the audit table's appender); the caller closes it. */
-    DuckDBConnection trustedConnection() {
-        return newConnection();
     }
 
     DuckDBConnection newConnection() {
