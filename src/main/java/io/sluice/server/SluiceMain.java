@@ -51,7 +51,14 @@ public final class SluiceMain implements Runnable {
         }
 
         int runUntilStopped(SluiceConfig config, boolean demo) throws InterruptedException {
-            SluiceServer server = SluiceServer.start(config, demo);
+            SluiceServer server;
+            try {
+                server = SluiceServer.start(config, demo);
+            } catch (RuntimeException e) {
+                // One line an operator can act on (a bad setting, an engine that cannot start), not a stack trace.
+                System.err.println("sluice: cannot start: " + startupProblem(e));
+                return 2;
+            }
             Optional<String> configuredKey = Optional.ofNullable(System.getenv("SLUICE_ADMIN_API_KEY")).filter(s -> !s.isBlank());
             ApiKey key = null;
             if (demo || configuredKey.isPresent()) {
@@ -69,6 +76,14 @@ public final class SluiceMain implements Runnable {
         }
 
         abstract void announce(SluiceServer server, ApiKey key, boolean keyFromEnvironment);
+
+        private static String startupProblem(RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getMessage() == null && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        }
     }
 
     @Command(name = "serve", description = "Run the Sluice server.")
