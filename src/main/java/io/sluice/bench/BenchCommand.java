@@ -63,7 +63,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
     boolean onlyTrino;
-    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7)")
+    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7; "
+            + "9 compares the engine process with the engine in the server and runs only when named)")
     java.util.Set<Integer> sections = java.util.Set.of(1, 2, 3, 4, 5, 6, 7);
 
     @Option(names = "--server-java-option", description = "an extra JVM option for the server (repeatable), e.g. -XX:StartFlightRecording=filename=server.jfr")
@@ -124,6 +125,9 @@ public final class BenchCommand implements Callable<Integer> {
         lines.add("");
         lines.addAll(exportLines);
         lines.addAll(streamsLines);
+        if (sections.contains(9)) {
+            lines.addAll(new IsolationComparison(work, rows, smallSeconds, streamRows).measure());
+        }
         if (trino != null) {
             lines.addAll(new TrinoBench(trino, work).measure());
         }
