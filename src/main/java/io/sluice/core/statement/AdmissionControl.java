@@ -14,10 +14,13 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Fairness: each principal waits in a queue of its own, and free slots go round robin to the principals that
  * have statements waiting, not to whoever came first, so one principal's flood does not stand in front of another
- * principal's single statement. A principal may hold at most its share of the slots ({@code maxShare} of them,
- * at least one) while another principal waits. Alone it may use more, but never the last free slot: a statement
- * cannot be stopped to make room, so without that slot another principal's first statement would wait for the
- * flood's statements to end (possibly their whole timeout). With a share of 1 neither rule applies.
+ * principal's single statement. Each principal has a share of the slots ({@code maxShare} of them, at least one):
+ * while a principal below its share waits, no principal at or above its share is given a slot, so with the default
+ * share of a half no principal is given more than half of the slots while another waits. A principal at or above its
+ * share is given a free slot only when no one below its share waits, and never the last free one: a statement cannot
+ * be stopped to make room, so without that slot another principal's first statement would wait for the flood's
+ * statements to end (possibly their whole timeout). Alone, a principal thus uses all slots but one. With a share of 1
+ * neither rule applies.
  *
  * <p>A slot is handed to a waiting {@link Ticket} when it frees up (not when the waiting thread wakes), so the
  * order is decided in one place, under this object's lock.
@@ -197,13 +200,21 @@ final class AdmissionControl {
 
     /**
      * Whether {@code principal} (taken out of {@link #turns} for the question) may have a free slot: below its
-     * share always; at or above it only when no other principal waits and a slot stays free after.
+     * share always; at or above it only when a slot stays free after and no waiting principal is below its share
+     * (that one is served first, in its turn).
      */
     private boolean mayTakeSlot(String principal) {
-        int holds = runningBy.getOrDefault(principal, 0);
-        if (holds < share) {
+        if (runningBy.getOrDefault(principal, 0) < share) {
             return true;
         }
-        return turns.isEmpty() && maxRunning - running >= 2;
+        if (maxRunning - running < 2) {
+            return false;
+        }
+        for (String other : turns) {
+            if (runningBy.getOrDefault(other, 0) < share) {
+                return false;
+            }
+        }
+        return true;
     }
 }

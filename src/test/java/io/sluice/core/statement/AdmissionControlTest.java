@@ -79,6 +79,22 @@ class AdmissionControlTest {
     }
 
     @Test
+    void slotsAreNotLeftIdleWhenEveryWaitingPrincipalHasItsShare() {
+        // A share of a quarter: two slots each. Two principals waiting with their share still use the slots left,
+        // evenly, but for the one kept free.
+        AdmissionControl admission = new AdmissionControl(8, 100, 0.25);
+        enqueue(admission, "xavier", 7);
+        enqueue(admission, "ann", 6);
+        enqueue(admission, "bob", 6);
+        assertThat(admission.running("xavier")).isEqualTo(7);
+        for (int index = 0; index < 7; index++) {
+            admission.release("xavier");
+        }
+        assertThat(admission.running()).isEqualTo(7);
+        assertThat(Math.abs(admission.running("ann") - admission.running("bob"))).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void withAShareOfOneAPrincipalAloneTakesEverySlot() {
         AdmissionControl admission = new AdmissionControl(4, 10, 1.0);
         assertThat(granted(admission, enqueue(admission, "ann", 5))).isEqualTo(4);
