@@ -145,9 +145,9 @@ public final class AccessControl implements StatementGuard {
     public void admit(Principal principal, StatementRequest request, int active) {
         Limits current = limits;
         SluiceException refusal = null;
-        Optional<java.time.Instant> coolingDownUntil = engineCrashes.coolDownUntil(principal.id());
-        if (coolingDownUntil.isPresent()) {
-            refusal = coolingDown(coolingDownUntil.get());
+        Optional<SluiceError> coolingDown = engineCrashes.refusal(principal.id());
+        if (coolingDown.isPresent()) {
+            refusal = new SluiceException(coolingDown.get());
         } else if (active >= current.maxConcurrent()) {
             refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this principal (limit "
                     + current.maxConcurrent() + "); retry when one has finished");
@@ -161,17 +161,6 @@ public final class AccessControl implements StatementGuard {
                     "REFUSED", refusal.code().name(), 0, 0);
             throw refusal;
         }
-    }
-
-    /** The refusal of a principal in its cool-down: why, until when, and (for Retry-After) the seconds left. */
-    private SluiceException coolingDown(java.time.Instant until) {
-        CrashCoolDown policy = engineCrashes.policy();
-        long secondsLeft = Math.max(1, (java.time.Duration.between(clock.instant(), until).toMillis() + 999) / 1000);
-        return new SluiceException(io.sluice.core.error.SluiceError.retryAfter(ErrorCode.ENGINE_COOL_DOWN,
-                "Statements of this principal were running when the engine went down " + policy.crashes()
-                        + " times within " + policy.window().toSeconds() + " s; its new statements are refused until "
-                        + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (" + secondsLeft + " s from now)",
-                secondsLeft));
     }
 
     /**
@@ -239,25 +228,11 @@ public final class AccessControl implements StatementGuard {
                 tables == null ? List.of() : tables, status.state().name(),
                 status.error() == null ? null : status.error().code().name(), status.rows(), duration);
         if (status.error() != null && status.error().code() == ErrorCode.ENGINE_RESTARTED) {
-            blameForEngineCrash(status, admin != null && admin, client, tables);
-        }
-    }
-
-    /**
-     * The statement was running when its engine died: its principal is a suspect (audited), and one that is a suspect
-     * too often is cooled down.
-     */
-    private void blameForEngineCrash(StatementStatus status, boolean admin, io.sluice.core.statement.ClientConnection client,
-                                     List<String> tables) {
-        record(status.ownerId(), admin, client, status.protocol(), status.id(), status.sql(), tables == null ? List.of() : tables,
-                status.state().name(), ErrorCode.ENGINE_RESTARTED.name(), status.rows(), status.elapsedMillis(clock.instant()),
-                AuditRecord.ENGINE_CRASH_SUSPECT);
-        if (engineCrashes.suspect(status.ownerId())) {
-            CrashCoolDown policy = engineCrashes.policy();
-            org.slf4j.LoggerFactory.getLogger(AccessControl.class).warn(
-                    "principal {} had statements running on {} engine crashes within {} s (the last: statement [{}]); "
-                            + "its statements are refused for {} s", status.ownerId(), policy.crashes(),
-                    policy.window().toSeconds(), status.id(), policy.coolDown().toSeconds());
+            // It was running when its engine died: its principal is a suspect, and one too often is cooled down.
+            record(status.ownerId(), admin != null && admin, client, status.protocol(), status.id(), status.sql(),
+                    tables == null ? List.of() : tables, status.state().name(), ErrorCode.ENGINE_RESTARTED.name(),
+                    status.rows(), duration, AuditRecord.ENGINE_CRASH_SUSPECT);
+            engineCrashes.suspect(status.ownerId(), status.id());
         }
     }
 

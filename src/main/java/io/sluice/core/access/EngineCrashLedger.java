@@ -1,5 +1,7 @@
 package io.sluice.core.access;
 
+import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.SluiceError;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which principals' statements were running when an engine died, and who is cooling down for it: a principal
@@ -19,6 +23,8 @@ import java.util.Optional;
  * as one crash.
  */
 public final class EngineCrashLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCrashLedger.class);
 
     /** Failures of one principal's statements this close together are one engine death. */
     public static final Duration SAME_CRASH = Duration.ofSeconds(1);
@@ -47,11 +53,13 @@ public final class EngineCrashLedger {
     }
 
     /**
-     * Records that a statement of {@code principalId} was running on an engine that died just now.
+     * Records that a statement of {@code principalId} was running on an engine that died just now (the statement
+     * service reports every statement that ends FAILED with ENGINE_RESTARTED to access control, which calls this).
      *
+     * @param statementId the statement, for the log line of a cool-down it begins
      * @return true when this began the principal's cool-down
      */
-    public synchronized boolean suspect(String principalId) {
+    public synchronized boolean suspect(String principalId, String statementId) {
         Instant now = clock.instant();
         History history = byPrincipal.computeIfAbsent(principalId, ignored -> new History());
         boolean sameCrash = history.lastFailure != null && !now.isAfter(history.lastFailure.plus(SAME_CRASH));
@@ -67,7 +75,25 @@ public final class EngineCrashLedger {
         // The count starts again: after the cool-down the principal gets the same number of chances.
         history.crashes.clear();
         history.coolDownUntil = now.plus(policy.coolDown());
+        LOG.warn("principal {} had statements running on {} engine crashes within {} s (the last: statement [{}]); its "
+                + "statements are refused until {}", principalId, policy.crashes(), policy.window().toSeconds(), statementId,
+                history.coolDownUntil);
         return true;
+    }
+
+    /**
+     * The refusal of {@code principalId} while it cools down (ENGINE_COOL_DOWN: why, until when, and the seconds left
+     * for Retry-After); empty when it may run statements.
+     */
+    public Optional<SluiceError> refusal(String principalId) {
+        return coolDownUntil(principalId).map(until -> {
+            CrashCoolDown current = policy();
+            long secondsLeft = Math.max(1, (Duration.between(clock.instant(), until).toMillis() + 999) / 1000);
+            return SluiceError.retryAfter(ErrorCode.ENGINE_COOL_DOWN, "Statements of this principal were running when the "
+                    + "engine went down " + current.crashes() + " times within " + current.window().toSeconds()
+                    + " s; its new statements are refused until " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + " (" + secondsLeft + " s from now)", secondsLeft);
+        });
     }
 
     /** The end of {@code principalId}'s cool-down; empty when it is not cooling down. */

@@ -42,15 +42,22 @@ class EngineCrashLedgerTest {
 
     @Test
     void theThirdCrashWithinTheWindowStartsTheCoolDownWhichThenEnds() {
-        assertThat(ledger.suspect("ann")).isFalse();
+        assertThat(ledger.suspect("ann", "s1")).isFalse();
         clock.advance(Duration.ofMinutes(4));
-        assertThat(ledger.suspect("ann")).isFalse();
+        assertThat(ledger.suspect("ann", "s1")).isFalse();
         assertThat(ledger.coolDownUntil("ann")).isEmpty();
         clock.advance(Duration.ofMinutes(4));
-        assertThat(ledger.suspect("ann")).isTrue();
+        assertThat(ledger.suspect("ann", "s1")).isTrue();
 
         Instant until = clock.instant().plus(Duration.ofMinutes(15));
         assertThat(ledger.coolDownUntil("ann")).contains(until);
+        clock.advance(Duration.ofMillis(100));
+        assertThat(ledger.refusal("ann")).hasValueSatisfying(refusal -> {
+            assertThat(refusal.code()).isEqualTo(io.sluice.core.error.ErrorCode.ENGINE_COOL_DOWN);
+            assertThat(refusal.retryAfterSeconds()).isEqualTo(900L);
+            assertThat(refusal.message()).contains("3 times within 600 s").contains("until 2026-01-01T00:23:00Z");
+        });
+        assertThat(ledger.refusal("bob")).isEmpty();
         assertThat(ledger.coolDownUntil("bob")).isEmpty();
         clock.advance(Duration.ofMinutes(15).minusSeconds(1));
         assertThat(ledger.coolDownUntil("ann")).contains(until);
@@ -62,11 +69,11 @@ class EngineCrashLedgerTest {
 
     @Test
     void crashesOlderThanTheWindowNoLongerCount() {
-        ledger.suspect("ann");
+        ledger.suspect("ann", "s1");
         clock.advance(Duration.ofMinutes(6));
-        ledger.suspect("ann");
+        ledger.suspect("ann", "s1");
         clock.advance(Duration.ofMinutes(6));
-        assertThat(ledger.suspect("ann")).isFalse();
+        assertThat(ledger.suspect("ann", "s1")).isFalse();
         assertThat(ledger.recentCrashes("ann")).isEqualTo(2);
         assertThat(ledger.coolDownUntil("ann")).isEmpty();
     }
@@ -76,7 +83,7 @@ class EngineCrashLedgerTest {
         for (int crash = 0; crash < 2; crash++) {
             // Five statements of ann died with one engine: their failures arrive within the same second.
             for (int statement = 0; statement < 5; statement++) {
-                assertThat(ledger.suspect("ann")).isFalse();
+                assertThat(ledger.suspect("ann", "s1")).isFalse();
                 clock.advance(Duration.ofMillis(150));
             }
             clock.advance(Duration.ofSeconds(5));
@@ -84,15 +91,15 @@ class EngineCrashLedgerTest {
         assertThat(ledger.recentCrashes("ann")).isEqualTo(2);
         assertThat(ledger.coolDownUntil("ann")).isEmpty();
         // Another principal's statement on the same engine counts for that principal alone.
-        ledger.suspect("bob");
+        ledger.suspect("bob", "s1");
         assertThat(ledger.recentCrashes("bob")).isEqualTo(1);
-        assertThat(ledger.suspect("ann")).isTrue();
+        assertThat(ledger.suspect("ann", "s1")).isTrue();
     }
 
     @Test
     void aNewPolicyAppliesToTheNextCrash() {
         ledger.policy(new CrashCoolDown(1, Duration.ofMinutes(1), Duration.ofSeconds(30)));
-        assertThat(ledger.suspect("ann")).isTrue();
+        assertThat(ledger.suspect("ann", "s1")).isTrue();
         assertThat(ledger.coolDownUntil("ann")).contains(clock.instant().plusSeconds(30));
     }
 }
