@@ -126,6 +126,9 @@ class StatementBlameTest {
         assertCooledDown(() -> sluice.post("/druid/v2/sql", body("query", "SELECT 1"), bob), "\"errorClass\"");
         assertCooledDown(() -> sluice.post("/api/v2/statements", body("statement", "SELECT 1"), bob), "\"code\":\"390505\"");
         assertCooledDown(() -> sluice.post("/api/v2/queries", body("query", "SELECT 1"), bob), "\"errorCode\":429");
+        assertCooledDown(() -> sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v1/sql-query/")).header("x-api-key", bob)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body("sql", "SELECT 1")))
+                .build()), "\"state\":\"FAILED\"");
 
         // Others are not held up by bob's cool-down.
         assertThat(sluice.post("/sluice/v1/query", body("sql", "SELECT 1 AS n"), carol).statusCode()).isEqualTo(200);
