@@ -26,8 +26,22 @@ public final class ErrorResponses {
         int status = HttpStatuses.of(error.category());
         context.status(status);
         if (status == 429) {
-            context.header("Retry-After", "1");
+            context.header("Retry-After", retryAfterSeconds(error));
         }
         context.json(body(error, statementId));
+    }
+
+    /**
+     * Sets Retry-After when the error knows when a retry can succeed (a cool-down): every protocol's error writer
+     * calls this, whatever its body. Other 429s get the server's default of a second (SluiceHttpServer).
+     */
+    public static void retryAfter(Context context, SluiceError error) {
+        if (error.retryAfterSeconds() != null && !context.res().isCommitted()) {
+            context.header("Retry-After", retryAfterSeconds(error));
+        }
+    }
+
+    private static String retryAfterSeconds(SluiceError error) {
+        return error.retryAfterSeconds() == null ? "1" : Long.toString(error.retryAfterSeconds());
     }
 }

@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * @param cancelGrace how long a cancelled or timed-out statement may keep the engine busy before it is killed
  * @param startTimeout how long an engine process may take to start; statements wait this long for a restart
  * @param cgroups false to enforce the memory ceiling with the watchdog alone, even where cgroups are writable
+ * @param warmSpare keep a spare engine process started, so a restart takes a fraction of a second
  */
-public record EngineIsolation(boolean separateProcess, Duration cancelGrace, Duration startTimeout, boolean cgroups) {
+public record EngineIsolation(boolean separateProcess, Duration cancelGrace, Duration startTimeout, boolean cgroups,
+                              boolean warmSpare) {
 
     /** The default of engine.memoryLimit: half of the host's memory for the engine process. */
     static final String DEFAULT_MEMORY_LIMIT = "50%";
@@ -31,19 +33,19 @@ public record EngineIsolation(boolean separateProcess, Duration cancelGrace, Dur
     }
 
     public static EngineIsolation defaults() {
-        return new EngineIsolation(true, Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+        return new EngineIsolation(true, Duration.ofSeconds(2), Duration.ofSeconds(30), true, true);
     }
 
     public static EngineIsolation inProcess() {
-        return new EngineIsolation(false, Duration.ofSeconds(2), Duration.ofSeconds(30), true);
+        return new EngineIsolation(false, Duration.ofSeconds(2), Duration.ofSeconds(30), true, true);
     }
 
     public EngineIsolation withCancelGrace(Duration grace) {
-        return new EngineIsolation(separateProcess, grace, startTimeout, cgroups);
+        return new EngineIsolation(separateProcess, grace, startTimeout, cgroups, warmSpare);
     }
 
     public EngineIsolation withCgroups(boolean use) {
-        return new EngineIsolation(separateProcess, cancelGrace, startTimeout, use);
+        return new EngineIsolation(separateProcess, cancelGrace, startTimeout, use, warmSpare);
     }
 
     static EngineIsolation fromProperties(Properties properties) {
@@ -54,7 +56,8 @@ public record EngineIsolation(boolean separateProcess, Duration cancelGrace, Dur
         long grace = ConfigNumbers.wholeNumber(properties, "engine.cancelGraceMs", 2_000);
         long start = ConfigNumbers.wholeNumber(properties, "engine.startTimeoutMs", 30_000);
         return new EngineIsolation(isolation.equals("process"), Duration.ofMillis(grace), Duration.ofMillis(start),
-                !"false".equalsIgnoreCase(properties.getProperty("engine.cgroups", "true").trim()));
+                !"false".equalsIgnoreCase(properties.getProperty("engine.cgroups", "true").trim()),
+                !"false".equalsIgnoreCase(properties.getProperty("engine.warmSpare", "true").trim()));
     }
 
     /**

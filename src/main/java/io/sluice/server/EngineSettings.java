@@ -19,7 +19,7 @@ public record EngineSettings(Optional<TrinoConfig> trino, EngineIsolation isolat
 
     static final List<String> KEYS = List.of("engines.trino.url", "engines.trino.catalogs", "engines.trino.user",
             "engines.trino.batchRows", "engines.trino.batchBytes", "engines.trino.requestTimeoutSeconds",
-            "engine.isolation", "engine.cancelGraceMs", "engine.startTimeoutMs", "engine.cgroups");
+            "engine.isolation", "engine.cancelGraceMs", "engine.startTimeoutMs", "engine.cgroups", "engine.warmSpare");
 
     public static EngineSettings defaults() {
         return new EngineSettings(Optional.empty(), EngineIsolation.defaults());

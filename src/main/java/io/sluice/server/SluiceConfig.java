@@ -36,10 +36,19 @@ public record SluiceConfig(
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
 
     public static SluiceConfig defaults(Path dataDirectory) {
-        return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), StatementConfig.defaults(), EngineIsolation.DEFAULT_MEMORY_LIMIT,
+        StatementConfig statements = StatementConfig.defaults();
+        return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), statements, EngineIsolation.DEFAULT_MEMORY_LIMIT,
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
-                ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT,
-                io.sluice.core.access.AccessControl.Limits.DEFAULT, io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults());
+                ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT, principalLimitsFor(statements),
+                io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults());
+    }
+
+    /**
+     * A principal may have as many statements at once as the engine has running slots: more would only wait, and a
+     * flood should be refused (429) while others are still admitted, not queued for minutes.
+     */
+    private static io.sluice.core.access.AccessControl.Limits principalLimitsFor(StatementConfig statements) {
+        return io.sluice.core.access.AccessControl.Limits.DEFAULT.withMaxConcurrent(statements.maxRunning());
     }
 
     public SluiceConfig withPort(int port) {
@@ -118,6 +127,16 @@ public record SluiceConfig(
         }
         StatementConfig statements = defaults.statements();
         HttpServerConfig http = defaults.http();
+        StatementConfig configuredStatements = new StatementConfig(
+                intValue(properties, "statements.maxRunning", statements.maxRunning()),
+                intValue(properties, "statements.maxQueued", statements.maxQueued()),
+                duration(properties, "statements.defaultTimeoutSeconds", statements.defaultTimeout()),
+                duration(properties, "statements.maxTimeoutSeconds", statements.maxTimeout()),
+                duration(properties, "statements.retentionSeconds", statements.retention()),
+                duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace()),
+                intValue(properties, "statements.streamingHistory", statements.streamingHistory()),
+                share(properties, "statements.maxShareWhileOthersWait", statements.maxShareWhileOthersWait()));
+        io.sluice.core.access.CrashCoolDown crashes = io.sluice.core.access.CrashCoolDown.DEFAULT;
         return new SluiceConfig(
                 Path.of(properties.getProperty("data.dir", defaultDataDirectory.toString())),
                 new HttpServerConfig(
@@ -133,14 +152,7 @@ public record SluiceConfig(
                                 intValue(properties, "http.h2.maxConcurrentStreams", http.limits().h2MaxConcurrentStreams()),
                                 intValue(properties, "http.h2.maxHeaderTableBytes", http.limits().h2MaxHeaderTableBytes())),
                         tls(properties)),
-                new StatementConfig(
-                        intValue(properties, "statements.maxRunning", statements.maxRunning()),
-                        intValue(properties, "statements.maxQueued", statements.maxQueued()),
-                        duration(properties, "statements.defaultTimeoutSeconds", statements.defaultTimeout()),
-                        duration(properties, "statements.maxTimeoutSeconds", statements.maxTimeout()),
-                        duration(properties, "statements.retentionSeconds", statements.retention()),
-                        duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace()),
-                        intValue(properties, "statements.streamingHistory", statements.streamingHistory())),
+                configuredStatements,
                 properties.getProperty("engine.memoryLimit", defaults.engineMemoryLimit()),
                 intValue(properties, "engine.threads", defaults.engineThreads()),
                 ConfigNumbers.wholeNumber(properties, "spool.quotaBytes", defaults.spoolQuotaBytes()),
@@ -149,10 +161,14 @@ public record SluiceConfig(
                 ExportSettings.fromProperties(properties),
                 duration(properties, "snowflake.syncWaitSeconds", defaults.snowflakeSyncWait()),
                 new io.sluice.core.access.AccessControl.Limits(
-                        intValue(properties, "limits.principalConcurrent", defaults.principalLimits().maxConcurrent()),
+                        intValue(properties, "limits.principalConcurrent", configuredStatements.maxRunning()),
                         intValue(properties, "limits.principalPerMinute", defaults.principalLimits().statementsPerMinute()),
                         Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "limits.principalMaxTimeoutSeconds", 0)),
-                        ConfigNumbers.wholeNumber(properties, "limits.principalSpoolBytes", defaults.principalLimits().spoolBytes())),
+                        ConfigNumbers.wholeNumber(properties, "limits.principalSpoolBytes", defaults.principalLimits().spoolBytes()),
+                        new io.sluice.core.access.CrashCoolDown(
+                                intValue(properties, "limits.engineCrashesBeforeCoolDown", crashes.crashes()),
+                                duration(properties, "limits.engineCrashWindowSeconds", crashes.window()),
+                                duration(properties, "limits.engineCoolDownSeconds", crashes.coolDown()))),
                 io.sluice.storage.ClusterSettings.fromProperties(properties),
                 EngineSettings.fromProperties(properties));
     }
@@ -162,9 +178,10 @@ public record SluiceConfig(
             "http.headerTimeoutMs", "http.h2.maxConcurrentStreams", "http.h2.maxHeaderTableBytes", "http.tls.keystore",
             "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
-            "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
+            "statements.shutdownGraceSeconds", "statements.streamingHistory", "statements.maxShareWhileOthersWait", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
-            "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes"),
+            "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes", "limits.engineCrashesBeforeCoolDown",
+            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 
@@ -184,6 +201,27 @@ public record SluiceConfig(
             throw new IllegalArgumentException("http.tls.keystore needs http.tls.keystorePassword (or SLUICE_TLS_KEYSTORE_PASSWORD)");
         }
         return new HttpServerConfig.Tls(Path.of(keystore.trim()), password, keyPassword, type.trim());
+    }
+
+    /** A share between 0 (exclusive) and 1, as a decimal ({@code 0.5}) or a percentage ({@code 50%}). */
+    private static double share(Properties properties, String key, double defaultValue) {
+        String text = properties.getProperty(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        String trimmed = text.trim();
+        try {
+            double value = trimmed.endsWith("%")
+                    ? Double.parseDouble(trimmed.substring(0, trimmed.length() - 1).trim()) / 100
+                    : Double.parseDouble(trimmed);
+            if (value > 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException("configuration key '" + key + "' must be a share above 0 and at most 1 "
+                + "(e.g. 0.5 or 50%), got '" + text + "'");
     }
 
     private static int intValue(Properties properties, String key, int defaultValue) {

@@ -238,7 +238,7 @@ public final class SluiceServer implements AutoCloseable {
             return new DuckDbEngine(duckDb.withMemoryLimit(Math.max(1, limit / (1024 * 1024)) + "MB"));
         }
         return new io.sluice.engine.process.ProcessEngine(duckDb, io.sluice.engine.process.ProcessSettings.forThisJvm(
-                limit, isolation.cancelGrace(), isolation.startTimeout(), isolation.cgroups()));
+                limit, isolation.cancelGrace(), isolation.startTimeout(), isolation.cgroups(), isolation.warmSpare()));
     }
 
     private static io.sluice.core.engine.RoutingEngine routing(io.sluice.engine.duckdb.DuckDbDatabase duckDb, EngineSettings settings) {

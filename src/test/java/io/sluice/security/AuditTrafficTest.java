@@ -50,7 +50,7 @@ class AuditTrafficTest {
         JsonNode row = null;
         for (int attempt = 0; attempt < 150 && row == null; attempt++) {
             HttpResponse<String> rows = sluice.post("/sluice/v1/query", "{\"sql\": \"SELECT remote_address, bytes_sent FROM sluice.audit"
-                    + " WHERE statement_id = '" + record.get("statementId").asText() + "'\"}");
+                    + " WHERE event = 'STATEMENT' AND statement_id = '" + record.get("statementId").asText() + "'\"}");
             JsonNode found = json(rows);
             row = found.isEmpty() ? null : found.get(0);
             if (row == null) {
@@ -172,12 +172,16 @@ class AuditTrafficTest {
         throw new AssertionError("no audit record of a read of page " + page + " through " + protocol);
     }
 
-    /** The audit file's record of the statement whose SQL contains {@code marker}, once the writer wrote it. */
+    /**
+     * The audit file's record of how the statement whose SQL contains {@code marker} ended, once the writer wrote it
+     * (its STARTED record comes before, without the bytes).
+     */
     private static JsonNode awaitRecord(String marker) throws IOException, InterruptedException {
         Path file = data.resolve("audit").resolve("audit.log");
         for (int attempt = 0; attempt < 100; attempt++) {
             if (Files.exists(file)) {
-                Optional<String> line = Files.readAllLines(file).stream().filter(text -> text.contains(marker)).findFirst();
+                Optional<String> line = Files.readAllLines(file).stream()
+                        .filter(text -> text.contains(marker) && text.contains("\"event\":\"STATEMENT\"")).findFirst();
                 if (line.isPresent()) {
                     return SluiceTestServer.JSON.readTree(line.get());
                 }

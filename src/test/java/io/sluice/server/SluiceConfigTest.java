@@ -20,8 +20,19 @@ class SluiceConfigTest {
         assertThat(config.statements().maxQueued()).isEqualTo(256);
         assertThat(config.statements().retention()).isEqualTo(Duration.ofHours(24));
         assertThat(config.snowflakeSyncWait()).isEqualTo(Duration.ofSeconds(45));
-        assertThat(config.principalLimits().maxConcurrent()).isEqualTo(64);
+        // As many statements at once per principal as the engine has slots, not more than can run.
+        assertThat(config.principalLimits().maxConcurrent()).isEqualTo(config.statements().maxRunning());
         assertThat(config.principalLimits().statementsPerMinute()).isEqualTo(60_000);
+        assertThat(config.statements().maxShareWhileOthersWait()).isEqualTo(0.5);
+        assertThat(config.principalLimits().engineCrashes())
+                .isEqualTo(new io.sluice.core.access.CrashCoolDown(3, Duration.ofMinutes(10), Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void thePerPrincipalLimitFollowsTheConfiguredSlots() {
+        Properties properties = new Properties();
+        properties.setProperty("statements.maxRunning", "5");
+        assertThat(SluiceConfig.fromProperties(properties, Path.of("data")).principalLimits().maxConcurrent()).isEqualTo(5);
     }
 
     @Test
@@ -36,6 +47,10 @@ class SluiceConfigTest {
         properties.setProperty("snowflake.syncWaitSeconds", "5");
         properties.setProperty("limits.principalConcurrent", "2");
         properties.setProperty("limits.principalPerMinute", "30");
+        properties.setProperty("statements.maxShareWhileOthersWait", "25%");
+        properties.setProperty("limits.engineCrashesBeforeCoolDown", "2");
+        properties.setProperty("limits.engineCrashWindowSeconds", "60");
+        properties.setProperty("limits.engineCoolDownSeconds", "120");
         SluiceConfig config = SluiceConfig.fromProperties(properties, Path.of("data"));
         assertThat(config.http().port()).isEqualTo(9090);
         assertThat(config.http().maxThreads()).isEqualTo(64);
@@ -46,6 +61,9 @@ class SluiceConfigTest {
         assertThat(config.snowflakeSyncWait()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.principalLimits().maxConcurrent()).isEqualTo(2);
         assertThat(config.principalLimits().statementsPerMinute()).isEqualTo(30);
+        assertThat(config.statements().maxShareWhileOthersWait()).isEqualTo(0.25);
+        assertThat(config.principalLimits().engineCrashes())
+                .isEqualTo(new io.sluice.core.access.CrashCoolDown(2, Duration.ofSeconds(60), Duration.ofSeconds(120)));
     }
 
     @Test
@@ -56,5 +74,15 @@ class SluiceConfigTest {
         Properties notANumber = new Properties();
         notANumber.setProperty("http.port", "eighty");
         assertThatThrownBy(() -> SluiceConfig.fromProperties(notANumber, Path.of("data"))).hasMessageContaining("http.port");
+        for (String share : new String[] {"0", "1.5", "half"}) {
+            Properties badShare = new Properties();
+            badShare.setProperty("statements.maxShareWhileOthersWait", share);
+            assertThatThrownBy(() -> SluiceConfig.fromProperties(badShare, Path.of("data")))
+                    .hasMessageContaining("statements.maxShareWhileOthersWait");
+        }
+        Properties noCrashes = new Properties();
+        noCrashes.setProperty("limits.engineCrashesBeforeCoolDown", "0");
+        assertThatThrownBy(() -> SluiceConfig.fromProperties(noCrashes, Path.of("data")))
+                .hasMessageContaining("limits.engineCrashesBeforeCoolDown");
     }
 }

@@ -40,9 +40,11 @@ public final class AccessControl implements StatementGuard {
     /**
      * Limits per principal; admins have them too (a runaway script should not starve everyone). The defaults
      * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
-     * configuration keys.
+     * configuration keys. A server sets the concurrent limit to its running slots (statements.maxRunning): more
+     * statements at once than the engine runs would only wait in the queue.
      */
-    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout, long spoolBytes) {
+    public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout, long spoolBytes,
+                         CrashCoolDown engineCrashes) {
         public static final Limits DEFAULT = new Limits(64, 60_000, null, 0);
 
         /**
@@ -50,8 +52,10 @@ public final class AccessControl implements StatementGuard {
          *     less); null for none beyond statements.maxTimeoutSeconds
          * @param spoolBytes bytes of spooled results one principal may hold (roles may set less); 0 for no quota
          *     beyond spool.quotaBytes
+         * @param engineCrashes when a principal whose statements took the engine down is refused for a while
          */
         public Limits {
+            java.util.Objects.requireNonNull(engineCrashes, "engineCrashes");
             if (maxConcurrent < 1 || statementsPerMinute < 1) {
                 throw new IllegalArgumentException("principal limits must be at least 1");
             }
@@ -63,6 +67,10 @@ public final class AccessControl implements StatementGuard {
             }
         }
 
+        public Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout, long spoolBytes) {
+            this(maxConcurrent, statementsPerMinute, maxTimeout, spoolBytes, CrashCoolDown.DEFAULT);
+        }
+
         public Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout) {
             this(maxConcurrent, statementsPerMinute, maxTimeout, 0);
         }
@@ -72,7 +80,15 @@ public final class AccessControl implements StatementGuard {
         }
 
         public Limits withSpoolBytes(long bytes) {
-            return new Limits(maxConcurrent, statementsPerMinute, maxTimeout, bytes);
+            return new Limits(maxConcurrent, statementsPerMinute, maxTimeout, bytes, engineCrashes);
+        }
+
+        public Limits withMaxConcurrent(int statements) {
+            return new Limits(statements, statementsPerMinute, maxTimeout, spoolBytes, engineCrashes);
+        }
+
+        public Limits withEngineCrashes(CrashCoolDown coolDown) {
+            return new Limits(maxConcurrent, statementsPerMinute, maxTimeout, spoolBytes, coolDown);
         }
     }
 
@@ -94,6 +110,7 @@ public final class AccessControl implements StatementGuard {
     private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
     private final Map<String, Boolean> adminOwners = new ConcurrentHashMap<>();
     private final Map<String, io.sluice.core.statement.ClientConnection> clients = new ConcurrentHashMap<>();
+    private final EngineCrashLedger engineCrashes;
 
     public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
                          Clock clock, boolean auditText) {
@@ -104,11 +121,18 @@ public final class AccessControl implements StatementGuard {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.auditText = auditText;
+        this.engineCrashes = new EngineCrashLedger(limits.engineCrashes(), clock);
     }
 
     public void limits(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        engineCrashes.policy(limits.engineCrashes());
         buckets.clear();
+    }
+
+    /** Who took engines down lately, and who is cooling down for it. */
+    public EngineCrashLedger engineCrashes() {
+        return engineCrashes;
     }
 
     public AuditLog audit() {
@@ -121,7 +145,10 @@ public final class AccessControl implements StatementGuard {
     public void admit(Principal principal, StatementRequest request, int active) {
         Limits current = limits;
         SluiceException refusal = null;
-        if (active >= current.maxConcurrent()) {
+        Optional<SluiceError> coolingDown = engineCrashes.refusal(principal.id());
+        if (coolingDown.isPresent()) {
+            refusal = new SluiceException(coolingDown.get());
+        } else if (active >= current.maxConcurrent()) {
             refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this principal (limit "
                     + current.maxConcurrent() + "); retry when one has finished");
         } else if (!buckets.computeIfAbsent(principal.id(), id -> new TokenBucket(current.statementsPerMinute()))
@@ -131,7 +158,7 @@ public final class AccessControl implements StatementGuard {
         }
         if (refusal != null) {
             record(principal.id(), principal.admin(), request.client(), request.protocol(), null, request.sql(), List.of(),
-                    "REFUSED", ErrorCode.RATE_LIMITED.name(), 0, 0);
+                    "REFUSED", refusal.code().name(), 0, 0);
             throw refusal;
         }
     }
@@ -175,6 +202,9 @@ public final class AccessControl implements StatementGuard {
                                 EngineRequest engineRequest, Engine engine) {
         adminOwners.put(statementId, principal.admin());
         clients.put(statementId, request.client());
+        // Before the engine sees it: a statement that takes the engine (or the server) down is on record already.
+        record(principal.id(), principal.admin(), request.client(), request.protocol(), statementId, request.sql(), List.of(),
+                "RUNNING", null, 0, 0, AuditRecord.STARTED);
         Optional<AdminCommand> command;
         try {
             command = AdminStatementParser.parse(request.sql());
@@ -197,11 +227,25 @@ public final class AccessControl implements StatementGuard {
         record(status.ownerId(), admin != null && admin, client, status.protocol(), status.id(), status.sql(),
                 tables == null ? List.of() : tables, status.state().name(),
                 status.error() == null ? null : status.error().code().name(), status.rows(), duration);
+        if (status.error() != null && status.error().code() == ErrorCode.ENGINE_RESTARTED) {
+            // It was running when its engine died: its principal is a suspect, and one too often is cooled down.
+            record(status.ownerId(), admin != null && admin, client, status.protocol(), status.id(), status.sql(),
+                    tables == null ? List.of() : tables, status.state().name(), ErrorCode.ENGINE_RESTARTED.name(),
+                    status.rows(), duration, AuditRecord.ENGINE_CRASH_SUSPECT);
+            engineCrashes.suspect(status.ownerId(), status.id());
+        }
     }
 
     private void record(String principal, boolean admin, io.sluice.core.statement.ClientConnection client, String protocol,
                         String statementId, String sql, List<String> tables, String outcome, String errorCode, long rows,
                         long duration) {
+        record(principal, admin, client, protocol, statementId, sql, tables, outcome, errorCode, rows, duration,
+                AuditRecord.STATEMENT);
+    }
+
+    private void record(String principal, boolean admin, io.sluice.core.statement.ClientConnection client, String protocol,
+                        String statementId, String sql, List<String> tables, String outcome, String errorCode, long rows,
+                        long duration, String event) {
         io.sluice.core.statement.ClientConnection from = client == null ? io.sluice.core.statement.ClientConnection.UNKNOWN : client;
         long bytes;
         try {
@@ -210,7 +254,7 @@ public final class AccessControl implements StatementGuard {
             bytes = 0; // the exchange is gone; its count cannot be read any more
         }
         audit.write(new AuditRecord(clock.instant(), principal, admin, from.remoteAddress(), protocol, statementId, sha256(sql),
-                auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes));
+                auditText ? sql : null, tables, outcome, errorCode, rows, duration, bytes, event, null));
     }
 
     /** One record per read of a stored result: who, which statement and page, how many rows and response bytes. */

@@ -10,7 +10,9 @@ import java.util.List;
  * @param bytesSent for a statement, response bytes sent on the exchange that submitted it, as counted when it ended:
  *     the whole result for a streamed statement; for an asynchronous one what its submission had answered by then.
  *     For a result read, every byte of the response that carried it
- * @param event {@link #STATEMENT} or {@link #RESULT_READ} (a later read of a stored result: rows read, no SQL)
+ * @param event {@link #STATEMENT} (how a statement ended, or its refusal), {@link #STARTED} (a statement reached the
+ *     engine: outcome RUNNING, no tables yet), {@link #ENGINE_CRASH_SUSPECT} (the statement was running when its engine
+ *     died) or {@link #RESULT_READ} (a later read of a stored result: rows read, no SQL)
  * @param page the page a result read asked for; null for a statement, a row range or the whole result
  */
 public record AuditRecord(Instant time, String principal, boolean admin, String remoteAddress, String protocol,
@@ -19,6 +21,10 @@ public record AuditRecord(Instant time, String principal, boolean admin, String 
 
     /** A statement ran (or was refused): one record per statement. */
     public static final String STATEMENT = "STATEMENT";
+    /** A statement was handed to the engine: written before the engine runs it, so a statement that crashes it is known. */
+    public static final String STARTED = "STARTED";
+    /** A statement was running on an engine that died: its principal is one of the suspects. */
+    public static final String ENGINE_CRASH_SUSPECT = "ENGINE_CRASH_SUSPECT";
     /** A stored result was read: one record per request that read pages, rows or all of a result. */
     public static final String RESULT_READ = "RESULT_READ";
 

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param shutdownGrace how long running statements may finish when the server stops
  * @param streamingHistory how many finished streaming statements stay listed (they have no stored result;
  *     without a cap a server answering thousands of small statements a second would fill its heap)
+ * @param maxShareWhileOthersWait the share of the running slots one principal may hold while another principal's
+ *     statements wait (see {@link AdmissionControl}); 1 turns fair sharing off
  */
 public record StatementConfig(
         int maxRunning,
@@ -21,7 +23,22 @@ public record StatementConfig(
         Duration maxTimeout,
         Duration retention,
         Duration shutdownGrace,
-        int streamingHistory) {
+        int streamingHistory,
+        double maxShareWhileOthersWait) {
+
+    /** By default one principal holds at most half of the slots while others wait. */
+    public static final double DEFAULT_MAX_SHARE = 0.5;
+
+    public StatementConfig {
+        if (!(maxShareWhileOthersWait > 0 && maxShareWhileOthersWait <= 1)) {
+            throw new IllegalArgumentException("statements.maxShareWhileOthersWait must be above 0 and at most 1");
+        }
+    }
+
+    public StatementConfig(int maxRunning, int maxQueued, Duration defaultTimeout, Duration maxTimeout,
+                           Duration retention, Duration shutdownGrace, int streamingHistory) {
+        this(maxRunning, maxQueued, defaultTimeout, maxTimeout, retention, shutdownGrace, streamingHistory, DEFAULT_MAX_SHARE);
+    }
 
     public StatementConfig(int maxRunning, int maxQueued, Duration defaultTimeout, Duration maxTimeout,
                            Duration retention, Duration shutdownGrace) {

@@ -130,7 +130,7 @@ public final class StatementService implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued());
+        this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued(), config.maxShareWhileOthersWait());
         this.metrics = new StatementMetrics(meters, admission);
         if (shared) {
             // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
@@ -239,18 +239,18 @@ public final class StatementService implements AutoCloseable {
         if (reused.isPresent()) {
             return reused.get();
         }
-        admission.enqueue();
+        AdmissionControl.Ticket ticket = admission.enqueue(principal.id());
         Statement statement;
         try {
             statement = register(id, principal, request, false);
         } catch (RuntimeException e) {
-            admission.leaveQueue();
+            admission.leaveQueue(ticket);
             throw e;
         }
         try {
-            runners.execute(() -> runIntoSpool(principal, statement, new GuardedTap(tap)));
+            runners.execute(() -> runIntoSpool(principal, statement, ticket, new GuardedTap(tap)));
         } catch (RuntimeException rejected) {
-            admissionLeft(statement);
+            admissionLeft(statement, ticket);
             throw new SluiceException(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down");
         }
         return statement.snapshot();
@@ -274,12 +274,12 @@ public final class StatementService implements AutoCloseable {
                                      java.util.function.Consumer<String> onRegistered) {
         validate(request);
         guard.admit(principal, request, activeStatements(principal));
-        admission.enqueue();
+        AdmissionControl.Ticket ticket = admission.enqueue(principal.id());
         Statement statement;
         try {
             statement = register(newId(), principal, request, true);
         } catch (RuntimeException e) {
-            admission.leaveQueue();
+            admission.leaveQueue(ticket);
             throw e;
         }
         MDC.put(STATEMENT_ID, statement.id());
@@ -288,7 +288,7 @@ public final class StatementService implements AutoCloseable {
         BufferAllocator allocator = null;
         EngineStatement engineStatement = null;
         try {
-            admitted = awaitSlot(statement);
+            admitted = awaitSlot(statement, ticket);
             if (!admitted) {
                 throw new SluiceException(statement.cancelReason());
             }
@@ -317,7 +317,9 @@ public final class StatementService implements AutoCloseable {
                 allocator.close();
             }
             if (admitted) {
-                admission.release();
+                admission.release(principal.id());
+            } else {
+                admission.leaveQueue(ticket);
             }
             finishFailed(statement, error);
             MDC.remove(STATEMENT_ID);
@@ -325,16 +327,16 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private void runIntoSpool(Principal principal, Statement statement, GuardedTap tap) {
+    private void runIntoSpool(Principal principal, Statement statement, AdmissionControl.Ticket ticket, GuardedTap tap) {
         StatementRequest request = statement.request();
         String previousName = Thread.currentThread().getName();
         Thread.currentThread().setName("sql[" + statement.id() + "]");
         MDC.put(STATEMENT_ID, statement.id());
         LOG.debug("statement started");
         // The slot is given back before the statement is marked ended, so whoever sees it ended can use the slot.
-        SlotRelease slot = new SlotRelease(admission);
+        SlotRelease slot = new SlotRelease(admission, principal.id());
         try {
-            if (!awaitSlot(statement)) {
+            if (!awaitSlot(statement, ticket)) {
                 finishFailed(statement, statement.cancelReason());
                 return;
             }
@@ -522,10 +524,12 @@ public final class StatementService implements AutoCloseable {
     /** An admission slot given back exactly once, whichever path ends the statement. */
     private static final class SlotRelease {
         private final AdmissionControl admission;
+        private final String principal;
         private boolean held;
 
-        SlotRelease(AdmissionControl admission) {
+        SlotRelease(AdmissionControl admission, String principal) {
             this.admission = admission;
+            this.principal = principal;
         }
 
         void taken() {
@@ -535,7 +539,7 @@ public final class StatementService implements AutoCloseable {
         void release() {
             if (held) {
                 held = false;
-                admission.release();
+                admission.release(principal);
             }
         }
     }
@@ -840,7 +844,7 @@ public final class StatementService implements AutoCloseable {
     }
 
     void streamFinished(Statement statement, long rows, long updateCount, SluiceError error) {
-        admission.release();
+        admission.release(statement.ownerId());
         if (error != null) {
             finishFailed(statement, error);
             return;
@@ -964,9 +968,9 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private boolean awaitSlot(Statement statement) {
+    private boolean awaitSlot(Statement statement, AdmissionControl.Ticket ticket) {
         try {
-            return admission.awaitSlot(statement::isCancelRequested);
+            return admission.awaitSlot(ticket, statement::isCancelRequested);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Statement was interrupted while queued"));
@@ -974,13 +978,9 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    private void admissionLeft(Statement statement) {
+    private void admissionLeft(Statement statement, AdmissionControl.Ticket ticket) {
         statement.requestCancel(SluiceError.of(ErrorCode.SHUTTING_DOWN, "Sluice is shutting down"));
-        try {
-            admission.awaitSlot(() -> true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        admission.leaveQueue(ticket);
         finishFailed(statement, statement.cancelReason());
     }
 
@@ -1114,13 +1114,26 @@ public final class StatementService implements AutoCloseable {
     /** A cancel or timeout explains any engine error that follows it better than the engine can. */
     private static SluiceError errorOf(Statement statement, Throwable failure) {
         if (statement.isCancelRequested()) {
-            return statement.cancelReason();
+            return stoppedBy(statement.cancelReason(), failure);
         }
         if (failure instanceof SluiceException sluice) {
             return sluice.error();
         }
         LOG.error("statement [{}] failed unexpectedly", statement.id(), failure);
         return SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error while running the statement");
+    }
+
+    /**
+     * A cancel or timeout explains an engine error better than the engine can, except that the engine died under the
+     * statement: a statement that ignored its timeout until its engine was killed took the engine down, so it keeps
+     * ENGINE_RESTARTED (and is blamed for it), with both reasons in the message.
+     */
+    static SluiceError stoppedBy(SluiceError cancelReason, Throwable failure) {
+        if (failure instanceof SluiceException sluice && sluice.error().code() == ErrorCode.ENGINE_RESTARTED) {
+            return new SluiceError(ErrorCode.ENGINE_RESTARTED, cancelReason.message() + "; " + sluice.error().message(),
+                    sluice.error().sqlState(), null);
+        }
+        return cancelReason;
     }
 
     /** The statement when this node has it and it is the principal's; null otherwise. */

@@ -71,7 +71,7 @@ public final class StreamingStatement implements BatchStream {
         try {
             more = rows.next();
         } catch (RuntimeException e) {
-            SluiceError error = statement.isCancelRequested() ? statement.cancelReason()
+            SluiceError error = statement.isCancelRequested() ? StatementService.stoppedBy(statement.cancelReason(), e)
                     : e instanceof SluiceException sluice ? sluice.error()
                     : SluiceError.of(ErrorCode.INTERNAL_ERROR, "Internal error while reading the result");
             failure = error;

@@ -37,13 +37,15 @@ public final class EngineHost {
     /** Exit codes the supervisor tells apart. */
     static final int EXIT_BAD_ARGUMENTS = 64;
     static final int EXIT_DATABASE = 65;
+    /** Sent on standard input to a spare started with --standby=true: open the database and serve. */
+    static final int HAND_OVER = 'O';
 
     /** Set once the database is open, so that the end of the server closes it cleanly (a checkpoint, no WAL replay). */
     private static volatile DuckDbEngine opened;
 
     private final DuckDbEngine engine;
     private final BufferAllocator allocator = new RootAllocator();
-    private final Map<Long, EngineStatement> running = new ConcurrentHashMap<>();
+    private final Map<Long, Running> running = new ConcurrentHashMap<>();
     /** Cancels that arrived before their statement (the cancel travels on another connection); kept briefly. */
     private final Set<Long> earlyCancels = ConcurrentHashMap.newKeySet();
     private final byte[] token;
@@ -67,6 +69,12 @@ public final class EngineHost {
             Runtime.getRuntime().halt(EXIT_BAD_ARGUMENTS);
             return;
         }
+        if (arguments.standby()) {
+            // A warm spare: the JVM, the classes and DuckDB's native library are loaded now, the database is opened
+            // only when the server hands over (the file has one writer, and the engine it replaces holds it).
+            preload();
+            awaitHandOver();
+        }
         watchParent();
         DuckDbEngine engine;
         try {
@@ -82,6 +90,31 @@ public final class EngineHost {
         } catch (IOException | RuntimeException e) {
             System.err.println("sluice engine: cannot serve on " + arguments.socket() + ": " + e.getMessage());
             Runtime.getRuntime().halt(EXIT_DATABASE);
+        }
+    }
+
+    /** Loads what a start spends its time on: DuckDB's native library (unpacked from the jar), Arrow, the host's classes. */
+    private static void preload() {
+        try {
+            ClassLoader loader = EngineHost.class.getClassLoader();
+            Class.forName("org.duckdb.DuckDBNative", true, loader);
+            Class.forName("org.apache.arrow.vector.ipc.ArrowStreamWriter", true, loader);
+            Class.forName(HostSession.class.getName(), true, loader);
+            new RootAllocator().close();
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            System.err.println("sluice engine: preloading failed (the start will do it): " + e);
+        }
+    }
+
+    /** Waits for the byte that hands the database over; the end of standard input means the server is gone. */
+    private static void awaitHandOver() {
+        try {
+            int signal = System.in.read();
+            if (signal != HAND_OVER) {
+                Runtime.getRuntime().halt(0);
+            }
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(0);
         }
     }
 
@@ -142,9 +175,10 @@ public final class EngineHost {
     }
 
     void started(long id, EngineStatement statement) {
-        running.put(id, statement);
+        Running entry = new Running(statement);
+        running.put(id, entry);
         if (earlyCancels.remove(id)) {
-            statement.cancel();
+            entry.cancel();
         }
     }
 
@@ -153,13 +187,22 @@ public final class EngineHost {
     }
 
     EngineStatement statement(long id) {
-        return running.get(id);
+        Running entry = running.get(id);
+        return entry == null ? null : entry.statement();
+    }
+
+    /** Marks the statement as inside (or out of) a call into DuckDB, for {@link #stuckNanos}. */
+    void busy(long id, boolean inside) {
+        Running entry = running.get(id);
+        if (entry != null) {
+            entry.busySince.set(inside ? System.nanoTime() : 0);
+        }
     }
 
     void cancel(long id) {
-        EngineStatement statement = running.get(id);
-        if (statement != null) {
-            statement.cancel();
+        Running entry = running.get(id);
+        if (entry != null) {
+            entry.cancel();
             return;
         }
         // Bounded: a cancel whose statement never comes (it failed before opening) must not pile up.
@@ -169,11 +212,43 @@ public final class EngineHost {
         earlyCancels.add(id);
     }
 
-    /** Command-line arguments, written by {@link EngineProcess}. */
-    record Arguments(Path socket, DuckDbConfig config) {
+    /**
+     * How long the statement has stayed inside DuckDB since its cancel reached this process, or -1 when it is not
+     * cancelled, not inside DuckDB, or unknown: only a statement that really ignores its cancel gets the engine killed,
+     * not one that is merely slow to be answered on a busy machine.
+     */
+    long stuckNanos(long id) {
+        Running entry = running.get(id);
+        if (entry == null) {
+            return -1;
+        }
+        long cancelled = entry.cancelledAt.get();
+        long busy = entry.busySince.get();
+        if (cancelled == 0 || busy == 0) {
+            return -1;
+        }
+        return System.nanoTime() - Math.max(cancelled, busy);
+    }
 
-        static List<String> of(Path socket, DuckDbConfig config) {
+    /** A statement of this process, whether a cancel reached it and since when it has been inside DuckDB. */
+    private record Running(EngineStatement statement, java.util.concurrent.atomic.AtomicLong cancelledAt,
+                           java.util.concurrent.atomic.AtomicLong busySince) {
+        Running(EngineStatement statement) {
+            this(statement, new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong());
+        }
+
+        void cancel() {
+            cancelledAt.compareAndSet(0, System.nanoTime());
+            statement.cancel();
+        }
+    }
+
+    /** Command-line arguments, written by {@link EngineProcess}. */
+    record Arguments(Path socket, DuckDbConfig config, boolean standby) {
+
+        static List<String> of(Path socket, DuckDbConfig config, boolean standby) {
             List<String> arguments = new ArrayList<>();
+            arguments.add("--standby=" + standby);
             arguments.add("--socket=" + socket.toAbsolutePath());
             arguments.add("--database=" + config.databaseFile().toAbsolutePath());
             arguments.add("--temp=" + config.tempDirectory().toAbsolutePath());
@@ -203,7 +278,7 @@ public final class EngineHost {
             DuckDbConfig config = new DuckDbConfig(Path.of(values.get("database")), Path.of(values.get("temp")),
                     values.get("memory-limit"), Integer.parseInt(values.get("threads")),
                     Integer.parseInt(values.get("batch-rows")), catalogs);
-            return new Arguments(Path.of(values.get("socket")), config);
+            return new Arguments(Path.of(values.get("socket")), config, Boolean.parseBoolean(values.getOrDefault("standby", "false")));
         }
     }
 

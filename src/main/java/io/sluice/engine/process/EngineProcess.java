@@ -33,7 +33,7 @@ final class EngineProcess {
 
     /** Starts the process; it is ready once its socket answers (see {@link EngineSupervisor}). */
     static EngineProcess start(long generation, ProcessSettings settings, DuckDbConfig config, Path socket, byte[] token,
-                               Optional<MemoryCeiling.Place> place) throws IOException {
+                               Optional<MemoryCeiling.Place> place, boolean standby) throws IOException {
         MemoryCeiling.Group group = null;
         if (place.isPresent()) {
             try {
@@ -57,7 +57,7 @@ final class EngineProcess {
         command.add("-cp");
         command.add(settings.classPath());
         command.add(EngineHost.class.getName());
-        command.addAll(EngineHost.Arguments.of(socket, config));
+        command.addAll(EngineHost.Arguments.of(socket, config, standby));
         Path log = config.databaseFile().toAbsolutePath().resolveSibling("engine-process.log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -76,6 +76,17 @@ final class EngineProcess {
 
     long generation() {
         return generation;
+    }
+
+    /** Tells a spare started in standby to open the database and serve; false when it is gone. */
+    boolean handOver() {
+        try {
+            process.getOutputStream().write(EngineHost.HAND_OVER);
+            process.getOutputStream().flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     Process process() {

@@ -49,6 +49,8 @@ final class EngineSupervisor implements AutoCloseable {
     private final Object lock = new Object();
     private final Thread watchdog;
     private volatile EngineProcess current;
+    /** A started engine waiting, database closed, to replace the current one at once when it dies (or null). */
+    private volatile EngineProcess spare;
     private volatile Status status = Status.STARTING;
     private volatile boolean closed;
     private long nextGeneration = 1;
@@ -74,7 +76,7 @@ final class EngineSupervisor implements AutoCloseable {
         this.socket = socketDirectory.resolve("engine.sock");
         this.cgroups = settings.useCgroups() ? MemoryCeiling.find() : Optional.empty();
         removeLeftSpillFiles();
-        EngineProcess first = launch();
+        EngineProcess first = launch(false);
         try {
             awaitReady(first);
         } catch (SluiceException e) {
@@ -92,6 +94,49 @@ final class EngineSupervisor implements AutoCloseable {
         LOG.info("engine process started (pid {}, memory ceiling {}, enforced by {})", first.process().pid(),
                 EngineProcess.megabytes(settings.ceilingBytes()), first.hasCgroup() ? "a cgroup and the watchdog" : "the watchdog");
         this.watchdog = Thread.ofPlatform().daemon().name("engine-watchdog").start(this::watch);
+        startSpare();
+    }
+
+    /**
+     * Starts a spare in the background when configured: a JVM start and DuckDB's native library take seconds on a
+     * busy machine, opening the database a fraction of one, so a restart hands over to a spare that did the rest.
+     */
+    private void startSpare() {
+        if (!settings.warmSpare() || closed) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("engine-spare").start(() -> {
+            try {
+                EngineProcess started = launch(true);
+                synchronized (lock) {
+                    if (closed || spare != null) {
+                        started.kill("not needed");
+                        started.cleanUp();
+                        return;
+                    }
+                    spare = started;
+                }
+                started.process().onExit().thenRun(started::cleanUp);
+            } catch (SluiceException e) {
+                LOG.warn("no spare engine process: {}", e.getMessage());
+            }
+        });
+    }
+
+    /** The spare, taken, if one is alive and takes the hand-over. */
+    private EngineProcess takeSpare() {
+        EngineProcess taken;
+        synchronized (lock) {
+            taken = spare;
+            spare = null;
+        }
+        if (taken != null && taken.alive() && taken.handOver()) {
+            return taken;
+        }
+        if (taken != null) {
+            taken.kill("the spare did not take over");
+        }
+        return null;
     }
 
     /** Spill files of an engine that died are never read again; DuckDB only cleans up those of a clean shutdown. */
@@ -113,14 +158,14 @@ final class EngineSupervisor implements AutoCloseable {
         }
     }
 
-    private EngineProcess launch() {
+    private EngineProcess launch(boolean standby) {
         long generation;
         synchronized (lock) {
             generation = nextGeneration++;
         }
         DuckDbConfig engineConfig = config.withMemoryLimit(settings.duckDbLimitBytes() / (1024 * 1024) + "MB");
         try {
-            return EngineProcess.start(generation, settings, engineConfig, socket, token, cgroups);
+            return EngineProcess.start(generation, settings, engineConfig, socket, token, cgroups, standby);
         } catch (IOException | RuntimeException e) {
             throw new SluiceException(SluiceError.of(ErrorCode.ENGINE_UNAVAILABLE,
                     "The engine process could not be started (" + settings.javaCommand() + "): " + e.getMessage()), e);
@@ -186,7 +231,9 @@ final class EngineSupervisor implements AutoCloseable {
         long backoffMillis = 200;
         while (!closed) {
             try {
-                EngineProcess next = launch();
+                long started = System.nanoTime();
+                EngineProcess spareEngine = takeSpare();
+                EngineProcess next = spareEngine != null ? spareEngine : launch(false);
                 try {
                     awaitReady(next);
                 } catch (SluiceException e) {
@@ -205,7 +252,9 @@ final class EngineSupervisor implements AutoCloseable {
                     lock.notifyAll();
                 }
                 watchExit(next);
-                LOG.info("engine process restarted (pid {})", next.process().pid());
+                LOG.info("engine process restarted (pid {}, {} ms{})", next.process().pid(),
+                        java.time.Duration.ofNanos(System.nanoTime() - started).toMillis(), spareEngine != null ? ", from the spare" : "");
+                startSpare();
                 return;
             } catch (SluiceException e) {
                 LOG.error("engine restart failed, retrying in {} ms: {}", backoffMillis, e.getMessage());
@@ -227,9 +276,10 @@ final class EngineSupervisor implements AutoCloseable {
                             + EngineProcess.megabytes(settings.ceilingBytes()));
                 } else {
                     long now = System.nanoTime();
+                    long grace = settings.cancelGrace().toNanos();
                     for (RemoteStatement statement : inFlight) {
-                        if (statement.generation() == engine.generation()
-                                && statement.ignoresCancel(now, settings.cancelGrace().toNanos())) {
+                        if (statement.generation() == engine.generation() && statement.ignoresCancel(now, grace)
+                                && stuck(engine, statement, grace)) {
                             engine.kill("a statement kept running " + settings.cancelGrace().toMillis()
                                     + " ms after it was cancelled or timed out (" + statement.describe() + ")");
                             break;
@@ -238,6 +288,36 @@ final class EngineSupervisor implements AutoCloseable {
                 }
             }
             sleep(WATCH_INTERVAL_MILLIS);
+        }
+    }
+
+    /**
+     * Whether the engine itself says the statement has stayed inside DuckDB for the grace since its cancel arrived. A
+     * statement that only waits for a slow answer on a busy machine is not stuck; an engine that cannot even answer
+     * within a second, while the statement has waited three graces, is taken to be wedged.
+     */
+    private boolean stuck(EngineProcess engine, RemoteStatement statement, long graceNanos) {
+        java.util.concurrent.CompletableFuture<Long> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (HostConnection side = HostConnection.open(socket, token, engine.generation())) {
+                side.out().writeByte(Wire.STUCK);
+                side.out().writeLong(statement.id());
+                side.out().flush();
+                side.reply(Wire.VALUE);
+                return side.in().readLong();
+            } catch (IOException e) {
+                return -1L;
+            }
+        }, command -> Thread.ofPlatform().daemon().name("engine-stuck-check").start(command));
+        try {
+            return answer.get(1, java.util.concurrent.TimeUnit.SECONDS) >= graceNanos;
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            return statement.ignoresCancel(System.nanoTime(), 3 * graceNanos);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -387,6 +467,11 @@ final class EngineSupervisor implements AutoCloseable {
             lock.notifyAll();
         }
         dropIdle();
+        EngineProcess unused = spare;
+        spare = null;
+        if (unused != null) {
+            unused.kill("the server is stopping");
+        }
         if (engine != null) {
             // Closing its standard input asks it to stop; DuckDB keeps the WAL, so a kill loses nothing committed.
             try {

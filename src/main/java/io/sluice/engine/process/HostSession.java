@@ -167,6 +167,12 @@ final class HostSession implements Runnable {
                 out.writeLong(bytes);
                 out.flush();
             }
+            case Wire.STUCK -> {
+                long stuck = host.stuckNanos(in.readLong());
+                out.writeByte(Wire.VALUE);
+                out.writeLong(stuck);
+                out.flush();
+            }
             case Wire.PING -> reply(host.engine().healthy() ? Wire.OK : Wire.UNSUPPORTED);
             case Wire.APPEND -> {
                 @SuppressWarnings("unchecked")
@@ -206,7 +212,13 @@ final class HostSession implements Runnable {
             return;
         }
         try {
-            AccessedTables access = statement.accessedTables();
+            host.busy(statementId, true);
+            AccessedTables access;
+            try {
+                access = statement.accessedTables();
+            } finally {
+                host.busy(statementId, false);
+            }
             out.writeByte(Wire.ACCESS);
             Wire.writeAccess(out, access);
             out.flush();
@@ -226,7 +238,12 @@ final class HostSession implements Runnable {
         }
         EngineResult result;
         try {
-            result = statement.execute();
+            host.busy(statementId, true);
+            try {
+                result = statement.execute();
+            } finally {
+                host.busy(statementId, false);
+            }
         } catch (SluiceException e) {
             replyError(e.error());
             return;
@@ -266,7 +283,7 @@ final class HostSession implements Runnable {
             // The schema goes out at once: execute() on the server returns when it arrives, before the first batch.
             out.flush();
             try {
-                while (rows.next()) {
+                while (next(rows)) {
                     writer.writeBatch();
                     out.flush();
                 }
@@ -281,6 +298,16 @@ final class HostSession implements Runnable {
             reply(Wire.END);
         } else {
             replyError(failure);
+        }
+    }
+
+    /** The next batch, marked as time inside DuckDB (writing to the socket is not: a slow reader is no stuck engine). */
+    private boolean next(BatchStream rows) {
+        host.busy(statementId, true);
+        try {
+            return rows.next();
+        } finally {
+            host.busy(statementId, false);
         }
     }
 

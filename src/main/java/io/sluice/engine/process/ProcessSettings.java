@@ -13,12 +13,13 @@ import java.util.Objects;
  * @param startTimeout how long a starting engine may take to answer; also how long a statement waits for a
  *     restarting engine before it fails with ENGINE_UNAVAILABLE
  * @param useCgroups false to rely on the watchdog alone even where cgroups are writable
+ * @param warmSpare keep a second engine process started (database closed) to take over at once when one dies
  * @param javaCommand the java binary that runs the engine (the server's own by default)
  * @param classPath the class path of the engine (the server's own by default)
  * @param jvmFlags flags the engine JVM needs (Arrow's memory access, native access)
  */
 public record ProcessSettings(long ceilingBytes, long heapBytes, Duration cancelGrace, Duration startTimeout,
-                              boolean useCgroups, String javaCommand, String classPath, List<String> jvmFlags) {
+                              boolean useCgroups, boolean warmSpare, String javaCommand, String classPath, List<String> jvmFlags) {
 
     /** Below this the engine JVM and DuckDB cannot open a database and answer a statement. */
     public static final long MINIMUM_CEILING_BYTES = 256L * 1024 * 1024;
@@ -37,14 +38,15 @@ public record ProcessSettings(long ceilingBytes, long heapBytes, Duration cancel
     }
 
     /** The engine runs the way this server runs: same java, same class path, the same Arrow and native flags. */
-    public static ProcessSettings forThisJvm(long ceilingBytes, Duration cancelGrace, Duration startTimeout, boolean useCgroups) {
+    public static ProcessSettings forThisJvm(long ceilingBytes, Duration cancelGrace, Duration startTimeout, boolean useCgroups,
+                                             boolean warmSpare) {
         String javaBinary = ProcessHandle.current().info().command()
                 .orElse(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> flags = List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
                 "-Darrow.enable_null_check_for_get=false");
         return new ProcessSettings(ceilingBytes, Math.min(DEFAULT_HEAP_BYTES, ceilingBytes / 4), cancelGrace, startTimeout,
-                useCgroups, javaBinary, System.getProperty("java.class.path"), flags);
+                useCgroups, warmSpare, javaBinary, System.getProperty("java.class.path"), flags);
     }
 
     /**

@@ -171,6 +171,11 @@ final class RemoteStatement implements EngineStatement {
         return generation;
     }
 
+    /** The statement's id in the engine process. */
+    long id() {
+        return id;
+    }
+
     /** For the engine's crash log: the statement and whose it is. */
     String describe() {
         String user = request.session().user();

@@ -62,6 +62,7 @@ final class Wire {
     static final byte MEMORY = 14;
     static final byte PING = 15;
     static final byte APPEND = 16;
+    static final byte STUCK = 17;
 
     // Replies, engine → server.
     static final byte OK = 64;

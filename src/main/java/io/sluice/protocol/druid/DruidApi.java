@@ -113,6 +113,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         if (error.code() == ErrorCode.UNAUTHENTICATED) {
             context.header("WWW-Authenticate", "Basic realm=\"druid\"");
         }
+        io.sluice.http.ErrorResponses.retryAfter(context, error);
     }
 
     // ---- POST /druid/v2/sql ------------------------------------------------------------------------

@@ -122,6 +122,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
             respond(context, 400, new KsqlError(400, KsqlError.QUERY_ENDPOINT, e.getMessage()).generic());
         } catch (SluiceException e) {
             KsqlError error = KsqlError.of(e.error());
+            io.sluice.http.ErrorResponses.retryAfter(context, e.error());
             respond(context, error.status(), error.generic());
         } catch (BadRequest e) {
             respond(context, 400, new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage()).generic());
@@ -193,6 +194,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
             } catch (SluiceException e) {
                 KsqlError error = KsqlError.of(e.error());
                 int code = error.status() == 400 ? KsqlError.BAD_STATEMENT : error.errorCode();
+                io.sluice.http.ErrorResponses.retryAfter(context, e.error());
                 respond(context, error.status(), new KsqlError(error.status(), code, e.error().message())
                         .statement(statement.text(), entities));
                 return;

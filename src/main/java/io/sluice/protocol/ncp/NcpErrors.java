@@ -26,6 +26,7 @@ final class NcpErrors {
     static void write(Context context, SluiceError error, SessionNames session) {
         Rendering rendering = render(error, session);
         String url = context.fullUrl();
+        io.sluice.http.ErrorResponses.retryAfter(context, error);
         context.status(rendering.status()).json(new NcpResponses.ErrorBody(url, rendering.title(), rendering.status(),
                 rendering.detail(), context.path(), rendering.errorCode()));
     }

@@ -77,6 +77,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
                     SessionContext.DEFAULT, null, 0, null, null, "nekt").withClient(io.sluice.http.ClientConnections.of(context)), spec);
             context.json(NektMapper.succeeded(result, requestBase(context)));
         } catch (SluiceException e) {
+            io.sluice.http.ErrorResponses.retryAfter(context, e.error());
             context.status(NektMapper.status(e.error())).json(NektMapper.failed(e.error()));
         } catch (RuntimeException e) {
             LOG.error("nekt sql-query failed", e);

@@ -491,6 +491,7 @@ public final class SnowflakeApi implements HttpApi {
                 }
                 context.res().resetBuffer();
                 String handle = context.attribute(HANDLE_ATTRIBUTE);
+                io.sluice.http.ErrorResponses.retryAfter(context, e.error());
                 render(context, SnowflakeErrors.of(e.error(), handle));
             }
         };

@@ -3,6 +3,8 @@ package io.sluice.engine.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.core.access.AccessControl;
+import io.sluice.core.access.CrashCoolDown;
 import io.sluice.server.EngineIsolation;
 import io.sluice.server.SluiceConfig;
 import io.sluice.testing.SluiceTestServer;
@@ -36,9 +38,13 @@ class EngineIsolationTest {
 
     @BeforeAll
     static void start() {
-        SluiceConfig config = SluiceConfig.defaults(data).withEngineMemoryLimit("1GB")
-                .withEngines(SluiceConfig.defaults(data).engines().withIsolation(
-                        EngineIsolation.defaults().withCancelGrace(Duration.ofSeconds(2))));
+        SluiceConfig defaults = SluiceConfig.defaults(data);
+        AccessControl.Limits limits = defaults.principalLimits();
+        // bob attacks in every test here; the cool-down that would stop him after three crashes has its own test.
+        SluiceConfig config = defaults.withEngineMemoryLimit("1GB")
+                .withEngines(defaults.engines().withIsolation(EngineIsolation.defaults().withCancelGrace(Duration.ofSeconds(2))))
+                .withPrincipalLimits(new AccessControl.Limits(limits.maxConcurrent(), limits.statementsPerMinute(),
+                        limits.maxTimeout(), limits.spoolBytes(), new CrashCoolDown(1000, Duration.ofMinutes(10), Duration.ofMinutes(1))));
         sluice = new SluiceTestServer(config, true);
         sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "CREATE TABLE kept (i INTEGER)"));
         sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "INSERT INTO kept SELECT * FROM range(1000)"));
@@ -167,15 +173,17 @@ class EngineIsolationTest {
 
     private static void assertBackWithin(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
+        String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> answer = sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "SELECT 1 AS one", "timeoutMs", 2000),
-                    sluice.otherUserKey);
+            // Another principal than the attacker (bob).
+            HttpResponse<String> answer = sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "SELECT 1 AS one", "timeoutMs", 5000));
             if (answer.statusCode() == 200) {
                 return;
             }
+            last = answer.statusCode() + " " + answer.body();
             sleep(100);
         }
-        throw new AssertionError("the engine did not serve statements again within " + limit);
+        throw new AssertionError("the engine did not serve statements again within " + limit + "; last answer: " + last);
     }
 
     private static long count(String sql) {

@@ -20,14 +20,14 @@ class EngineStartupTest {
     Path data;
 
     private static ProcessSettings settings(long ceiling) {
-        return ProcessSettings.forThisJvm(ceiling, Duration.ofSeconds(2), Duration.ofSeconds(30), false);
+        return ProcessSettings.forThisJvm(ceiling, Duration.ofSeconds(2), Duration.ofSeconds(30), false, false);
     }
 
     @Test
     void aJavaThatCannotRunIsAClearStartupError() {
         ProcessSettings own = settings(512L * 1024 * 1024);
         ProcessSettings broken = new ProcessSettings(own.ceilingBytes(), own.heapBytes(), own.cancelGrace(), own.startTimeout(),
-                false, data.resolve("no-such-java").toString(), own.classPath(), own.jvmFlags());
+                false, false, data.resolve("no-such-java").toString(), own.classPath(), own.jvmFlags());
         assertThatThrownBy(() -> new ProcessEngine(DuckDbConfig.defaults(data.resolve("engine")), broken))
                 .isInstanceOfSatisfying(SluiceException.class, e -> {
                     assertThat(e.error().code()).isEqualTo(ErrorCode.ENGINE_UNAVAILABLE);
