@@ -108,7 +108,23 @@ final class DruidStatements {
                 .withClient(io.sluice.http.ClientConnections.of(context))
                 .withTags(new Submitted(durable, query.resultFormat()).tags()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);
+        if (status.state() == StatementState.FAILED && plannedBadly(status.error())) {
+            // Druid plans the SQL before it accepts the query: bad SQL is the submit's 400, never a FAILED query.
+            throw new SluiceException(status.error());
+        }
         writeJson(context, 200, view(principal, status, false, null));
+    }
+
+    /**
+     * Errors Druid finds while planning (parse, validation, authorization, parameters), as opposed to ones
+     * the running query meets; SQL state class 42 is a binder's error (unknown column, no such function).
+     */
+    static boolean plannedBadly(io.sluice.core.error.SluiceError error) {
+        return error != null && switch (error.code()) {
+            case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR, SQL_PERMISSION_DENIED, INVALID_PARAMETER -> true;
+            case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42");
+            default -> false;
+        };
     }
 
     void status(Context context, Principal principal) throws IOException {
