@@ -15,16 +15,15 @@ final class SnowflakeErrors {
     }
 
     static SnowflakeException of(SluiceError error, String handle) {
-        String detail = error.message();
+        String detail = SnowflakeCompilationErrors.engineDetail(error.message());
         return switch (error.code()) {
-            case SQL_SYNTAX_ERROR -> SnowflakeException.failure("001003", "42000",
-                    "SQL compilation error:\n" + detail, handle);
-            case SQL_CATALOG_ERROR -> SnowflakeException.failure("002003", "42S02",
-                    "SQL compilation error:\n" + detail, handle);
+            case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR -> SnowflakeCompilationErrors.of(error, handle);
+            case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42")
+                    ? SnowflakeCompilationErrors.of(error, handle)
+                    : SnowflakeException.failure(sqlErrorCode(error.sqlState()),
+                            error.sqlState() == null ? "22000" : error.sqlState(), detail, handle);
             case SQL_PERMISSION_DENIED -> SnowflakeException.failure("003001", "42501",
                     "SQL access control error:\n" + detail, handle);
-            case SQL_ERROR -> SnowflakeException.failure(sqlErrorCode(error.sqlState()),
-                    error.sqlState() == null ? "22000" : error.sqlState(), detail, handle);
             case INVALID_PARAMETER -> SnowflakeException.failure("002049", "42601",
                     "SQL compilation error:\n" + detail, handle);
             case MISSING_SQL -> SnowflakeException.failure("000900", "42000",

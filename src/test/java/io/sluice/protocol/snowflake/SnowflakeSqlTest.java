@@ -45,6 +45,25 @@ class SnowflakeSqlTest {
     }
 
     @Test
+    void colonsAfterValuesAreNotBinds() {
+        assertThat(SnowflakeSql.numberedPlaceholdersToDollar("select {'a':1}, {'a' : 1}, {\"k\":2}, v:1, f(x):1, a[:1]"))
+                .isEqualTo("select {'a':1}, {'a' : 1}, {\"k\":2}, v:1, f(x):1, a[:1]");
+        assertThat(SnowflakeSql.numberedPlaceholdersToDollar("select :1, x = :2 and y in (:3, :4) limit :5"))
+                .isEqualTo("select $1, x = $2 and y in ($3, $4) limit $5");
+    }
+
+    @Test
+    void collectsQuotedIdentifiersOnly() {
+        assertThat(SnowflakeSql.quotedIdentifiers("select \"Who\", 'Lit', \"a\"\"b\" -- \"comment\"\n from t"))
+                .containsExactlyInAnyOrder("Who", "a\"b");
+        assertThat(SnowflakeNames.columnName("edits", java.util.Set.of())).isEqualTo("EDITS");
+        assertThat(SnowflakeNames.columnName("count_star()", java.util.Set.of())).isEqualTo("COUNT(*)");
+        assertThat(SnowflakeNames.columnName("Who", java.util.Set.of("Who"))).isEqualTo("Who");
+        assertThat(SnowflakeNames.columnName("count(DISTINCT \"user\")", java.util.Set.of("user")))
+                .isEqualTo("COUNT(DISTINCT \"user\")");
+    }
+
+    @Test
     void findsTheLeadingKeyword() {
         assertThat(SnowflakeSql.firstKeyword("  -- hi\n insert into t values (1)")).isEqualTo("INSERT");
         assertThat(SnowflakeSql.firstKeyword("(select 1)")).isEqualTo("SELECT");
