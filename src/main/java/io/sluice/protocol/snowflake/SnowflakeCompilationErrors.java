@@ -20,7 +20,7 @@ final class SnowflakeCompilationErrors {
     private static final Pattern MISSING_TABLE = Pattern.compile("Table with name (.+?) does not exist");
     private static final Pattern MISSING_SCHEMA = Pattern.compile("Schema with name (.+?) does not exist");
     private static final Pattern MISSING_FUNCTION = Pattern.compile("(?:Scalar|Table|Aggregate|Pragma)? ?Function with name (.+?) does not exist");
-    private static final Pattern MISSING_COLUMN = Pattern.compile("Referenced column (.+?) not found");
+    private static final Pattern MISSING_COLUMN = Pattern.compile("Referenced column (\"(?:[^\"]|\"\")*\"|\\S+) (?:was )?not found");
 
     private SnowflakeCompilationErrors() {
     }

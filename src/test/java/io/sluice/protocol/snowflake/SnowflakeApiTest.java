@@ -562,6 +562,9 @@ class SnowflakeApiTest {
         assertFailure(column, 422, "000904", "42000");
         assertThat(json(column).get("message").asText())
                 .matches("SQL compilation error: error line 1 at position \\d+\ninvalid identifier 'NOPE'");
+        HttpResponse<String> noFrom = post("/api/v2/statements", statement("SELECT nope"));
+        assertFailure(noFrom, 422, "000904", "42000");
+        assertThat(json(noFrom).get("message").asText()).endsWith("\ninvalid identifier 'NOPE'");
         HttpResponse<String> syntax = post("/api/v2/statements", statement("SELEC 1"));
         assertFailure(syntax, 422, "001003", "42000");
         assertThat(json(syntax).get("message").asText())
