@@ -144,6 +144,11 @@ final class DruidStatements {
                     "Query[" + queryId + "] failed. Check the status api for more details.");
             case SUCCEEDED -> { }
         }
+        if (status.updateCount() >= 0) {
+            // "Getting the query results for an ingestion query returns an empty response."
+            context.status(200);
+            return;
+        }
         Submitted how = Submitted.of(status);
         DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());
         String pageText = context.queryParam("page");

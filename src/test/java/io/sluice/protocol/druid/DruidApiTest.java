@@ -375,6 +375,20 @@ class DruidApiTest {
     }
 
     @Test
+    void resultsOfAnIngestionAreEmpty() throws Exception {
+        assertThat(sql(query("CREATE TABLE druid_ingested (x INTEGER)", "")).statusCode()).isEqualTo(200);
+        HttpResponse<String> submitted = druid("POST", "/druid/v2/sql/statements",
+                query("INSERT INTO druid.druid_ingested VALUES (1), (2)", "\"context\": {\"executionMode\": \"ASYNC\"}"));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+        String queryId = json(submitted).get("queryId").asText();
+        assertThat(awaitFinished(queryId).get("state").asText()).isEqualTo("SUCCESS");
+        HttpResponse<String> results = druid("GET", "/druid/v2/sql/statements/" + queryId + "/results", null);
+        assertThat(results.statusCode()).isEqualTo(200);
+        assertThat(results.body()).isEmpty();
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM druid_ingested", "")).body()).isEqualTo("[{\"c\":2}]");
+    }
+
+    @Test
     void druidQualifiedNamesResolveToTheDatasource() {
         String plain = sql(query("SELECT COUNT(*) AS c FROM wikipedia", "")).body();
         assertThat(plain).matches("\\[\\{\"c\":\\d+\\}\\]");
