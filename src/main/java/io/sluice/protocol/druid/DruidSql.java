@@ -11,7 +11,7 @@ import java.util.Locale;
  *       information_schema that answer in Druid's columns and vocabulary (catalog {@code druid}, the default
  *       schema as {@code druid}, Druid SQL type names);</li>
  *   <li>{@code druid.<table>} loses its qualifier: Druid's schema of datasources is the engine's default schema
- *       (a schema or alias actually named {@code druid} is not supported);</li>
+ *       (unless the query declares an alias {@code AS druid}; an engine schema named {@code druid} is not reachable);</li>
  *   <li>{@code APPROX_COUNT_DISTINCT(x)} becomes {@code druid_count_distinct(x)}, an exact count (see
  *       {@link DruidFunctions});</li>
  *   <li>{@code LATEST(x…)} / {@code EARLIEST(x…)} become {@code druid_latest("__time", x…)}, because Druid
@@ -122,13 +122,15 @@ final class DruidSql {
      */
     static String rewrite(String sql, boolean admin) {
         List<Token> tokens = tokenize(sql);
+        boolean druidIsAnAlias = declaresAliasDruid(tokens);
         StringBuilder out = new StringBuilder(sql.length() + 64);
         int copied = 0;
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             boolean qualified = i > 0 && tokens.get(i - 1).symbol('.');
-            // druid.<table>: Druid's one schema of datasources is the engine's default schema, so the qualifier goes.
-            if (isDruidSchema(token) && !qualified && i + 2 < tokens.size() && tokens.get(i + 1).symbol('.')
+            // druid.<table>: Druid's one schema of datasources is the engine's default schema, so the qualifier goes
+            // (unless the query names a table or subquery "druid", whose columns druid.<column> then means).
+            if (!druidIsAnAlias && isDruidSchema(token) && !qualified && i + 2 < tokens.size() && tokens.get(i + 1).symbol('.')
                     && (tokens.get(i + 2).kind() == Kind.WORD || tokens.get(i + 2).kind() == Kind.QUOTED)) {
                 out.append(sql, copied, token.start());
                 copied = tokens.get(i + 1).end();
@@ -172,6 +174,16 @@ final class DruidSql {
             }
         }
         return out.append(sql, copied, sql.length()).toString();
+    }
+
+    /** True when the query gives something the alias {@code druid} ({@code … AS druid}). */
+    private static boolean declaresAliasDruid(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).kind() == Kind.WORD && tokens.get(i).is("AS") && isDruidSchema(tokens.get(i + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code druid} unquoted in any case, or {@code "druid"} quoted exactly so. */

@@ -305,7 +305,7 @@ public final class SnowflakeApi implements HttpApi {
         context.attribute(HANDLE_ATTRIBUTE, handle);
         MultiStatementRun run = runs.get(handle);
         if (run != null && run.owner().id().equals(principal.id())) {
-            if (!run.cancel(statements) && !cancelled(run.view().failure())) {
+            if (!run.cancel(statements) && !run.wasCancelled()) {
                 throw SnowflakeException.notFound(handle);
             }
             cancelStatus(context, handle);
@@ -370,11 +370,6 @@ public final class SnowflakeApi implements HttpApi {
                 return cancelled;
             }
         }
-    }
-
-    /** True for the failure of a run that was cancelled. */
-    private static boolean cancelled(SnowflakeException failure) {
-        return failure != null && SnowflakeErrors.CANCELLED_CODE.equals(failure.code());
     }
 
     // ---- key-pair registration ---------------------------------------------------------------------------

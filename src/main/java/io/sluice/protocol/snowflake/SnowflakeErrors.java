@@ -21,7 +21,7 @@ final class SnowflakeErrors {
             case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42")
                     ? SnowflakeCompilationErrors.of(error, handle)
                     : SnowflakeException.failure(sqlErrorCode(error.sqlState()),
-                            error.sqlState() == null ? "22000" : error.sqlState(), detail, handle);
+                            error.sqlState() == null ? "22000" : error.sqlState(), runtimeMessage(detail), handle);
             case SQL_PERMISSION_DENIED -> SnowflakeException.failure("003001", "42501",
                     "SQL access control error:\n" + detail, handle);
             case INVALID_PARAMETER -> SnowflakeException.failure("002049", "42601",
@@ -48,6 +48,16 @@ final class SnowflakeErrors {
             case SERVER_RESTARTED -> SnowflakeException.failure("000603", "XX000", detail, handle);
             case INTERNAL_ERROR -> new SnowflakeException(500, "390100", detail, null, handle);
         };
+    }
+
+    private static final java.util.regex.Pattern NOT_A_NUMBER = java.util.regex.Pattern.compile(
+            "Could not convert string '(.*)' to (?:U?(?:TINY|SMALL|BIG|HUGE)?INT(?:EGER|8|16|32|64|128)?|DECIMAL.*|DOUBLE|FLOAT|REAL)",
+            java.util.regex.Pattern.DOTALL);
+
+    /** A text that is no number is Snowflake's "Numeric value '…' is not recognized"; other messages stay. */
+    static String runtimeMessage(String detail) {
+        java.util.regex.Matcher number = NOT_A_NUMBER.matcher(detail);
+        return number.lookingAt() ? "Numeric value '" + number.group(1) + "' is not recognized" : detail;
     }
 
     /** Snowflake's numeric codes for execution errors, chosen by SQL state class. */

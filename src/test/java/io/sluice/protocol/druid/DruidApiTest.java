@@ -397,6 +397,9 @@ class DruidApiTest {
                 .isEqualTo(plain);
         assertThat(sql(query("SELECT COUNT(*) AS c FROM DRUID.wikipedia JOIN druid.wikipedia AS o USING (__time, \"user\", page) "
                 + "WHERE druid.wikipedia.\"user\" = 'BlueMoon2662'", "")).body()).isEqualTo("[{\"c\":1}]");
+        // An alias named druid keeps its meaning.
+        assertThat(sql(query("SELECT druid.channel FROM wikipedia AS druid WHERE druid.\"user\" = 'BlueMoon2662'", "")).body())
+                .isEqualTo("[{\"channel\":\"#ja.wikipedia\"}]");
         // Text that only mentions the schema is left alone.
         assertThat(sql(query("SELECT 'druid.wikipedia' AS t", "")).body()).isEqualTo("[{\"t\":\"druid.wikipedia\"}]");
         // Other schemas still resolve.

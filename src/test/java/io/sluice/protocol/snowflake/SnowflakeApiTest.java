@@ -433,6 +433,20 @@ class SnowflakeApiTest {
         assertThat(result.get("statementHandles")).hasSize(2);
     }
 
+    @Test
+    void cancellingAMultiStatementRunTwiceAnswersTheSameBothTimes() {
+        HttpResponse<String> accepted = post("/api/v2/statements?async=true", statement("SELECT 1; " + SLOW_SQL,
+                "parameters", Map.of("MULTI_STATEMENT_COUNT", "2")));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String handle = json(accepted).get("statementHandle").asText();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            HttpResponse<String> cancelled = post("/api/v2/statements/" + handle + "/cancel", "");
+            assertThat(cancelled.statusCode()).as("cancel %d: %s", attempt + 1, cancelled.body()).isEqualTo(200);
+            assertThat(json(cancelled).get("code").asText()).isEqualTo("000604");
+        }
+        assertThat(get("/api/v2/statements/" + handle).statusCode()).isEqualTo(422);
+    }
+
     // ---- requestId, session parameters ------------------------------------------------------------------
 
     @Test

@@ -64,6 +64,20 @@ class SnowflakeSqlTest {
     }
 
     @Test
+    void engineErrorsReadAsSnowflakes() {
+        SnowflakeException number = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_ERROR,
+                "Conversion Error: Could not convert string 'abc' to INT32", "22018", null), "h");
+        assertThat(number.code()).isEqualTo("100038");
+        assertThat(number.getMessage()).isEqualTo("Numeric value 'abc' is not recognized");
+        SnowflakeException other = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_ERROR,
+                "Out of Range Error: Overflow in addition of INT32 (2147483647 + 1)!", "22003", null), "h");
+        assertThat(other.getMessage()).isEqualTo("Overflow in addition of INT32 (2147483647 + 1)!");
+        SnowflakeException hinted = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_CATALOG_ERROR,
+                "Catalog Error: Table with name pg_tablez does not exist!\nDid you mean \"pg_tables\"?", "42P01", null), "h");
+        assertThat(hinted.getMessage()).isEqualTo("SQL compilation error:\nObject 'PG_TABLEZ' does not exist or not authorized.");
+    }
+
+    @Test
     void findsTheLeadingKeyword() {
         assertThat(SnowflakeSql.firstKeyword("  -- hi\n insert into t values (1)")).isEqualTo("INSERT");
         assertThat(SnowflakeSql.firstKeyword("(select 1)")).isEqualTo("SELECT");
