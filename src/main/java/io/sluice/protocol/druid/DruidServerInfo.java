@@ -27,7 +27,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * What a Druid broker answers besides SQL, for tools that start by asking it (plywood, Turnilo, Pivot):
  * {@code GET /status}, {@code /status/health}, {@code /status/properties}, {@code /druid/v2/datasources} and
- * {@code /druid/v2/datasources/{name}}, and Druid's error for native queries, which Sluice does not run.
+ * {@code /druid/v2/datasources/{name}}, the two native queries tools introspect with, and Druid's error for
+ * the other native queries, which Sluice does not run.
  * Datasources are the tables of Druid's {@code druid} schema, read through the caller's own statement so
  * the engine's view of names and the caller's grants decide what is listed.
  */
@@ -133,8 +134,9 @@ final class DruidServerInfo {
     }
 
     /**
-     * {@code POST /druid/v2/} (native JSON queries): Druid's error for an operation the server does not support,
-     * naming the query type, so a client falls back or tells its user to use SQL.
+     * {@code POST /druid/v2/} (native JSON queries): {@code timeBoundary} and {@code segmentMetadata} are answered
+     * ({@link DruidNativeQueries}); any other type gets Druid's error for an operation the server does not
+     * support, naming the query type, so a client falls back or tells its user to use SQL.
      */
     void nativeQuery(Context context, Principal principal) throws IOException {
         JsonNode query;
@@ -145,6 +147,13 @@ final class DruidServerInfo {
                     "Malformed JSON request body: " + io.sluice.http.JsonBodies.describe(e));
         }
         String type = query == null ? null : query.path("queryType").asText(null);
+        if (DruidNativeQueries.answers(type)) {
+            Object answer = new DruidNativeQueries(this).answer(principal, query);
+            boolean pretty = context.queryParam("pretty") != null;
+            context.status(200).contentType("application/json").result(pretty
+                    ? json.writerWithDefaultPrettyPrinter().writeValueAsBytes(answer) : json.writeValueAsBytes(answer));
+            return;
+        }
         String host = context.req().getServerName() + ":" + context.req().getServerPort();
         String message = "Native queries" + (type == null ? "" : " (queryType [" + type + "])")
                 + " are not supported by this server; send Druid SQL to /druid/v2/sql instead";
@@ -158,16 +167,26 @@ final class DruidServerInfo {
         context.status(501).contentType("application/json").result(json.writeValueAsBytes(body));
     }
 
-    /**
-     * Runs a catalog query (Druid SQL, rewritten as any other) as the caller. A caller the engine refuses the
-     * catalog to gets Druid's 403, as Druid answers a user without access to the state resource.
-     */
+    /** The rows of a small query and their schema. */
+    record Rows(io.sluice.core.types.ResultSchema schema, List<List<Object>> rows) {
+    }
+
     private List<List<Object>> catalog(Principal principal, String druidSql, Parameters parameters) {
+        return run(principal, druidSql, parameters).rows();
+    }
+
+    /**
+     * Runs a small query (Druid SQL, rewritten as any other) as the caller and keeps its rows. A caller the engine
+     * refuses the catalog (or a table) to gets Druid's 403, as Druid answers a user without access to a resource.
+     */
+    Rows run(Principal principal, String druidSql, Parameters parameters) {
         StatementRequest request = new StatementRequest(DruidSql.rewrite(druidSql, principal.admin()), parameters,
                 new SessionContext(null, null, ZoneOffset.UTC, principal.name()), null, 0, null, null,
                 DruidApi.PROTOCOL);
         List<List<Object>> rows = new ArrayList<>();
+        io.sluice.core.types.ResultSchema schema;
         try (StreamingStatement stream = statements.stream(principal, request)) {
+            schema = stream.schema();
             while (stream.next()) {
                 VectorSchemaRoot batch = stream.root();
                 ColumnReader[] readers = ColumnReaders.forBatch(batch, stream.schema(), ZoneOffset.UTC);
@@ -185,7 +204,7 @@ final class DruidServerInfo {
             }
             throw e;
         }
-        return rows;
+        return new Rows(schema, rows);
     }
 
     private void write(Context context, Object body) throws IOException {

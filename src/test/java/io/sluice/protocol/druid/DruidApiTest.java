@@ -498,6 +498,42 @@ class DruidApiTest {
     }
 
     @Test
+    void introspectionNativeQueriesAreAnsweredFromSql() {
+        JsonNode extent = json(sql(query("SELECT TIMESTAMP_TO_MILLIS(MIN(__time)) AS first, TIMESTAMP_TO_MILLIS(MAX(__time)) AS last "
+                + "FROM wikipedia", ""))).get(0);
+        String first = java.time.Instant.ofEpochMilli(extent.get("first").asLong()).toString();
+        String last = java.time.Instant.ofEpochMilli(extent.get("last").asLong()).toString();
+        HttpResponse<String> boundary = druid("POST", "/druid/v2/", "{\"queryType\": \"timeBoundary\", \"dataSource\": \"wikipedia\"}");
+        assertThat(boundary.statusCode()).as(boundary.body()).isEqualTo(200);
+        JsonNode bounds = json(boundary).get(0);
+        assertThat(bounds.get("timestamp").asText()).isEqualTo(bounds.get("result").get("minTime").asText());
+        assertThat(java.time.Instant.parse(bounds.get("result").get("minTime").asText()).toString()).isEqualTo(first);
+        assertThat(java.time.Instant.parse(bounds.get("result").get("maxTime").asText()).toString()).isEqualTo(last);
+        assertThat(bounds.get("result").get("maxTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        JsonNode maxOnly = json(druid("POST", "/druid/v2/?pretty",
+                "{\"queryType\": \"timeBoundary\", \"dataSource\": {\"type\": \"table\", \"name\": \"wikipedia\"}, \"bound\": \"maxTime\"}")).get(0);
+        assertThat(maxOnly.get("result").has("minTime")).isFalse();
+        assertThat(maxOnly.get("timestamp").asText()).isEqualTo(maxOnly.get("result").get("maxTime").asText());
+
+        HttpResponse<String> metadata = druid("POST", "/druid/v2/",
+                "{\"queryType\": \"segmentMetadata\", \"dataSource\": \"wikipedia\", \"merge\": true, \"analysisTypes\": []}");
+        assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+        JsonNode analysis = json(metadata).get(0);
+        assertThat(analysis.get("id").asText()).isEqualTo("merged");
+        assertThat(analysis.get("numRows").asLong()).isEqualTo(json(sql(query("SELECT COUNT(*) AS c FROM wikipedia", ""))).get(0).get("c").asLong());
+        assertThat(analysis.get("columns").get("__time").get("type").asText()).isEqualTo("LONG");
+        assertThat(analysis.get("columns").get("channel").get("type").asText()).isEqualTo("STRING");
+        assertThat(analysis.get("columns").get("added").get("type").asText()).isEqualTo("LONG");
+        assertThat(analysis.get("intervals").get(0).asText()).startsWith(bounds.get("result").get("minTime").asText() + "/");
+        // A datasource the broker has no segments of, or a name that is no table at all: no analyses.
+        assertThat(druid("POST", "/druid/v2/", "{\"queryType\": \"segmentMetadata\", \"dataSource\": \"nope\\\"; DROP TABLE wikipedia; --\"}")
+                .body()).isEqualTo("[]");
+        assertThat(druid("POST", "/druid/v2/", "{\"queryType\": \"timeBoundary\", \"dataSource\": \"no_such_datasource\"}").body())
+                .isEqualTo("[]");
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM wikipedia", "")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void approxCountDistinctIsWithinTwoPercentOfTheExactCount() {
         JsonNode rows = json(sql(query("""
                 SELECT channel, APPROX_COUNT_DISTINCT("user") AS approx, APPROX_COUNT_DISTINCT_DS_HLL("user") AS hll,
