@@ -33,8 +33,11 @@ final class DruidStatements {
 
     private static final String ID_PREFIX = "query-";
     private static final int SAMPLE_ROWS = 1000;
-    /** How long a submit waits for a quick query so the answer can already carry its schema. */
-    private static final Duration SUBMIT_WAIT = Duration.ofMillis(500);
+    /**
+     * How long a submit waits for a quick query so the answer can already carry its schema, and for SQL that does
+     * not plan to fail, which is then the submit's 400 (planning takes milliseconds; the margin is for a busy host).
+     */
+    private static final Duration SUBMIT_WAIT = Duration.ofSeconds(1);
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
