@@ -78,8 +78,12 @@ final class SnowflakeCompilationErrors {
         if (message == null) {
             return "";
         }
-        String first = message.split("\n", 2)[0].strip();
-        return ERROR_CLASS.matcher(first).replaceFirst("");
+        return withoutErrorClass(message.split("\n", 2)[0].strip());
+    }
+
+    /** The message without the engine's error class prefix ("Binder Error: ", "Conversion Error: "). */
+    static String withoutErrorClass(String message) {
+        return ERROR_CLASS.matcher(message).replaceFirst("");
     }
 
     /**

@@ -15,13 +15,14 @@ final class SnowflakeErrors {
     }
 
     static SnowflakeException of(SluiceError error, String handle) {
-        String detail = SnowflakeCompilationErrors.engineDetail(error.message());
+        String detail = error.message();
         return switch (error.code()) {
             case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR -> SnowflakeCompilationErrors.of(error, handle);
             case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42")
                     ? SnowflakeCompilationErrors.of(error, handle)
                     : SnowflakeException.failure(sqlErrorCode(error.sqlState()),
-                            error.sqlState() == null ? "22000" : error.sqlState(), runtimeMessage(detail), handle);
+                            error.sqlState() == null ? "22000" : error.sqlState(), runtimeMessage(detail == null ? "" : detail),
+                            handle);
             case SQL_PERMISSION_DENIED -> SnowflakeException.failure("003001", "42501",
                     "SQL access control error:\n" + detail, handle);
             case INVALID_PARAMETER -> SnowflakeException.failure("002049", "42601",
@@ -54,10 +55,14 @@ final class SnowflakeErrors {
             "Could not convert string '(.*)' to (?:U?(?:TINY|SMALL|BIG|HUGE)?INT(?:EGER|8|16|32|64|128)?|DECIMAL.*|DOUBLE|FLOAT|REAL)",
             java.util.regex.Pattern.DOTALL);
 
-    /** A text that is no number is Snowflake's "Numeric value '…' is not recognized"; other messages stay. */
+    /**
+     * An execution error's message without the engine's error class ("Conversion Error: "), which Snowflake's
+     * messages do not have; a text that is no number reads as Snowflake's "Numeric value '…' is not recognized".
+     */
     static String runtimeMessage(String detail) {
-        java.util.regex.Matcher number = NOT_A_NUMBER.matcher(detail);
-        return number.lookingAt() ? "Numeric value '" + number.group(1) + "' is not recognized" : detail;
+        String message = SnowflakeCompilationErrors.withoutErrorClass(detail);
+        java.util.regex.Matcher number = NOT_A_NUMBER.matcher(message);
+        return number.lookingAt() ? "Numeric value '" + number.group(1) + "' is not recognized" : message;
     }
 
     /** Snowflake's numeric codes for execution errors, chosen by SQL state class. */
