@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Apache Druid's SQL API: {@code POST /druid/v2/sql} streams a result in Druid's formats,
  * {@code DELETE /druid/v2/sql/{sqlQueryId}} cancels it, and {@code /druid/v2/sql/statements} runs queries
- * asynchronously into the spool and serves their pages ({@link DruidStatements}). Every route
+ * asynchronously into the spool and serves their pages ({@link DruidStatements}); the broker's status and
+ * datasource endpoints are {@link DruidServerInfo}'s. Every route
  * authenticates and renders its errors Druid's way itself, so no native error body ever leaks out.
  */
 public final class DruidApi implements io.sluice.http.HttpApi {
@@ -49,12 +50,14 @@ public final class DruidApi implements io.sluice.http.HttpApi {
     private final Authentication authentication;
     private final ObjectMapper json;
     private final DruidStatements asyncStatements;
+    private final DruidServerInfo serverInfo;
 
     public DruidApi(StatementService statements, Authentication authentication, ObjectMapper json) {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.json = Objects.requireNonNull(json, "json");
         this.asyncStatements = new DruidStatements(statements, json);
+        this.serverInfo = new DruidServerInfo(statements, json);
     }
 
     /** How a route renders its errors: the /sql generation (legacy + current fields) or the statements API's. */
@@ -77,6 +80,13 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         routes.delete("/druid/v2/sql/statements/{queryId}",
                 context -> guarded(context, ErrorStyle.CURRENT, asyncStatements::cancel));
         routes.delete("/druid/v2/sql/{sqlQueryId}", context -> guarded(context, ErrorStyle.LEGACY, this::cancel));
+        routes.get("/status", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::status));
+        routes.get("/status/health", serverInfo::health);
+        routes.get("/status/properties", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::properties));
+        routes.get("/druid/v2/datasources", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::datasources));
+        routes.get("/druid/v2/datasources/{name}", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::datasource));
+        routes.post("/druid/v2", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::nativeQuery));
+        routes.post("/druid/v2/", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::nativeQuery));
     }
 
     /** Authenticates, runs the route, and renders any failure in Druid's shape (or cuts a started response). */
@@ -132,7 +142,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
 
     static StatementRequest statementRequest(DruidQuery query, Principal principal) {
         long timeout = query.timeoutMillis();
-        return new StatementRequest(DruidSql.rewrite(query.query()), query.parameters(),
+        return new StatementRequest(DruidSql.rewrite(query.query(), principal.admin()), query.parameters(),
                 new SessionContext(query.catalog(), query.schema(), query.timeZone(), principal.name()),
                 timeout == 0 ? null : Duration.ofMillis(timeout), query.outerLimit(), null, null, PROTOCOL);
     }

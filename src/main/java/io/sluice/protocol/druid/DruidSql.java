@@ -10,6 +10,10 @@ import java.util.Locale;
  *   <li>{@code INFORMATION_SCHEMA.TABLES / COLUMNS / SCHEMATA} become fixed subqueries over DuckDB's
  *       information_schema that answer in Druid's columns and vocabulary (catalog {@code druid}, the default
  *       schema as {@code druid}, Druid SQL type names);</li>
+ *   <li>{@code druid.<table>} loses its qualifier: Druid's schema of datasources is the engine's default schema
+ *       (unless the query declares an alias {@code AS druid}; an engine schema named {@code druid} is not reachable);</li>
+ *   <li>{@code APPROX_COUNT_DISTINCT(x)} becomes {@code druid_count_distinct(x)}, an exact count (see
+ *       {@link DruidFunctions});</li>
  *   <li>{@code LATEST(x…)} / {@code EARLIEST(x…)} become {@code druid_latest("__time", x…)}, because Druid
  *       takes their time from {@code __time}, which a DuckDB macro cannot name;</li>
  *   <li>a literal Joda pattern in {@code TIME_PARSE(s, 'pattern'…)} is rewritten to DuckDB's strptime spelling,
@@ -19,17 +23,35 @@ import java.util.Locale;
  */
 final class DruidSql {
 
-    private static final String SCHEMA_NAME = "CASE WHEN table_catalog = current_database() AND table_schema = 'main' "
+    /** The schema Druid's catalog shows Sluice's own tables in (to admins only). */
+    static final String INTERNAL_SCHEMA = "sluice";
+
+    /**
+     * Sluice's own tables: the audit table ({@code sluice.audit}, i.e. {@code main.audit} of the database) and
+     * anything in a schema named {@code sluice}. Only admins may read them, so only admins see them, and then
+     * in schema {@code sluice}, never among the {@code druid} datasources.
+     */
+    private static final String INTERNAL_TABLE = "(table_schema = '" + INTERNAL_SCHEMA + "' OR (table_catalog = current_database() "
+            + "AND table_schema = 'main' AND table_name = 'audit'))";
+    private static final String SCHEMA_NAME = "CASE WHEN " + INTERNAL_TABLE + " THEN '" + INTERNAL_SCHEMA + "' "
+            + "WHEN table_catalog = current_database() AND table_schema = 'main' "
             + "THEN 'druid' WHEN table_catalog = current_database() THEN table_schema "
             + "ELSE table_catalog || '.' || table_schema END";
     private static final String REAL_SCHEMAS = "table_catalog NOT IN ('system', 'temp') "
             + "AND table_schema NOT IN ('information_schema', 'pg_catalog')";
+    private static final String VISIBLE_TO_ALL = REAL_SCHEMAS + " AND NOT " + INTERNAL_TABLE;
 
-    static final String TABLES = "(SELECT 'druid' AS \"TABLE_CATALOG\", " + SCHEMA_NAME + " AS \"TABLE_SCHEMA\", "
+    static String tables(boolean admin) {
+        return "(SELECT 'druid' AS \"TABLE_CATALOG\", " + SCHEMA_NAME + " AS \"TABLE_SCHEMA\", "
             + "table_name AS \"TABLE_NAME\", CASE WHEN table_type = 'VIEW' THEN 'VIEW' ELSE 'TABLE' END AS \"TABLE_TYPE\", "
-            + "'NO' AS \"IS_JOINABLE\", 'NO' AS \"IS_BROADCAST\" FROM information_schema.tables WHERE " + REAL_SCHEMAS
+            + "'NO' AS \"IS_JOINABLE\", 'NO' AS \"IS_BROADCAST\" FROM information_schema.tables WHERE " + visible(admin)
             + " UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', t, 'SYSTEM_TABLE', 'NO', 'NO' "
             + "FROM (VALUES ('COLUMNS'), ('SCHEMATA'), ('TABLES')) AS s(t))";
+    }
+
+    private static String visible(boolean admin) {
+        return admin ? REAL_SCHEMAS : VISIBLE_TO_ALL;
+    }
 
     private static final String DRUID_TYPE = "CASE WHEN data_type IN ('VARCHAR', 'UUID', 'TIME', 'INTERVAL') "
             + "OR data_type LIKE 'ENUM%' THEN 'VARCHAR' "
@@ -45,7 +67,8 @@ final class DruidSql {
             + "WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('HUGEINT', 'UHUGEINT') THEN 'DECIMAL' "
             + "WHEN data_type LIKE '%[]' THEN 'ARRAY' ELSE 'OTHER' END";
 
-    static final String COLUMNS = "(SELECT \"TABLE_CATALOG\", \"TABLE_SCHEMA\", \"TABLE_NAME\", \"COLUMN_NAME\", "
+    static String columns(boolean admin) {
+        return "(SELECT \"TABLE_CATALOG\", \"TABLE_SCHEMA\", \"TABLE_NAME\", \"COLUMN_NAME\", "
             + "\"ORDINAL_POSITION\", \"COLUMN_DEFAULT\", \"IS_NULLABLE\", \"DATA_TYPE\", "
             + "CAST(NULL AS BIGINT) AS \"CHARACTER_MAXIMUM_LENGTH\", CAST(NULL AS BIGINT) AS \"CHARACTER_OCTET_LENGTH\", "
             + "\"NUMERIC_PRECISION\", \"NUMERIC_PRECISION_RADIX\", \"NUMERIC_SCALE\", "
@@ -62,9 +85,11 @@ final class DruidSql {
             + "CAST(numeric_precision AS BIGINT) AS \"NUMERIC_PRECISION\", "
             + "CAST(numeric_precision_radix AS BIGINT) AS \"NUMERIC_PRECISION_RADIX\", "
             + "CAST(numeric_scale AS BIGINT) AS \"NUMERIC_SCALE\" "
-            + "FROM information_schema.columns WHERE " + REAL_SCHEMAS + ") AS c)";
+            + "FROM information_schema.columns WHERE " + visible(admin) + ") AS c)";
+    }
 
-    static final String SCHEMATA = "(SELECT 'druid' AS \"CATALOG_NAME\", "
+    static String schemata(boolean admin) {
+        return "(SELECT 'druid' AS \"CATALOG_NAME\", "
             + "CASE WHEN catalog_name = current_database() AND schema_name = 'main' THEN 'druid' "
             + "WHEN catalog_name = current_database() THEN schema_name ELSE catalog_name || '.' || schema_name END "
             + "AS \"SCHEMA_NAME\", CAST(NULL AS VARCHAR) AS \"SCHEMA_OWNER\", "
@@ -72,7 +97,10 @@ final class DruidSql {
             + "CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_NAME\", CAST(NULL AS VARCHAR) AS \"SQL_PATH\" "
             + "FROM information_schema.schemata WHERE catalog_name NOT IN ('system', 'temp') "
             + "AND schema_name NOT IN ('information_schema', 'pg_catalog') "
-            + "UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', NULL, NULL, NULL, NULL, NULL)";
+            + (admin ? "" : "AND schema_name <> '" + INTERNAL_SCHEMA + "' ")
+            + "UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', NULL, NULL, NULL, NULL, NULL"
+            + (admin ? " UNION SELECT 'druid', '" + INTERNAL_SCHEMA + "', NULL, NULL, NULL, NULL, NULL" : "") + ")";
+    }
 
     private enum Kind { WORD, QUOTED, STRING, SYMBOL }
 
@@ -89,19 +117,32 @@ final class DruidSql {
     private DruidSql() {
     }
 
-    static String rewrite(String sql) {
+    /**
+     * @param admin whether the principal may read Sluice's own tables (the catalog views show them only then)
+     */
+    static String rewrite(String sql, boolean admin) {
         List<Token> tokens = tokenize(sql);
+        boolean druidIsAnAlias = declaresAliasDruid(tokens);
         StringBuilder out = new StringBuilder(sql.length() + 64);
         int copied = 0;
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             boolean qualified = i > 0 && tokens.get(i - 1).symbol('.');
+            // druid.<table>: Druid's one schema of datasources is the engine's default schema, so the qualifier goes
+            // (unless the query names a table or subquery "druid", whose columns druid.<column> then means).
+            if (!druidIsAnAlias && isDruidSchema(token) && !qualified && i + 2 < tokens.size() && tokens.get(i + 1).symbol('.')
+                    && (tokens.get(i + 2).kind() == Kind.WORD || tokens.get(i + 2).kind() == Kind.QUOTED)) {
+                out.append(sql, copied, token.start());
+                copied = tokens.get(i + 1).end();
+                i += 1;
+                continue;
+            }
             if (token.is("INFORMATION_SCHEMA") && !qualified && i + 2 < tokens.size() && tokens.get(i + 1).symbol('.')
                     && !(i + 3 < tokens.size() && tokens.get(i + 3).symbol('.'))) {
                 String view = switch (tokens.get(i + 2).text().toUpperCase(Locale.ROOT)) {
-                    case "TABLES" -> TABLES;
-                    case "COLUMNS" -> COLUMNS;
-                    case "SCHEMATA" -> SCHEMATA;
+                    case "TABLES" -> tables(admin);
+                    case "COLUMNS" -> columns(admin);
+                    case "SCHEMATA" -> schemata(admin);
                     default -> null;
                 };
                 if (view != null && tokens.get(i + 2).kind() != Kind.STRING) {
@@ -113,7 +154,11 @@ final class DruidSql {
             }
             if (token.kind() == Kind.WORD && !qualified && i + 1 < tokens.size() && tokens.get(i + 1).symbol('(')) {
                 String name = token.text().toUpperCase(Locale.ROOT);
-                if (name.equals("LATEST") || name.equals("EARLIEST")) {
+                if (name.equals("APPROX_COUNT_DISTINCT")) {
+                    // DuckDB's HyperLogLog is several percent off; the macro counts exactly (see DruidFunctions).
+                    out.append(sql, copied, token.start()).append("druid_count_distinct");
+                    copied = token.end();
+                } else if (name.equals("LATEST") || name.equals("EARLIEST")) {
                     out.append(sql, copied, token.start()).append("druid_").append(name.toLowerCase(Locale.ROOT))
                             .append("(\"__time\", ");
                     copied = tokens.get(i + 1).end();
@@ -129,6 +174,22 @@ final class DruidSql {
             }
         }
         return out.append(sql, copied, sql.length()).toString();
+    }
+
+    /** True when the query gives something the alias {@code druid} ({@code … AS druid}). */
+    private static boolean declaresAliasDruid(List<Token> tokens) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).kind() == Kind.WORD && tokens.get(i).is("AS") && isDruidSchema(tokens.get(i + 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code druid} unquoted in any case, or {@code "druid"} quoted exactly so. */
+    private static boolean isDruidSchema(Token token) {
+        return token.kind() == Kind.WORD ? token.text().equalsIgnoreCase("druid")
+                : token.kind() == Kind.QUOTED && token.text().equals("druid");
     }
 
     /** The index of the token that is the whole second argument of the call opening at {@code open}, if a string. */

@@ -33,8 +33,11 @@ final class DruidStatements {
 
     private static final String ID_PREFIX = "query-";
     private static final int SAMPLE_ROWS = 1000;
-    /** How long a submit waits for a quick query so the answer can already carry its schema. */
-    private static final Duration SUBMIT_WAIT = Duration.ofMillis(500);
+    /**
+     * How long a submit waits for a quick query so the answer can already carry its schema, and for SQL that does
+     * not plan to fail, which is then the submit's 400 (planning takes milliseconds; the margin is for a busy host).
+     */
+    private static final Duration SUBMIT_WAIT = Duration.ofSeconds(1);
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -108,7 +111,23 @@ final class DruidStatements {
                 .withClient(io.sluice.http.ClientConnections.of(context))
                 .withTags(new Submitted(durable, query.resultFormat()).tags()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);
+        if (status.state() == StatementState.FAILED && plannedBadly(status.error())) {
+            // Druid plans the SQL before it accepts the query: bad SQL is the submit's 400, never a FAILED query.
+            throw new SluiceException(status.error());
+        }
         writeJson(context, 200, view(principal, status, false, null));
+    }
+
+    /**
+     * Errors Druid finds while planning (parse, validation, authorization, parameters), as opposed to ones
+     * the running query meets; SQL state class 42 is a binder's error (unknown column, no such function).
+     */
+    static boolean plannedBadly(io.sluice.core.error.SluiceError error) {
+        return error != null && switch (error.code()) {
+            case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR, SQL_PERMISSION_DENIED, INVALID_PARAMETER -> true;
+            case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42");
+            default -> false;
+        };
     }
 
     void status(Context context, Principal principal) throws IOException {
@@ -127,6 +146,11 @@ final class DruidStatements {
             case FAILED, CANCELLED -> throw new SluiceException(ErrorCode.NOT_FOUND,
                     "Query[" + queryId + "] failed. Check the status api for more details.");
             case SUCCEEDED -> { }
+        }
+        if (status.updateCount() >= 0) {
+            // "Getting the query results for an ingestion query returns an empty response."
+            context.status(200);
+            return;
         }
         Submitted how = Submitted.of(status);
         DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());

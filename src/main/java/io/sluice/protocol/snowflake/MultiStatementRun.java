@@ -105,6 +105,11 @@ final class MultiStatementRun {
         }
     }
 
+    /** True once a cancel reached the run while it ran (a later cancel then answers as the first did). */
+    boolean wasCancelled() {
+        return cancelRequested;
+    }
+
     /** Stops the statement that runs and every one after it; false when the run had already ended. */
     boolean cancel(StatementService statements) {
         if (done.isDone()) {

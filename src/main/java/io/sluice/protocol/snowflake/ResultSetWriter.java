@@ -139,14 +139,16 @@ final class ResultSetWriter {
         }
         SpooledResult result = statements.result(principal, status.id());
         List<SnowflakeTypes.RowType> rowTypes = new ArrayList<>();
+        java.util.Set<String> quoted = SnowflakeSql.quotedIdentifiers(status.sql() == null ? "" : status.sql());
         for (Column column : result.schema().columns()) {
-            rowTypes.add(SnowflakeTypes.of(column));
+            SnowflakeTypes.RowType type = SnowflakeTypes.of(column);
+            rowTypes.add(type.named(SnowflakeNames.columnName(type.name(), quoted)));
         }
         return new Shape(rowTypes, result.pages(), result.totalRows(), null, null, 0);
     }
 
     private static Shape counted(String column, String statsField, long count) {
-        return new Shape(List.of(SnowflakeTypes.fixed(column, 19, 0, false)), List.of(), 1,
+        return new Shape(List.of(SnowflakeTypes.fixed(column, 38, 0, false)), List.of(), 1,
                 List.of(Long.toString(count)), statsField, count);
     }
 
@@ -186,9 +188,9 @@ final class ResultSetWriter {
             json.writeStringField("database", "");
             json.writeStringField("schema", "");
             json.writeStringField("table", "");
-            writeNullableNumber(json, "scale", type.scale());
-            writeNullableNumber(json, "precision", type.precision());
-            writeNullableNumber(json, "length", type.length());
+            json.writeNumberField("scale", type.scale());
+            json.writeNumberField("precision", type.precision());
+            json.writeNumberField("length", type.length());
             json.writeStringField("type", type.type());
             json.writeBooleanField("nullable", type.nullable());
             writeNullableNumber(json, "byteLength", type.byteLength());

@@ -305,7 +305,7 @@ public final class SnowflakeApi implements HttpApi {
         context.attribute(HANDLE_ATTRIBUTE, handle);
         MultiStatementRun run = runs.get(handle);
         if (run != null && run.owner().id().equals(principal.id())) {
-            if (!run.cancel(statements)) {
+            if (!run.cancel(statements) && !run.wasCancelled()) {
                 throw SnowflakeException.notFound(handle);
             }
             cancelStatus(context, handle);
@@ -325,6 +325,13 @@ public final class SnowflakeApi implements HttpApi {
         }
         StatementStatus before = found.get();
         if (before.isTerminal()) {
+            // Cancelling is idempotent: a statement already cancelled answers as the first cancel did. One that
+            // finished otherwise is no longer running, which Snowflake reports as not found.
+            if (before.state() == io.sluice.core.statement.StatementState.CANCELLED
+                    || before.error() != null && before.error().code() == ErrorCode.CANCELLED) {
+                cancelStatus(context, handle);
+                return;
+            }
             throw SnowflakeException.notFound(handle);
         }
         statements.cancel(principal, id);
@@ -450,6 +457,9 @@ public final class SnowflakeApi implements HttpApi {
     }
 
     private void render(Context context, SnowflakeException error) {
+        if (error.status() == 422) {
+            error = withHandle(context, error);
+        }
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("code", error.code());
         body.put("message", error.getMessage());
@@ -462,6 +472,24 @@ public final class SnowflakeApi implements HttpApi {
             body.put("statementStatusUrl", StatementHandles.statusUrl(handle));
         }
         write(context, error.status(), body);
+    }
+
+    /**
+     * A QueryFailureStatus always names a statement handle, a UUID (the OpenAPI description requires it):
+     * Snowflake gives every submitted statement a query id, also one refused before it ran (bad bindings, a
+     * statement count that does not match), so such a refusal gets a fresh handle (polling it answers not
+     * found). A path that names no UUID-shaped handle names no statement at all: 400, a malformed request.
+     */
+    private static SnowflakeException withHandle(Context context, SnowflakeException error) {
+        String handle = error.statementHandle() != null ? error.statementHandle() : context.attribute(HANDLE_ATTRIBUTE);
+        if (handle == null) {
+            handle = StatementHandles.newParentHandle();
+        } else if (StatementHandles.statementIdOf(handle) == null) {
+            return SnowflakeException.invalidPayload("'" + handle.replaceAll("[^\\w.-]", "")
+                    + "' is not a statement handle.");
+        }
+        return handle.equals(error.statementHandle()) ? error
+                : new SnowflakeException(error.status(), error.code(), error.getMessage(), error.sqlState(), handle);
     }
 
     private void write(Context context, int status, Map<String, Object> body) {

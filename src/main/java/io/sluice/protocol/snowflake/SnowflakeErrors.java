@@ -17,14 +17,14 @@ final class SnowflakeErrors {
     static SnowflakeException of(SluiceError error, String handle) {
         String detail = error.message();
         return switch (error.code()) {
-            case SQL_SYNTAX_ERROR -> SnowflakeException.failure("001003", "42000",
-                    "SQL compilation error:\n" + detail, handle);
-            case SQL_CATALOG_ERROR -> SnowflakeException.failure("002003", "42S02",
-                    "SQL compilation error:\n" + detail, handle);
+            case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR -> SnowflakeCompilationErrors.of(error, handle);
+            case SQL_ERROR -> error.sqlState() != null && error.sqlState().startsWith("42")
+                    ? SnowflakeCompilationErrors.of(error, handle)
+                    : SnowflakeException.failure(sqlErrorCode(error.sqlState()),
+                            error.sqlState() == null ? "22000" : error.sqlState(), runtimeMessage(detail == null ? "" : detail),
+                            handle);
             case SQL_PERMISSION_DENIED -> SnowflakeException.failure("003001", "42501",
                     "SQL access control error:\n" + detail, handle);
-            case SQL_ERROR -> SnowflakeException.failure(sqlErrorCode(error.sqlState()),
-                    error.sqlState() == null ? "22000" : error.sqlState(), detail, handle);
             case INVALID_PARAMETER -> SnowflakeException.failure("002049", "42601",
                     "SQL compilation error:\n" + detail, handle);
             case MISSING_SQL -> SnowflakeException.failure("000900", "42000",
@@ -49,6 +49,20 @@ final class SnowflakeErrors {
             case SERVER_RESTARTED -> SnowflakeException.failure("000603", "XX000", detail, handle);
             case INTERNAL_ERROR -> new SnowflakeException(500, "390100", detail, null, handle);
         };
+    }
+
+    private static final java.util.regex.Pattern NOT_A_NUMBER = java.util.regex.Pattern.compile(
+            "Could not convert string '(.*)' to (?:U?(?:TINY|SMALL|BIG|HUGE)?INT(?:EGER|8|16|32|64|128)?|DECIMAL.*|DOUBLE|FLOAT|REAL)",
+            java.util.regex.Pattern.DOTALL);
+
+    /**
+     * An execution error's message without the engine's error class ("Conversion Error: "), which Snowflake's
+     * messages do not have; a text that is no number reads as Snowflake's "Numeric value '…' is not recognized".
+     */
+    static String runtimeMessage(String detail) {
+        String message = SnowflakeCompilationErrors.withoutErrorClass(detail);
+        java.util.regex.Matcher number = NOT_A_NUMBER.matcher(message);
+        return number.lookingAt() ? "Numeric value '" + number.group(1) + "' is not recognized" : message;
     }
 
     /** Snowflake's numeric codes for execution errors, chosen by SQL state class. */

@@ -106,6 +106,9 @@ final class SnowflakeSql {
     /**
      * Rewrites Snowflake's numbered binds {@code :1}, {@code :2}… into the engine's {@code $1}, {@code $2}…
      * Casts ({@code ::}), text and comments are left alone; values stay bound, never spliced.
+     * Snowflake reads {@code :N} as a bind only where a value may start: not right after a name, a number, a
+     * literal or a closing bracket, where the colon is a path step ({@code v:1}) or separates an object
+     * constant's key from its value ({@code {'a':1}}, {@code {'a' : 1}}).
      */
     static String numberedPlaceholdersToDollar(String sql) {
         StringBuilder out = new StringBuilder(sql);
@@ -117,9 +120,7 @@ final class SnowflakeSql {
             boolean castBefore = index > 0 && sql.charAt(index - 1) == ':';
             boolean castAfter = index + 1 < sql.length() && sql.charAt(index + 1) == ':';
             boolean digitAfter = index + 1 < sql.length() && Character.isDigit(sql.charAt(index + 1));
-            boolean valueBefore = index > 0 && (Character.isLetterOrDigit(sql.charAt(index - 1))
-                    || sql.charAt(index - 1) == '[' || sql.charAt(index - 1) == '_');
-            if (!castBefore && !castAfter && digitAfter && !valueBefore) {
+            if (!castBefore && !castAfter && digitAfter && !endsValue(sql, index)) {
                 colons.add(index);
             }
         });
@@ -127,6 +128,64 @@ final class SnowflakeSql {
             out.setCharAt(index, '$');
         }
         return out.toString();
+    }
+
+    /**
+     * True when the code before {@code index} (spaces skipped) ends a value: a name, a number, a quoted string
+     * or identifier, or a closing bracket. A {@code :N} there is not a bind. A keyword such as SELECT ends in
+     * a letter too, so a colon right after a space that follows a word still is a bind ({@code SELECT :1}).
+     */
+    private static boolean endsValue(String sql, int index) {
+        if (index == 0) {
+            return false;
+        }
+        char before = sql.charAt(index - 1);
+        // Right after a name or number it is a path step; right after '[' a slice bound (x[:1]).
+        if (Character.isLetterOrDigit(before) || before == '_' || before == '$' || before == '[') {
+            return true;
+        }
+        int i = index - 1;
+        while (i >= 0 && Character.isWhitespace(sql.charAt(i))) {
+            i--;
+        }
+        if (i < 0) {
+            return false;
+        }
+        char last = sql.charAt(i);
+        return last == '\'' || last == '"' || last == ')' || last == ']' || last == '}';
+    }
+
+    /**
+     * The quoted identifiers of the text, as written between the double quotes (doubled quotes undone):
+     * Snowflake keeps their case, where it folds unquoted names to upper case.
+     */
+    static java.util.Set<String> quotedIdentifiers(String sql) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int length = sql.length();
+        int i = 0;
+        while (i < length) {
+            char c = sql.charAt(i);
+            char next = i + 1 < length ? sql.charAt(i + 1) : '\0';
+            if (c == '"') {
+                int end = SqlText.skipQuoted(sql, i, c);
+                names.add(sql.substring(i + 1, Math.max(i + 1, end - 1)).replace("\"\"", "\""));
+                i = end;
+            } else if (c == '\'') {
+                i = SqlText.skipQuoted(sql, i, c);
+            } else if (c == '$' && next == '$') {
+                int end = sql.indexOf("$$", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else if ((c == '-' && next == '-') || (c == '/' && next == '/')) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? length : end + 1;
+            } else if (c == '/' && next == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? length : end + 2;
+            } else {
+                i++;
+            }
+        }
+        return names;
     }
 
     /** The first word that is code, upper-cased ("SELECT", "INSERT", "WITH"…); empty when there is none. */

@@ -352,10 +352,202 @@ class DruidApiTest {
         HttpResponse<String> failed = druid("GET", "/druid/v2/sql/statements/" + slowId + "/results", null);
         assertThat(failed.statusCode()).isEqualTo(404);
         assertStatementsError(failed);
-        HttpResponse<String> badSql = druid("POST", "/druid/v2/sql/statements", query("SELECT * FROM nope", "\"context\": {\"executionMode\": \"ASYNC\"}"));
-        JsonNode bad = awaitFinished(json(badSql).get("queryId").asText());
-        assertThat(bad.get("state").asText()).isEqualTo("FAILED");
-        assertThat(bad.get("errorDetails").get("category").asText()).isEqualTo("INVALID_INPUT");
+    }
+
+    @Test
+    void statementsRefuseSqlThatDoesNotPlanWith400() throws Exception {
+        // Druid plans before it accepts: bad SQL is the submit's 400 in Druid's error shape, not a FAILED query.
+        String async = "\"context\": {\"executionMode\": \"ASYNC\"}";
+        for (String sql : new String[] {"SELECT * FROM nope", "SELEC 1", "SELECT nope FROM wikipedia"}) {
+            HttpResponse<String> bad = druid("POST", "/druid/v2/sql/statements", query(sql, async));
+            assertThat(bad.statusCode()).as(sql + ": " + bad.body()).isEqualTo(400);
+            assertDruidError(bad);
+            assertThat(json(bad).get("category").asText()).isEqualTo("INVALID_INPUT");
+            assertThat(json(bad).has("queryId")).isFalse();
+        }
+        // A query that plans but fails while it runs is accepted, then FAILED with its error, as in Druid.
+        HttpResponse<String> runtime = druid("POST", "/druid/v2/sql/statements",
+                query("SELECT CAST(\"user\" AS INTEGER) FROM wikipedia", async));
+        assertThat(runtime.statusCode()).as(runtime.body()).isEqualTo(200);
+        JsonNode failed = awaitFinished(json(runtime).get("queryId").asText());
+        assertThat(failed.get("state").asText()).isEqualTo("FAILED");
+        assertThat(failed.get("errorDetails").get("errorMessage").asText()).isNotBlank();
+    }
+
+    @Test
+    void resultsOfAnIngestionAreEmpty() throws Exception {
+        assertThat(sql(query("CREATE TABLE druid_ingested (x INTEGER)", "")).statusCode()).isEqualTo(200);
+        HttpResponse<String> submitted = druid("POST", "/druid/v2/sql/statements",
+                query("INSERT INTO druid.druid_ingested VALUES (1), (2)", "\"context\": {\"executionMode\": \"ASYNC\"}"));
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(200);
+        String queryId = json(submitted).get("queryId").asText();
+        assertThat(awaitFinished(queryId).get("state").asText()).isEqualTo("SUCCESS");
+        HttpResponse<String> results = druid("GET", "/druid/v2/sql/statements/" + queryId + "/results", null);
+        assertThat(results.statusCode()).isEqualTo(200);
+        assertThat(results.body()).isEmpty();
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM druid_ingested", "")).body()).isEqualTo("[{\"c\":2}]");
+    }
+
+    @Test
+    void druidQualifiedNamesResolveToTheDatasource() {
+        String plain = sql(query("SELECT COUNT(*) AS c FROM wikipedia", "")).body();
+        assertThat(plain).matches("\\[\\{\"c\":\\d+\\}\\]");
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM druid.wikipedia", "")).body()).isEqualTo(plain);
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM \"druid\".\"wikipedia\" AS w WHERE w.added >= 0", "")).body())
+                .isEqualTo(plain);
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM DRUID.wikipedia JOIN druid.wikipedia AS o USING (__time, \"user\", page) "
+                + "WHERE druid.wikipedia.\"user\" = 'BlueMoon2662'", "")).body()).isEqualTo("[{\"c\":1}]");
+        // An alias named druid keeps its meaning.
+        assertThat(sql(query("SELECT druid.channel FROM wikipedia AS druid WHERE druid.\"user\" = 'BlueMoon2662'", "")).body())
+                .isEqualTo("[{\"channel\":\"#ja.wikipedia\"}]");
+        // Text that only mentions the schema is left alone.
+        assertThat(sql(query("SELECT 'druid.wikipedia' AS t", "")).body()).isEqualTo("[{\"t\":\"druid.wikipedia\"}]");
+        // Other schemas still resolve.
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM nekt_raw.customers", "")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void internalTablesAreNeverDruidDatasources() {
+        HttpResponse<String> druidTables = sql(query("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'druid'",
+                "\"resultFormat\": \"array\""));
+        assertThat(druidTables.body()).contains("\"wikipedia\"").doesNotContain("\"audit\"");
+        // An admin, who may read it, sees the audit table in Sluice's own schema.
+        assertThat(sql(query("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'audit'",
+                "\"resultFormat\": \"array\"")).body()).isEqualTo("[[\"sluice\",\"audit\"]]");
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'druid' AND TABLE_NAME = 'audit'",
+                "")).body()).isEqualTo("[{\"c\":0}]");
+        HttpResponse<String> datasources = druid("GET", "/druid/v2/datasources", null);
+        assertThat(datasources.statusCode()).isEqualTo(200);
+        assertThat(json(datasources).toString()).contains("\"wikipedia\"").doesNotContain("audit");
+        // Without a grant on the catalog a principal is refused it, in Druid's shape.
+        HttpResponse<String> other = sluice.get("/druid/v2/datasources", sluice.otherUserKey);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertDruidError(other);
+        assertThat(other.body()).doesNotContain("audit");
+    }
+
+    @Test
+    void internalTablesAreLeftOutOfTheCatalogForNonAdmins() {
+        assertThat(DruidSql.rewrite("SELECT * FROM INFORMATION_SCHEMA.TABLES", false)).contains("table_name = 'audit'")
+                .contains("AND NOT");
+        assertThat(DruidSql.rewrite("SELECT * FROM INFORMATION_SCHEMA.SCHEMATA", false)).contains("<> 'sluice'");
+        assertThat(DruidSql.rewrite("SELECT * FROM INFORMATION_SCHEMA.SCHEMATA", true)).doesNotContain("<> 'sluice'");
+    }
+
+    @Test
+    void statusEndpointsAnswerAsADruidBroker() {
+        // Unsecured in every Druid service, so load balancers can probe it.
+        HttpResponse<String> health = sluice.send(HttpRequest.newBuilder(sluice.uri("/status/health")).GET().build());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("true");
+        assertThat(health.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        HttpResponse<String> anonymous = sluice.send(HttpRequest.newBuilder(sluice.uri("/status")).GET().build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertDruidError(anonymous);
+        JsonNode status = json(druid("GET", "/status", null));
+        assertThat(status.get("version").asText()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(status.get("modules").isArray()).isTrue();
+        assertThat(status.get("memory").get("maxMemory").asLong()).isPositive();
+        assertThat(status.get("memory").get("usedMemory").asLong()).isPositive();
+        HttpResponse<String> properties = druid("GET", "/status/properties", null);
+        assertThat(properties.statusCode()).isEqualTo(200);
+        JsonNode props = json(properties);
+        assertThat(props.get("druid.service").asText()).isEqualTo("druid/broker");
+        props.properties().forEach(entry -> assertThat(entry.getValue().isTextual()).as(entry.getKey()).isTrue());
+        assertThat(properties.body().toLowerCase(java.util.Locale.ROOT)).doesNotContain("password").doesNotContain("secret")
+                .doesNotContain(SluiceTestServer.ADMIN_KEY.split("\\.")[1]);
+        assertThat(sluice.send(HttpRequest.newBuilder(sluice.uri("/status/properties")).GET().build()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void datasourcesListTablesWithDimensionsAndMetrics() {
+        HttpResponse<String> list = druid("GET", "/druid/v2/datasources", null);
+        assertThat(list.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(json(list).isArray()).isTrue();
+        JsonNode wikipedia = json(druid("GET", "/druid/v2/datasources/wikipedia", null));
+        assertThat(wikipedia.get("dimensions").toString()).startsWith("[\"channel\",\"cityName\",").contains("\"user\"")
+                .doesNotContain("__time").doesNotContain("\"added\"");
+        assertThat(wikipedia.get("metrics").toString()).contains("\"added\"", "\"deleted\"", "\"delta\"")
+                .doesNotContain("\"channel\"");
+        // A datasource without segments has no dimensions or metrics, as a Druid broker answers.
+        assertThat(json(druid("GET", "/druid/v2/datasources/no_such_datasource", null)).toString())
+                .isEqualTo("{\"dimensions\":[],\"metrics\":[]}");
+        assertThat(sluice.send(HttpRequest.newBuilder(sluice.uri("/druid/v2/datasources")).GET().build()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void nativeQueriesGetDruidsUnsupportedError() {
+        for (String path : new String[] {"/druid/v2/", "/druid/v2/?pretty", "/druid/v2"}) {
+            HttpResponse<String> response = druid("POST", path,
+                    "{\"queryType\": \"timeseries\", \"dataSource\": \"wikipedia\", \"granularity\": \"all\", "
+                            + "\"intervals\": [\"2015-09-12/2015-09-13\"], \"aggregations\": [{\"type\": \"count\", \"name\": \"c\"}]}");
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(501);
+            assertDruidError(response);
+            JsonNode error = json(response);
+            assertThat(error.get("error").asText()).isEqualTo("Unsupported operation");
+            assertThat(error.get("category").asText()).isEqualTo("UNSUPPORTED");
+            assertThat(error.get("errorMessage").asText()).contains("not supported").contains("timeseries");
+        }
+        assertBadRequest(druid("POST", "/druid/v2/", "{not json"));
+        HttpResponse<String> anonymous = sluice.send(HttpRequest.newBuilder(sluice.uri("/druid/v2/"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertDruidError(anonymous);
+    }
+
+    @Test
+    void introspectionNativeQueriesAreAnsweredFromSql() {
+        JsonNode extent = json(sql(query("SELECT TIMESTAMP_TO_MILLIS(MIN(__time)) AS first, TIMESTAMP_TO_MILLIS(MAX(__time)) AS last "
+                + "FROM wikipedia", ""))).get(0);
+        String first = java.time.Instant.ofEpochMilli(extent.get("first").asLong()).toString();
+        String last = java.time.Instant.ofEpochMilli(extent.get("last").asLong()).toString();
+        HttpResponse<String> boundary = druid("POST", "/druid/v2/", "{\"queryType\": \"timeBoundary\", \"dataSource\": \"wikipedia\"}");
+        assertThat(boundary.statusCode()).as(boundary.body()).isEqualTo(200);
+        JsonNode bounds = json(boundary).get(0);
+        assertThat(bounds.get("timestamp").asText()).isEqualTo(bounds.get("result").get("minTime").asText());
+        assertThat(java.time.Instant.parse(bounds.get("result").get("minTime").asText()).toString()).isEqualTo(first);
+        assertThat(java.time.Instant.parse(bounds.get("result").get("maxTime").asText()).toString()).isEqualTo(last);
+        assertThat(bounds.get("result").get("maxTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        JsonNode maxOnly = json(druid("POST", "/druid/v2/?pretty",
+                "{\"queryType\": \"timeBoundary\", \"dataSource\": {\"type\": \"table\", \"name\": \"wikipedia\"}, \"bound\": \"maxTime\"}")).get(0);
+        assertThat(maxOnly.get("result").has("minTime")).isFalse();
+        assertThat(maxOnly.get("timestamp").asText()).isEqualTo(maxOnly.get("result").get("maxTime").asText());
+
+        HttpResponse<String> metadata = druid("POST", "/druid/v2/",
+                "{\"queryType\": \"segmentMetadata\", \"dataSource\": \"wikipedia\", \"merge\": true, \"analysisTypes\": []}");
+        assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(200);
+        JsonNode analysis = json(metadata).get(0);
+        assertThat(analysis.get("id").asText()).isEqualTo("merged");
+        assertThat(analysis.get("numRows").asLong()).isEqualTo(json(sql(query("SELECT COUNT(*) AS c FROM wikipedia", ""))).get(0).get("c").asLong());
+        assertThat(analysis.get("columns").get("__time").get("type").asText()).isEqualTo("LONG");
+        assertThat(analysis.get("columns").get("channel").get("type").asText()).isEqualTo("STRING");
+        assertThat(analysis.get("columns").get("added").get("type").asText()).isEqualTo("LONG");
+        assertThat(analysis.get("intervals").get(0).asText()).startsWith(bounds.get("result").get("minTime").asText() + "/");
+        // A datasource the broker has no segments of, or a name that is no table at all: no analyses.
+        assertThat(druid("POST", "/druid/v2/", "{\"queryType\": \"segmentMetadata\", \"dataSource\": \"nope\\\"; DROP TABLE wikipedia; --\"}")
+                .body()).isEqualTo("[]");
+        assertThat(druid("POST", "/druid/v2/", "{\"queryType\": \"timeBoundary\", \"dataSource\": \"no_such_datasource\"}").body())
+                .isEqualTo("[]");
+        assertThat(sql(query("SELECT COUNT(*) AS c FROM wikipedia", "")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void approxCountDistinctIsWithinTwoPercentOfTheExactCount() {
+        JsonNode rows = json(sql(query("""
+                SELECT channel, APPROX_COUNT_DISTINCT("user") AS approx, APPROX_COUNT_DISTINCT_DS_HLL("user") AS hll,
+                       APPROX_COUNT_DISTINCT_DS_THETA("user", 4096) AS theta, COUNT(DISTINCT "user") AS exact
+                FROM wikipedia GROUP BY ROLLUP (channel) ORDER BY exact DESC LIMIT 5""", "")));
+        assertThat(rows.size()).isEqualTo(5);
+        for (JsonNode row : rows) {
+            long exact = row.get("exact").asLong();
+            assertThat(exact).isPositive();
+            for (String estimate : new String[] {"approx", "hll", "theta"}) {
+                assertThat((double) row.get(estimate).asLong()).as(row + " " + estimate)
+                        .isCloseTo(exact, org.assertj.core.data.Percentage.withPercentage(2));
+            }
+        }
     }
 
     @Test

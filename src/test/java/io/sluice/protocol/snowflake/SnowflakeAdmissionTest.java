@@ -22,14 +22,14 @@ class SnowflakeAdmissionTest {
         StatementConfig oneAtATime = new StatementConfig(1, 0, Duration.ofMinutes(5), Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofSeconds(1));
         try (SluiceTestServer sluice = new SluiceTestServer(SluiceConfig.defaults(data).withStatements(oneAtATime), false)) {
-            HttpResponse<String> slow = sluice.post("/api/v2/statements?async=true",
-                    "{\"statement\": \"SELECT count(*) FROM range(100000000000) a\"}");
+            HttpResponse<String> slow = SqlApiContract.check(sluice.post("/api/v2/statements?async=true",
+                    "{\"statement\": \"SELECT count(*) FROM range(100000000000) a\"}"));
             assertThat(slow.statusCode()).isEqualTo(202);
-            HttpResponse<String> refused = sluice.post("/api/v2/statements", "{\"statement\": \"SELECT 1\"}");
+            HttpResponse<String> refused = SqlApiContract.check(sluice.post("/api/v2/statements", "{\"statement\": \"SELECT 1\"}"));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
             assertThat(refused.body()).isEqualTo("{\"code\":\"390505\",\"message\":\"Too many requests.\"}");
             String handle = SluiceTestServer.json(slow).get("statementHandle").asText();
-            assertThat(sluice.post("/api/v2/statements/" + handle + "/cancel", "").statusCode()).isEqualTo(200);
+            assertThat(SqlApiContract.check(sluice.post("/api/v2/statements/" + handle + "/cancel", "")).statusCode()).isEqualTo(200);
         }
     }
 }

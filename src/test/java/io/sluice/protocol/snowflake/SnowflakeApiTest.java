@@ -55,8 +55,13 @@ class SnowflakeApiTest {
     }
 
     static HttpResponse<String> post(String path, String body, String key) {
-        return sluice.send(request(path, key).header("Content-Type", "application/json")
+        return send(request(path, key).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** Sends a request; every answer of the SQL API is checked against Snowflake's OpenAPI description. */
+    static HttpResponse<String> send(HttpRequest request) {
+        return SqlApiContract.check(sluice.send(request));
     }
 
     static HttpResponse<String> get(String path) {
@@ -64,7 +69,7 @@ class SnowflakeApiTest {
     }
 
     static HttpResponse<String> get(String path, String key) {
-        return sluice.send(request(path, key).GET().build());
+        return send(request(path, key).GET().build());
     }
 
     static String statement(String sql, Object... more) {
@@ -145,12 +150,15 @@ class SnowflakeApiTest {
                 "length", "type", "nullable", "byteLength", "collation");
         assertThat(column1.get("name").asText()).isEqualTo("COLUMN1");
         assertThat(column1.get("type").asText()).isEqualTo("text");
-        assertThat(column1.get("scale").isNull()).isTrue();
+        // The OpenAPI description types scale, precision and length as integers: 0 where they do not apply.
+        assertThat(column1.get("scale").asInt()).isZero();
+        assertThat(column1.get("scale").isIntegralNumber()).isTrue();
         assertThat(column1.get("collation").isNull()).isTrue();
         JsonNode column2 = metaData.get("rowType").get(1);
         assertThat(column2.get("type").asText()).isEqualTo("fixed");
         assertThat(column2.get("scale").asInt()).isZero();
-        assertThat(column2.get("length").isNull()).isTrue();
+        assertThat(column2.get("precision").asInt()).isEqualTo(38);
+        assertThat(column2.get("length").isIntegralNumber()).isTrue();
         assertThat(metaData.get("partitionInfo")).hasSize(1);
         assertThat(metaData.get("partitionInfo").get(0).get("rowCount").asLong()).isEqualTo(4);
         assertThat(metaData.get("partitionInfo").get(0).has("uncompressedSize")).isTrue();
@@ -244,7 +252,9 @@ class SnowflakeApiTest {
                 HttpResponse.BodyHandlers.ofByteArray()).join();
         assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.body()))) {
-            JsonNode body = SluiceTestServer.JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            SqlApiContract.check(SqlApiContract.Operation.STATUS, gzipped.statusCode(), text);
+            JsonNode body = SluiceTestServer.JSON.readTree(text);
             assertThat(body.get("data").size()).isEqualTo(partitions.get(1).get("rowCount").asInt());
         }
 
@@ -287,9 +297,16 @@ class SnowflakeApiTest {
         assertThat(cancelStatus.get("statementStatusUrl").asText()).isEqualTo("/api/v2/statements/" + handle);
 
         assertFailure(get("/api/v2/statements/" + handle), 422, "000604", "57014");
+        // Cancelling again is idempotent: the same CancelStatus, not "not found".
         HttpResponse<String> again = post("/api/v2/statements/" + handle + "/cancel", "");
-        assertFailure(again, 422, "000709", "02000");
-        assertThat(json(again).get("message").asText()).isEqualTo("Statement " + handle + " not found");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again).get("code").asText()).isEqualTo("000604");
+        assertThat(json(again).get("statementHandle").asText()).isEqualTo(handle);
+        // A statement that finished without a cancel is no longer running: not found, as before.
+        String finished = ok(post("/api/v2/statements", statement("SELECT 1"))).get("statementHandle").asText();
+        HttpResponse<String> late = post("/api/v2/statements/" + finished + "/cancel", "");
+        assertFailure(late, 422, "000709", "02000");
+        assertThat(json(late).get("message").asText()).isEqualTo("Statement " + finished + " not found");
     }
 
     @Test
@@ -307,7 +324,10 @@ class SnowflakeApiTest {
         String handle = UUID.randomUUID().toString();
         assertFailure(get("/api/v2/statements/" + handle), 422, "000709", "02000");
         assertFailure(post("/api/v2/statements/" + handle + "/cancel", ""), 422, "000709", "02000");
-        assertFailure(get("/api/v2/statements/not-a-handle"), 422, "000709", "02000");
+        // A path without a UUID-shaped handle names no statement: a malformed request (the OpenAPI description
+        // requires a QueryFailureStatus to carry a UUID handle).
+        assertFailure(get("/api/v2/statements/not-a-handle"), 400, "390142", null);
+        assertFailure(post("/api/v2/statements/not-a-handle/cancel", ""), 400, "390142", null);
         // Another principal's statement does not exist for you.
         String mine = ok(post("/api/v2/statements", statement("SELECT 1"))).get("statementHandle").asText();
         assertFailure(get("/api/v2/statements/" + mine, sluice.otherUserKey), 422, "000709", "02000");
@@ -413,6 +433,20 @@ class SnowflakeApiTest {
         assertThat(result.get("statementHandles")).hasSize(2);
     }
 
+    @Test
+    void cancellingAMultiStatementRunTwiceAnswersTheSameBothTimes() {
+        HttpResponse<String> accepted = post("/api/v2/statements?async=true", statement("SELECT 1; " + SLOW_SQL,
+                "parameters", Map.of("MULTI_STATEMENT_COUNT", "2")));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String handle = json(accepted).get("statementHandle").asText();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            HttpResponse<String> cancelled = post("/api/v2/statements/" + handle + "/cancel", "");
+            assertThat(cancelled.statusCode()).as("cancel %d: %s", attempt + 1, cancelled.body()).isEqualTo(200);
+            assertThat(json(cancelled).get("code").asText()).isEqualTo("000604");
+        }
+        assertThat(get("/api/v2/statements/" + handle).statusCode()).isEqualTo(422);
+    }
+
     // ---- requestId, session parameters ------------------------------------------------------------------
 
     @Test
@@ -472,13 +506,111 @@ class SnowflakeApiTest {
     // ---- request rules and errors ----------------------------------------------------------------------
 
     @Test
+    void identifiersFoldAsSnowflakeFoldsThem() {
+        JsonNode result = ok(post("/api/v2/statements", statement("SELECT channel, count(*) AS edits, count(*), \"user\" AS \"Who\", "
+                + "sum(added), count(DISTINCT \"user\"), \"user\", Added AS \"addedAsWritten\" "
+                + "FROM wikipedia WHERE \"user\" = 'BlueMoon2662' GROUP BY channel, \"user\", added")));
+        List<String> names = new ArrayList<>();
+        result.get("resultSetMetaData").get("rowType").forEach(type -> names.add(type.get("name").asText()));
+        // Unquoted names and expressions upper-cased; quoted identifiers kept as written.
+        assertThat(names).containsExactly("CHANNEL", "EDITS", "COUNT(*)", "Who", "SUM(ADDED)", "COUNT(DISTINCT \"user\")",
+                "user", "addedAsWritten");
+        // Names resolve the way Snowflake clients write them: folded, quoted upper case, fully qualified.
+        JsonNode folded = ok(post("/api/v2/statements", statement(
+                "SELECT \"EDITS\" FROM (SELECT count(*) AS edits FROM \"WIKIPEDIA\" WHERE \"CHANNEL\" = '#ja.wikipedia')")));
+        assertThat(folded.get("resultSetMetaData").get("rowType").get(0).get("name").asText()).isEqualTo("EDITS");
+        assertThat(Long.parseLong(cells(row(folded, 0)).getFirst())).isPositive();
+        JsonNode qualified = ok(post("/api/v2/statements", statement(
+                "SELECT COUNT(*) FROM PUBLIC_DATA.KOREA_TRADE_INSURANCE.EXCHANGE_RATE")));
+        assertThat(Long.parseLong(cells(row(qualified, 0)).getFirst())).isPositive();
+        JsonNode session = ok(post("/api/v2/statements", statement("SELECT COUNT(*) AS n FROM EXCHANGE_RATE",
+                "database", "PUBLIC_DATA", "schema", "KOREA_TRADE_INSURANCE")));
+        assertThat(cells(row(session, 0))).isEqualTo(cells(row(qualified, 0)));
+    }
+
+    @Test
+    void integersAreNumber38AndTimestampsCarryTheirScale() {
+        JsonNode result = ok(post("/api/v2/statements", statement("SELECT 1::TINYINT AS t, 1::SMALLINT AS s, 1::INTEGER AS i, "
+                + "9223372036854775807::BIGINT AS b, 1::HUGEINT AS h, 1.25::DECIMAL(9,2) AS d, "
+                + "TIMESTAMP '2021-03-19 17:06:59.123456' AS ntz, TIMESTAMP_MS '2021-03-19 17:06:59.123' AS ntz3, "
+                + "TIMESTAMPTZ '2021-03-19 17:06:59.5+00' AS tz")));
+        JsonNode rowType = result.get("resultSetMetaData").get("rowType");
+        for (int column = 0; column < 5; column++) {
+            assertThat(rowType.get(column).get("type").asText()).isEqualTo("fixed");
+            assertThat(rowType.get(column).get("precision").asInt()).as(rowType.get(column).toString()).isEqualTo(38);
+            assertThat(rowType.get(column).get("scale").asInt()).isZero();
+        }
+        assertThat(rowType.get(5).get("precision").asInt()).isEqualTo(9);
+        assertThat(rowType.get(5).get("scale").asInt()).isEqualTo(2);
+        assertThat(rowType.get(6).get("type").asText()).isEqualTo("timestamp_ntz");
+        assertThat(rowType.get(6).get("scale").asInt()).isEqualTo(6);
+        assertThat(rowType.get(7).get("scale").asInt()).isEqualTo(3);
+        assertThat(rowType.get(8).get("type").asText()).isEqualTo("timestamp_tz");
+        assertThat(cells(row(result, 0))).containsExactly("1", "1", "1", "9223372036854775807", "1", "1.25",
+                "1616173619.123456000", "1616173619.123000000", "1616173619.500000000 1440");
+        // TIMESTAMP_TZ carries the session time zone's offset at that instant (here UTC+09:00 → 1440 + 540).
+        JsonNode seoul = ok(post("/api/v2/statements", statement("SELECT TIMESTAMPTZ '2021-03-19 17:06:59+00' AS tz",
+                "parameters", Map.of("TIMEZONE", "Asia/Seoul"))));
+        assertThat(cells(row(seoul, 0))).containsExactly("1616173619.000000000 1980");
+    }
+
+    @Test
+    void colonsInObjectConstantsAndPathsAreNotBinds() {
+        JsonNode result = ok(post("/api/v2/statements", statement(
+                "SELECT {'a':1} AS o, {'b' : 2, 'c':3} AS p, :1 AS bound, [10, 20, 30][2:3] AS slice",
+                "bindings", Map.of("1", Map.of("type", "TEXT", "value", "x")))));
+        assertThat(cells(row(result, 0))).containsExactly("{\n  \"a\": 1\n}", "{\n  \"b\": 2,\n  \"c\": 3\n}", "x",
+                "[\n  20,\n  30\n]");
+        // Without bindings a constant object is no placeholder either.
+        assertThat(cells(row(ok(post("/api/v2/statements", statement("SELECT {'a':1} AS o"))), 0)))
+                .containsExactly("{\n  \"a\": 1\n}");
+    }
+
+    @Test
+    void compilationErrorsReadAsSnowflakes() {
+        HttpResponse<String> table = post("/api/v2/statements", statement("SELECT * FROM no_such_table"));
+        assertFailure(table, 422, "002003", "42S02");
+        assertThat(json(table).get("message").asText())
+                .isEqualTo("SQL compilation error:\nObject 'NO_SUCH_TABLE' does not exist or not authorized.");
+        HttpResponse<String> column = post("/api/v2/statements", statement("SELECT nope FROM wikipedia"));
+        assertFailure(column, 422, "000904", "42000");
+        assertThat(json(column).get("message").asText())
+                .matches("SQL compilation error: error line 1 at position \\d+\ninvalid identifier 'NOPE'");
+        HttpResponse<String> noFrom = post("/api/v2/statements", statement("SELECT nope"));
+        assertFailure(noFrom, 422, "000904", "42000");
+        assertThat(json(noFrom).get("message").asText()).endsWith("\ninvalid identifier 'NOPE'");
+        HttpResponse<String> syntax = post("/api/v2/statements", statement("SELEC 1"));
+        assertFailure(syntax, 422, "001003", "42000");
+        assertThat(json(syntax).get("message").asText())
+                .isEqualTo("SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
+        HttpResponse<String> function = post("/api/v2/statements", statement("SELECT no_such_function(1)"));
+        assertFailure(function, 422, "002140", "42601");
+        assertThat(json(function).get("message").asText()).startsWith("SQL compilation error:")
+                .endsWith("\nUnknown function NO_SUCH_FUNCTION");
+        HttpResponse<String> types = post("/api/v2/statements", statement("SELECT 1 + true"));
+        assertFailure(types, 422, "001044", "42P13");
+        assertThat(json(types).get("message").asText()).startsWith("SQL compilation error:");
+        // The engine's hints name its internals ("Did you mean pg_tables"); none reaches the client.
+        for (HttpResponse<String> response : List.of(table, column, syntax, function, types,
+                post("/api/v2/statements", statement("SELECT * FROM pg_tablez")),
+                post("/api/v2/statements", statement("SELECT chanel FROM wikipedia")))) {
+            assertThat(response.body()).doesNotContain("Did you mean").doesNotContain("Candidate")
+                    .doesNotContain("Binder Error").doesNotContain("Catalog Error").doesNotContain("Parser Error")
+                    .doesNotContain("pg_");
+        }
+    }
+
+    @Test
     void sqlErrorsAreQueryFailureStatuses() {
         HttpResponse<String> syntax = post("/api/v2/statements", statement("SELEC 1"));
         assertFailure(syntax, 422, "001003", "42000");
         assertThat(json(syntax).get("message").asText()).startsWith("SQL compilation error:\n");
         assertThat(json(syntax).get("statementHandle").asText()).matches(UUID_SHAPE);
         assertFailure(post("/api/v2/statements", statement("SELECT * FROM no_such_table")), 422, "002003", "42S02");
-        assertFailure(post("/api/v2/statements", statement("  ")), 422, "000900", "42000");
+        HttpResponse<String> empty = post("/api/v2/statements", statement("  "));
+        assertFailure(empty, 422, "000900", "42000");
+        // Refused before it ran, it still has a handle of its own, as every Snowflake statement has.
+        assertThat(json(empty).get("statementHandle").asText()).matches(UUID_SHAPE);
     }
 
     @Test
@@ -491,25 +623,25 @@ class SnowflakeApiTest {
         assertFailure(post("/api/v2/statements", "[1]"), 400, "390142", null);
         assertFailure(post("/api/v2/statements?async=maybe", statement("SELECT 1")), 400, "390142", null);
 
-        HttpResponse<String> xml = sluice.send(request("/api/v2/statements", SluiceTestServer.ADMIN_KEY)
+        HttpResponse<String> xml = send(request("/api/v2/statements", SluiceTestServer.ADMIN_KEY)
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(statement("SELECT 1"))).build());
         assertThat(xml.statusCode()).isEqualTo(415);
-        HttpResponse<String> noType = sluice.send(request("/api/v2/statements", SluiceTestServer.ADMIN_KEY)
+        HttpResponse<String> noType = send(request("/api/v2/statements", SluiceTestServer.ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(statement("SELECT 1"))).build());
         assertThat(noType.statusCode()).isEqualTo(200);
 
         HttpResponse<String> wrongMethod = get("/api/v2/statements");
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.body()).isEmpty();
-        assertThat(sluice.send(request("/api/v2/statements/x", SluiceTestServer.ADMIN_KEY).DELETE().build()).statusCode())
+        assertThat(send(request("/api/v2/statements/x", SluiceTestServer.ADMIN_KEY).DELETE().build()).statusCode())
                 .isEqualTo(405);
         assertThat(get("/api/v2/hello").statusCode()).isEqualTo(404);
 
-        HttpResponse<String> anonymous = sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements"))
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(statement("SELECT 1"))).build());
         assertFailure(anonymous, 401, "390303", null);
         assertFailure(post("/api/v2/statements", statement("SELECT 1"), "testadmin.wrongwrongwrongwrongwrong"), 401, "390303", null);
-        HttpResponse<String> oauth = sluice.send(request("/api/v2/statements", sluice.otherUserKey)
+        HttpResponse<String> oauth = send(request("/api/v2/statements", sluice.otherUserKey)
                 .header("X-Snowflake-Authorization-Token-Type", "OAUTH").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(statement("SELECT 1"))).build());
         assertThat(oauth.statusCode()).isEqualTo(200);

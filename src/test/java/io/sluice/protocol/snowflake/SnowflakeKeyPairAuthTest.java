@@ -65,7 +65,7 @@ class SnowflakeKeyPairAuthTest {
         if (tokenType != null) {
             request.header("X-Snowflake-Authorization-Token-Type", tokenType);
         }
-        return sluice.send(request.build());
+        return SqlApiContract.check(sluice.send(request.build()));
     }
 
     static JsonNode json(HttpResponse<String> response) {
@@ -107,11 +107,11 @@ class SnowflakeKeyPairAuthTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String handle = json(response).get("statementHandle").asText();
         // The statement belongs to bob: bob's API key sees it, the admin does not.
-        HttpResponse<String> asBob = sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle))
-                .header("Authorization", "Bearer " + sluice.otherUserKey).GET().build());
+        HttpResponse<String> asBob = SqlApiContract.check(sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle))
+                .header("Authorization", "Bearer " + sluice.otherUserKey).GET().build()));
         assertThat(asBob.statusCode()).isEqualTo(200);
-        HttpResponse<String> asAdmin = sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle))
-                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).GET().build());
+        HttpResponse<String> asAdmin = SqlApiContract.check(sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle))
+                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).GET().build()));
         assertThat(asAdmin.statusCode()).isEqualTo(422);
         // Without the type header the token is recognised by its issuer; times may be milliseconds.
         assertThat(post(statement("SELECT 1"), validJwt(), null).statusCode()).isEqualTo(200);

@@ -45,6 +45,39 @@ class SnowflakeSqlTest {
     }
 
     @Test
+    void colonsAfterValuesAreNotBinds() {
+        assertThat(SnowflakeSql.numberedPlaceholdersToDollar("select {'a':1}, {'a' : 1}, {\"k\":2}, v:1, f(x):1, a[:1]"))
+                .isEqualTo("select {'a':1}, {'a' : 1}, {\"k\":2}, v:1, f(x):1, a[:1]");
+        assertThat(SnowflakeSql.numberedPlaceholdersToDollar("select :1, x = :2 and y in (:3, :4) limit :5"))
+                .isEqualTo("select $1, x = $2 and y in ($3, $4) limit $5");
+    }
+
+    @Test
+    void collectsQuotedIdentifiersOnly() {
+        assertThat(SnowflakeSql.quotedIdentifiers("select \"Who\", 'Lit', \"a\"\"b\" -- \"comment\"\n from t"))
+                .containsExactlyInAnyOrder("Who", "a\"b");
+        assertThat(SnowflakeNames.columnName("edits", java.util.Set.of())).isEqualTo("EDITS");
+        assertThat(SnowflakeNames.columnName("count_star()", java.util.Set.of())).isEqualTo("COUNT(*)");
+        assertThat(SnowflakeNames.columnName("Who", java.util.Set.of("Who"))).isEqualTo("Who");
+        assertThat(SnowflakeNames.columnName("count(DISTINCT \"user\")", java.util.Set.of("user")))
+                .isEqualTo("COUNT(DISTINCT \"user\")");
+    }
+
+    @Test
+    void engineErrorsReadAsSnowflakes() {
+        SnowflakeException number = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_ERROR,
+                "Conversion Error: Could not convert string 'abc' to INT32", "22018", null), "h");
+        assertThat(number.code()).isEqualTo("100038");
+        assertThat(number.getMessage()).isEqualTo("Numeric value 'abc' is not recognized");
+        SnowflakeException other = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_ERROR,
+                "Out of Range Error: Overflow in addition of INT32 (2147483647 + 1)!", "22003", null), "h");
+        assertThat(other.getMessage()).isEqualTo("Overflow in addition of INT32 (2147483647 + 1)!");
+        SnowflakeException hinted = SnowflakeErrors.of(new io.sluice.core.error.SluiceError(io.sluice.core.error.ErrorCode.SQL_CATALOG_ERROR,
+                "Catalog Error: Table with name pg_tablez does not exist!\nDid you mean \"pg_tables\"?", "42P01", null), "h");
+        assertThat(hinted.getMessage()).isEqualTo("SQL compilation error:\nObject 'PG_TABLEZ' does not exist or not authorized.");
+    }
+
+    @Test
     void findsTheLeadingKeyword() {
         assertThat(SnowflakeSql.firstKeyword("  -- hi\n insert into t values (1)")).isEqualTo("INSERT");
         assertThat(SnowflakeSql.firstKeyword("(select 1)")).isEqualTo("SELECT");

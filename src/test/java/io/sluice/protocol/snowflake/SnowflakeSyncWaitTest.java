@@ -23,18 +23,18 @@ class SnowflakeSyncWaitTest {
         SluiceConfig config = SluiceConfig.defaults(data).withSnowflakeSyncWait(Duration.ofSeconds(1));
         try (SluiceTestServer sluice = new SluiceTestServer(config, false)) {
             long start = System.nanoTime();
-            HttpResponse<String> response = sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements"))
+            HttpResponse<String> response = SqlApiContract.check(sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements"))
                     .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"statement\": \"" + SnowflakeApiTest.SLOW_SQL + "\"}")).build());
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"statement\": \"" + SnowflakeApiTest.SLOW_SQL + "\"}")).build()));
             long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertThat(response.statusCode()).isEqualTo(202);
             JsonNode status = SluiceTestServer.json(response);
             assertThat(status.get("code").asText()).isEqualTo("333334");
             assertThat(waited).isBetween(900L, 15_000L);
             String handle = status.get("statementHandle").asText();
-            HttpResponse<String> cancelled = sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle + "/cancel"))
+            HttpResponse<String> cancelled = SqlApiContract.check(sluice.send(HttpRequest.newBuilder(sluice.uri("/api/v2/statements/" + handle + "/cancel"))
                     .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+                    .POST(HttpRequest.BodyPublishers.noBody()).build()));
             assertThat(cancelled.statusCode()).isEqualTo(200);
         }
     }
