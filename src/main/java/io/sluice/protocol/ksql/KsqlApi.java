@@ -327,7 +327,9 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                     for (ColumnReader reader : readers) {
                         values.add(KsqlValues.toJson(reader.value(row)));
                     }
+                    // One row per write, as ksqlDB sends them (see PushSession): a client may parse each chunk alone.
                     writer.row(values, false);
+                    writer.flush();
                 }
             }
             writer.finish("Query Completed");
