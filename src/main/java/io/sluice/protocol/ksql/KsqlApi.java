@@ -2,7 +2,6 @@ package io.sluice.protocol.ksql;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -15,21 +14,16 @@ import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
 import io.sluice.core.statement.StreamingStatement;
-import io.sluice.core.streams.SourceColumn;
-import io.sluice.core.streams.SourceDefinition;
 import io.sluice.core.streams.StreamService;
 import io.sluice.core.streams.Subscription;
 import io.sluice.format.ColumnReader;
 import io.sluice.format.ColumnReaders;
 import io.sluice.http.Authentication;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +44,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(KsqlApi.class);
     static final String PROTOCOL = "ksql";
     private static final String QUERY_MEDIA_TYPE = "application/vnd.ksql.v1+json";
-    private static final String DELIMITED = "application/vnd.ksqlapi.delimited.v1";
+    static final String DELIMITED = "application/vnd.ksqlapi.delimited.v1";
     private static final long IDLE_MILLIS = 250;
 
     private final StreamService streams;
@@ -58,6 +52,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private final Authentication authentication;
     private final ObjectMapper json = new ObjectMapper();
     private final KsqlStatements executor;
+    private final InsertsStream inserts;
     /**
      * Encodes and writes push-query rows for every subscriber: a few platform threads, however many push
      * queries are open, since a session only runs here while it has rows to write and the socket takes them.
@@ -75,6 +70,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.executor = new KsqlStatements(streams);
+        this.inserts = new InsertsStream(streams, json);
         this.idleTicks.scheduleWithFixedDelay(() -> pushSessions.forEach(PushSession::tick),
                 IDLE_MILLIS, IDLE_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -85,7 +81,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         routes.post("/query", context -> guarded(context, () -> query(context, Layout.QUERY)));
         routes.post("/query-stream", context -> guarded(context, () -> query(context, streamLayout(context))));
         routes.post("/close-query", context -> guarded(context, () -> closeQuery(context)));
-        routes.post("/inserts-stream", context -> guarded(context, () -> insertsStream(context)));
+        routes.post("/inserts-stream", context -> guarded(context, () -> inserts.handle(context)));
         // Every feed ends with a final message before the port closes; then the pollers stop.
         routes.getCfg$javalin().events.serverStopping(() -> streams.shutdown("Server shutting down"));
         routes.getCfg$javalin().events.serverStopped(() -> {
@@ -123,8 +119,8 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         } catch (SluiceException e) {
             KsqlError error = KsqlError.of(e.error());
             respond(context, error.status(), error.generic());
-        } catch (BadRequest e) {
-            respond(context, 400, new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage()).generic());
+        } catch (KsqlBadRequest e) {
+            respond(context, 400, new KsqlError(400, e.errorCode(), e.getMessage()).generic());
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("ksql client went away", e);
         } catch (RuntimeException e) {
@@ -146,21 +142,15 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         }
     }
 
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private JsonNode body(Context context) {
         try {
             JsonNode body = json.readTree(context.bodyAsBytes());
             if (body == null || !body.isObject()) {
-                throw new BadRequest("The request body must be a JSON object");
+                throw new KsqlBadRequest("The request body must be a JSON object");
             }
             return body;
         } catch (IOException e) {
-            throw new BadRequest("Malformed JSON in the request body");
+            throw new KsqlBadRequest("Malformed JSON in the request body");
         }
     }
 
@@ -171,7 +161,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                 return node.textValue();
             }
         }
-        throw new BadRequest("The request needs a '" + names[0] + "' string");
+        throw new KsqlBadRequest("The request needs a '" + names[0] + "' string");
     }
 
     // ---- POST /ksql ------------------------------------------------------------------------------------
@@ -206,8 +196,13 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     enum Layout { QUERY, DELIMITED, JSON }
 
     private static Layout streamLayout(Context context) {
+        return acceptsJson(context) ? Layout.JSON : Layout.DELIMITED;
+    }
+
+    /** /query-stream and /inserts-stream answer JSON when Accept asks for it, else their delimited layout (the default). */
+    static boolean acceptsJson(Context context) {
         String accept = context.header("Accept");
-        return accept != null && accept.contains("application/json") && !accept.contains(DELIMITED) ? Layout.JSON : Layout.DELIMITED;
+        return accept != null && accept.contains("application/json") && !accept.contains(DELIMITED);
     }
 
     private void query(Context context, Layout layout) throws IOException {
@@ -343,87 +338,9 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         if (!streams.closeQuery(queryId, "Query closed")) {
             // Push queries belong to the connection (and so the node) that streams them; in a cluster another
             // node has none by that id, as another ksqlDB server would not.
-            throw new BadRequest("No query with id " + queryId + " on this server");
+            throw new KsqlBadRequest("No query with id " + queryId + " on this server");
         }
         context.status(200).result("");
-    }
-
-    // ---- POST /inserts-stream --------------------------------------------------------------------------
-
-    private void insertsStream(Context context) throws IOException {
-        InputStream in = context.req().getInputStream();
-        MappingIterator<JsonNode> objects;
-        JsonNode first;
-        try {
-            objects = json.readerFor(JsonNode.class).readValues(in);
-            first = objects.hasNextValue() ? objects.nextValue() : null;
-        } catch (IOException | RuntimeException e) {
-            throw new BadRequest("Malformed JSON in the request body");
-        }
-        if (first == null || !first.isObject() || first.get("target") == null || !first.get("target").isTextual()) {
-            throw new BadRequest("The first JSON object must name the target: {\"target\":\"<stream>\"}");
-        }
-        String target = first.get("target").textValue();
-        SourceDefinition definition = streams.source(target).orElseThrow(() ->
-                new BadRequest("Cannot insert values into an unknown stream/table: " + target));
-        context.status(200).contentType("application/json");
-        OutputStream out = context.res().getOutputStream();
-        out.flush();
-        long sequence = 0;
-        Iterator<JsonNode> rows = objects;
-        while (true) {
-            JsonNode row;
-            try {
-                if (!rows.hasNext()) {
-                    break;
-                }
-                row = rows.next();
-            } catch (RuntimeException e) {
-                ack(out, sequence, new KsqlError(400, KsqlError.BAD_REQUEST, "Malformed JSON row"));
-                break;
-            }
-            ack(out, sequence++, insertRow(definition, row));
-        }
-        out.flush();
-    }
-
-    /** Inserts one row of an inserts-stream; null when it was stored, else the error for its ack. */
-    private KsqlError insertRow(SourceDefinition definition, JsonNode row) {
-        if (!row.isObject()) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, "Each row must be a JSON object");
-        }
-        try {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> field : row.properties()) {
-                int index = definition.columnIndex(field.getKey());
-                if (index < 0) {
-                    return new KsqlError(400, KsqlError.BAD_REQUEST, "Column name " + field.getKey() + " does not exist.");
-                }
-                SourceColumn column = definition.columns().get(index);
-                values.put(column.name(), KsqlValues.fromJson(field.getValue(), column.name(), column.sqlType()));
-            }
-            streams.insert(definition.name(), values);
-            return null;
-        } catch (KsqlSyntaxException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage());
-        } catch (SluiceException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.error().message());
-        }
-    }
-
-    private void ack(OutputStream out, long sequence, KsqlError error) throws IOException {
-        Map<String, Object> ack = new LinkedHashMap<>();
-        if (error == null) {
-            ack.put("status", "ok");
-            ack.put("seq", sequence);
-        } else {
-            ack.put("status", "error");
-            ack.put("seq", sequence);
-            ack.put("error_code", error.errorCode());
-            ack.put("message", error.message());
-        }
-        out.write((json.writeValueAsString(ack) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.flush();
     }
 
     static SluiceException shuttingDown() {
