@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -43,6 +47,14 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(KsqlApi.class);
     static final String PROTOCOL = "ksql";
+    /** The endpoints of ksqlDB's API that Sluice serves, all POST. */
+    static final List<String> PATHS = List.of("/ksql", "/query", "/query-stream", "/inserts-stream", "/close-query");
+    /**
+     * Endpoints of ksqlDB's REST API that Sluice does not serve; a ksqlDB client calling one gets ksqlDB's 404
+     * body, which says so. ({@code /status/{commandId}} is left out: {@code /status} is Druid's.)
+     */
+    static final List<String> UNSUPPORTED_PATHS = List.of("/info", "/healthcheck", "/clusterStatus", "/lag", "/heartbeat",
+            "/ws/query", "/ksql/terminate", "/is_valid_property/{property}");
     private static final String QUERY_MEDIA_TYPE = "application/vnd.ksql.v1+json";
     static final String DELIMITED = "application/vnd.ksqlapi.delimited.v1";
     private static final long IDLE_MILLIS = 250;
@@ -51,6 +63,8 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     private final StatementService statements;
     private final Authentication authentication;
     private final ObjectMapper json = new ObjectMapper();
+    /** The server's limit on request bodies, for ksqlDB's 413 message. */
+    private volatile long maxRequestBytes;
     private final KsqlStatements executor;
     private final InsertsStream inserts;
     /**
@@ -82,6 +96,25 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         routes.post("/query-stream", context -> guarded(context, () -> query(context, streamLayout(context))));
         routes.post("/close-query", context -> guarded(context, () -> closeQuery(context)));
         routes.post("/inserts-stream", context -> guarded(context, () -> inserts.handle(context)));
+        // ksqlDB's paths answer every failure in its shape: other methods on them, the endpoints of ksqlDB's
+        // API that Sluice does not serve, and the errors Jetty answers before any route runs.
+        for (String path : PATHS) {
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
+                routes.addEndpoint(new Endpoint(method, path, context -> respond(context, 405, new KsqlError(405, 40500,
+                        "Method " + context.method() + " is not allowed on " + path + "; ksqlDB takes POST there").generic())));
+            }
+        }
+        for (String path : UNSUPPORTED_PATHS) {
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST)) {
+                routes.addEndpoint(new Endpoint(method, path, context -> {
+                    Authentication.discardBody(context);
+                    respond(context, 404, new KsqlError(404, 40400, "Sluice does not serve ksqlDB's " + context.method() + " "
+                            + context.path() + "; its ksqlDB API is POST " + String.join(", POST ", PATHS)).generic());
+                }));
+            }
+        }
+        maxRequestBytes = routes.getCfg$javalin().http.maxRequestSize;
+        routes.getCfg$javalin().jetty.modifyServer(server -> server.setErrorHandler(new KsqlHttpErrors(server.getErrorHandler(), Set.copyOf(PATHS))));
         // Every feed ends with a final message before the port closes; then the pollers stop.
         routes.getCfg$javalin().events.serverStopping(() -> streams.shutdown("Server shutting down"));
         routes.getCfg$javalin().events.serverStopped(() -> {
@@ -121,6 +154,12 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
             respond(context, error.status(), error.generic());
         } catch (KsqlBadRequest e) {
             respond(context, 400, new KsqlError(400, e.errorCode(), e.getMessage()).generic());
+        } catch (HttpResponseException e) {
+            // Javalin refusing the request, in practice a body over the server's limit.
+            Authentication.discardBody(context);
+            String message = e.getStatus() == 413 ? "The request body is larger than the limit of " + maxRequestBytes + " bytes"
+                    : KsqlHttpErrors.describe(e.getStatus());
+            respond(context, e.getStatus(), new KsqlError(e.getStatus(), e.getStatus() * 100, message).generic());
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("ksql client went away", e);
         } catch (RuntimeException e) {
