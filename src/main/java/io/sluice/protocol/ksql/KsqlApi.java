@@ -352,19 +352,29 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         StatementRequest request = new StatementRequest(sql, new Parameters.Positional(parameters.stream()
                 .map(ParameterValue::of).toList()), SessionContext.DEFAULT, null, 0, null, null, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         try (StreamingStatement rows = statements.stream(principal, request)) {
+            // The first batch is fetched before anything is written: an error the engine raises before the first
+            // row is still a status and ksqlDB's error body, not a broken 200.
+            boolean more = rows.next();
             RowWriter writer = start(context, layout);
             writer.header(layout == Layout.QUERY ? "query_" + rows.id() : null, plan);
-            while (rows.next()) {
-                ColumnReader[] readers = ColumnReaders.forBatch(rows.root(), rows.schema(), ZoneOffset.UTC);
-                for (int row = 0; row < rows.root().getRowCount(); row++) {
-                    List<Object> values = new ArrayList<>(readers.length);
-                    for (ColumnReader reader : readers) {
-                        values.add(KsqlValues.toJson(reader.value(row)));
+            try {
+                while (more) {
+                    ColumnReader[] readers = ColumnReaders.forBatch(rows.root(), rows.schema(), ZoneOffset.UTC);
+                    for (int row = 0; row < rows.root().getRowCount(); row++) {
+                        List<Object> values = new ArrayList<>(readers.length);
+                        for (ColumnReader reader : readers) {
+                            values.add(KsqlValues.toJson(reader.value(row)));
+                        }
+                        // One row per write, as ksqlDB sends them (see PushSession): a client may parse each chunk alone.
+                        writer.row(values, false);
+                        writer.flush();
                     }
-                    // One row per write, as ksqlDB sends them (see PushSession): a client may parse each chunk alone.
-                    writer.row(values, false);
-                    writer.flush();
+                    more = rows.next();
                 }
+            } catch (SluiceException e) {
+                // After the 200 and some rows, ksqlDB ends a failed query with an error element in the stream.
+                writer.error(KsqlError.of(e.error()));
+                return;
             }
             writer.finish("Query Completed");
         }
