@@ -105,6 +105,26 @@ export const scenarios = {
         assert.ok(!(await client.listQueries()).some((query) => query.id === queryId), "the closed query is gone");
     }),
 
+    "push query ended by the client disconnecting is freed on the server": async () => {
+        const stream = uniqueName("dropped");
+        const watcher = await connectedClient();
+        try {
+            await createStream(watcher, stream);
+            const client = await connectedClient();
+            const { seen, done } = push(client, `SELECT * FROM ${stream} EMIT CHANGES;`);
+            // The session is destroyed under the open request; how the client settles it does not matter here.
+            done.catch(() => {});
+            await eventually("the push query's header", () => seen.metadata !== undefined);
+            const { queryId } = seen.metadata;
+            assert.ok((await watcher.listQueries()).some((query) => query.id === queryId), "the push query is listed");
+            await client.disconnect();
+            await eventually("the server to free the push query",
+                async () => !(await watcher.listQueries()).some((query) => query.id === queryId));
+        } finally {
+            await watcher.disconnect();
+        }
+    },
+
     "earliest replay of a backlog of 100 rows delivers each row once, in order": () => withClient(async (client) => {
         const stream = uniqueName("backlog");
         await createStream(client, stream, "ID VARCHAR KEY, N INT, LABEL STRING");

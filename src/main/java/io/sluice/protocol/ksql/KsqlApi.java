@@ -323,14 +323,22 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                 }
             });
             context.status(200);
-            boolean keepAlive = layout == Layout.QUERY || !"HTTP/2.0".equals(context.req().getProtocol());
+            boolean http2 = "HTTP/2.0".equals(context.req().getProtocol());
+            boolean keepAlive = layout == Layout.QUERY || !http2;
+            // An HTTP/2 client that drops its connection without resetting the stream (node's session.destroy(),
+            // a killed process) leaves Jetty waiting on the stream, and no write probes it (HTTP/2 gets no keep-alive
+            // newlines). HTTP/2 never half-closes TCP, so input shut down on the connection means the client is gone.
+            org.eclipse.jetty.io.EndPoint endPoint = ServletContextRequest.getServletContextRequest(context.req())
+                    .getConnectionMetaData().getConnection().getEndPoint();
+            java.util.function.BooleanSupplier connectionClosed = http2
+                    ? () -> !endPoint.isOpen() || endPoint.isInputShutdown() : () -> false;
             RowWriter.Factory layoutWriter = writerFactory(context, layout);
             context.future(() -> {
                 try {
                     // Push queries run until closed: no asynchronous timeout.
                     context.req().getAsyncContext().setTimeout(0);
                     PushSession session = new PushSession(subscription, plan, context.res().getOutputStream(), pushThreads,
-                            out -> layoutWriter.create(out).keepAlive(keepAlive), encodings);
+                            out -> layoutWriter.create(out).keepAlive(keepAlive), encodings, connectionClosed);
                     pushSessions.add(session);
                     started.set(session);
                     return session.start().whenComplete((ignored, failure) -> pushSessions.remove(session));

@@ -39,6 +39,7 @@ final class PushSession implements WriteListener, Runnable {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final long limit;
+    private final java.util.function.BooleanSupplier connectionClosed;
     private long sent;
     private boolean needsFlush;
     private boolean finishing;
@@ -47,9 +48,14 @@ final class PushSession implements WriteListener, Runnable {
     private volatile boolean idleDue;
     private volatile boolean wroteSinceTick;
 
-    /** {@code writerFactory} builds the layout's writer over the session's pending bytes. */
+    /**
+     * {@code writerFactory} builds the layout's writer over the session's pending bytes; {@code connectionClosed}
+     * says, at each tick, whether the client's connection is gone although no failure was reported for the request.
+     */
     PushSession(Subscription subscription, QueryPlan plan, ServletOutputStream out, Executor executor,
-                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory, SharedRowEncoding.Registry encodings) {
+                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory, SharedRowEncoding.Registry encodings,
+                java.util.function.BooleanSupplier connectionClosed) {
+        this.connectionClosed = connectionClosed;
         this.subscription = subscription;
         this.plan = plan;
         this.out = out;
@@ -77,6 +83,11 @@ final class PushSession implements WriteListener, Runnable {
      * session that wrote rows since the last tick has just been checked by that write and is left alone.
      */
     void tick() {
+        if (connectionClosed.getAsBoolean()) {
+            LOG.debug("push query {} ends: its client closed the connection", subscription.id());
+            clientGone();
+            return;
+        }
         if (wroteSinceTick) {
             wroteSinceTick = false;
             return;

@@ -56,7 +56,7 @@ class KsqldbClientConformanceTest {
         Run list = node(List.of("run.mjs", "--list"), 30);
         assertThat(list.exitCode()).as("node run.mjs --list:\n" + list.output()).isZero();
         List<String> scenarios = list.output().lines().filter(line -> !line.isBlank()).toList();
-        assertThat(scenarios).as("scenarios in scenarios.mjs").hasSizeGreaterThanOrEqualTo(14);
+        assertThat(scenarios).as("scenarios in scenarios.mjs").hasSizeGreaterThanOrEqualTo(15);
         return scenarios.stream().map(scenario -> DynamicTest.dynamicTest(scenario, () -> {
             Run run = node(List.of("run.mjs", scenario), 90);
             if (run.exitCode() != 0) {
