@@ -2,10 +2,12 @@ package io.sluice.protocol.ksql;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.ParameterValue;
 import io.sluice.core.engine.Parameters;
@@ -15,24 +17,20 @@ import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementRequest;
 import io.sluice.core.statement.StatementService;
 import io.sluice.core.statement.StreamingStatement;
-import io.sluice.core.streams.SourceColumn;
-import io.sluice.core.streams.SourceDefinition;
 import io.sluice.core.streams.StreamService;
 import io.sluice.core.streams.Subscription;
 import io.sluice.format.ColumnReader;
 import io.sluice.format.ColumnReaders;
 import io.sluice.http.Authentication;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -49,15 +47,26 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(KsqlApi.class);
     static final String PROTOCOL = "ksql";
+    /** The endpoints of ksqlDB's API that Sluice serves, all POST. */
+    static final List<String> PATHS = List.of("/ksql", "/query", "/query-stream", "/inserts-stream", "/close-query");
+    /**
+     * Endpoints of ksqlDB's REST API that Sluice does not serve; a ksqlDB client calling one gets ksqlDB's 404
+     * body, which says so. ({@code /status/{commandId}} is left out: {@code /status} is Druid's.)
+     */
+    static final List<String> UNSUPPORTED_PATHS = List.of("/info", "/healthcheck", "/clusterStatus", "/lag", "/heartbeat",
+            "/ws/query", "/ksql/terminate", "/is_valid_property/{property}");
     private static final String QUERY_MEDIA_TYPE = "application/vnd.ksql.v1+json";
-    private static final String DELIMITED = "application/vnd.ksqlapi.delimited.v1";
+    static final String DELIMITED = "application/vnd.ksqlapi.delimited.v1";
     private static final long IDLE_MILLIS = 250;
 
     private final StreamService streams;
     private final StatementService statements;
     private final Authentication authentication;
     private final ObjectMapper json = new ObjectMapper();
+    /** The server's limit on request bodies, for ksqlDB's 413 message. */
+    private volatile long maxRequestBytes;
     private final KsqlStatements executor;
+    private final InsertsStream inserts;
     /**
      * Encodes and writes push-query rows for every subscriber: a few platform threads, however many push
      * queries are open, since a session only runs here while it has rows to write and the socket takes them.
@@ -75,6 +84,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.executor = new KsqlStatements(streams);
+        this.inserts = new InsertsStream(streams, json);
         this.idleTicks.scheduleWithFixedDelay(() -> pushSessions.forEach(PushSession::tick),
                 IDLE_MILLIS, IDLE_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -85,7 +95,26 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         routes.post("/query", context -> guarded(context, () -> query(context, Layout.QUERY)));
         routes.post("/query-stream", context -> guarded(context, () -> query(context, streamLayout(context))));
         routes.post("/close-query", context -> guarded(context, () -> closeQuery(context)));
-        routes.post("/inserts-stream", context -> guarded(context, () -> insertsStream(context)));
+        routes.post("/inserts-stream", context -> guarded(context, () -> inserts.handle(context)));
+        // ksqlDB's paths answer every failure in its shape: other methods on them, the endpoints of ksqlDB's
+        // API that Sluice does not serve, and the errors Jetty answers before any route runs.
+        for (String path : PATHS) {
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
+                routes.addEndpoint(new Endpoint(method, path, context -> respond(context, 405, new KsqlError(405, 40500,
+                        "Method " + context.method() + " is not allowed on " + path + "; ksqlDB takes POST there").generic())));
+            }
+        }
+        for (String path : UNSUPPORTED_PATHS) {
+            for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST)) {
+                routes.addEndpoint(new Endpoint(method, path, context -> {
+                    Authentication.discardBody(context);
+                    respond(context, 404, new KsqlError(404, 40400, "Sluice does not serve ksqlDB's " + context.method() + " "
+                            + context.path() + "; its ksqlDB API is POST " + String.join(", POST ", PATHS)).generic());
+                }));
+            }
+        }
+        maxRequestBytes = routes.getCfg$javalin().http.maxRequestSize;
+        routes.getCfg$javalin().jetty.modifyServer(server -> server.setErrorHandler(new KsqlHttpErrors(server.getErrorHandler(), Set.copyOf(PATHS))));
         // Every feed ends with a final message before the port closes; then the pollers stop.
         routes.getCfg$javalin().events.serverStopping(() -> streams.shutdown("Server shutting down"));
         routes.getCfg$javalin().events.serverStopped(() -> {
@@ -124,8 +153,14 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
             KsqlError error = KsqlError.of(e.error());
             io.sluice.http.ErrorResponses.retryAfter(context, e.error());
             respond(context, error.status(), error.generic());
-        } catch (BadRequest e) {
-            respond(context, 400, new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage()).generic());
+        } catch (KsqlBadRequest e) {
+            respond(context, 400, new KsqlError(400, e.errorCode(), e.getMessage()).generic());
+        } catch (HttpResponseException e) {
+            // Javalin refusing the request, in practice a body over the server's limit.
+            Authentication.discardBody(context);
+            String message = e.getStatus() == 413 ? "The request body is larger than the limit of " + maxRequestBytes + " bytes"
+                    : KsqlHttpErrors.describe(e.getStatus());
+            respond(context, e.getStatus(), new KsqlError(e.getStatus(), e.getStatus() * 100, message).generic());
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("ksql client went away", e);
         } catch (RuntimeException e) {
@@ -147,21 +182,15 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         }
     }
 
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private JsonNode body(Context context) {
         try {
             JsonNode body = json.readTree(context.bodyAsBytes());
             if (body == null || !body.isObject()) {
-                throw new BadRequest("The request body must be a JSON object");
+                throw new KsqlBadRequest("The request body must be a JSON object");
             }
             return body;
         } catch (IOException e) {
-            throw new BadRequest("Malformed JSON in the request body");
+            throw new KsqlBadRequest("Malformed JSON in the request body");
         }
     }
 
@@ -172,7 +201,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                 return node.textValue();
             }
         }
-        throw new BadRequest("The request needs a '" + names[0] + "' string");
+        throw new KsqlBadRequest("The request needs a '" + names[0] + "' string");
     }
 
     // ---- POST /ksql ------------------------------------------------------------------------------------
@@ -208,8 +237,13 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
     enum Layout { QUERY, DELIMITED, JSON }
 
     private static Layout streamLayout(Context context) {
+        return acceptsJson(context) ? Layout.JSON : Layout.DELIMITED;
+    }
+
+    /** /query-stream and /inserts-stream answer JSON when Accept asks for it, else their delimited layout (the default). */
+    static boolean acceptsJson(Context context) {
         String accept = context.header("Accept");
-        return accept != null && accept.contains("application/json") && !accept.contains(DELIMITED) ? Layout.JSON : Layout.DELIMITED;
+        return accept != null && accept.contains("application/json") && !accept.contains(DELIMITED);
     }
 
     private void query(Context context, Layout layout) throws IOException {
@@ -291,14 +325,22 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                 }
             });
             context.status(200);
-            boolean keepAlive = layout == Layout.QUERY || !"HTTP/2.0".equals(context.req().getProtocol());
+            boolean http2 = "HTTP/2.0".equals(context.req().getProtocol());
+            boolean keepAlive = layout == Layout.QUERY || !http2;
+            // An HTTP/2 client that drops its connection without resetting the stream (node's session.destroy(),
+            // a killed process) leaves Jetty waiting on the stream, and no write probes it (HTTP/2 gets no keep-alive
+            // newlines). HTTP/2 never half-closes TCP, so input shut down on the connection means the client is gone.
+            org.eclipse.jetty.io.EndPoint endPoint = ServletContextRequest.getServletContextRequest(context.req())
+                    .getConnectionMetaData().getConnection().getEndPoint();
+            java.util.function.BooleanSupplier connectionClosed = http2
+                    ? () -> !endPoint.isOpen() || endPoint.isInputShutdown() : () -> false;
             RowWriter.Factory layoutWriter = writerFactory(context, layout);
             context.future(() -> {
                 try {
                     // Push queries run until closed: no asynchronous timeout.
                     context.req().getAsyncContext().setTimeout(0);
                     PushSession session = new PushSession(subscription, plan, context.res().getOutputStream(), pushThreads,
-                            out -> layoutWriter.create(out).keepAlive(keepAlive), encodings);
+                            out -> layoutWriter.create(out).keepAlive(keepAlive), encodings, connectionClosed);
                     pushSessions.add(session);
                     started.set(session);
                     return session.start().whenComplete((ignored, failure) -> pushSessions.remove(session));
@@ -320,17 +362,29 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         StatementRequest request = new StatementRequest(sql, new Parameters.Positional(parameters.stream()
                 .map(ParameterValue::of).toList()), SessionContext.DEFAULT, null, 0, null, null, PROTOCOL).withClient(io.sluice.http.ClientConnections.of(context));
         try (StreamingStatement rows = statements.stream(principal, request)) {
+            // The first batch is fetched before anything is written: an error the engine raises before the first
+            // row is still a status and ksqlDB's error body, not a broken 200.
+            boolean more = rows.next();
             RowWriter writer = start(context, layout);
             writer.header(layout == Layout.QUERY ? "query_" + rows.id() : null, plan);
-            while (rows.next()) {
-                ColumnReader[] readers = ColumnReaders.forBatch(rows.root(), rows.schema(), ZoneOffset.UTC);
-                for (int row = 0; row < rows.root().getRowCount(); row++) {
-                    List<Object> values = new ArrayList<>(readers.length);
-                    for (ColumnReader reader : readers) {
-                        values.add(KsqlValues.toJson(reader.value(row)));
+            try {
+                while (more) {
+                    ColumnReader[] readers = ColumnReaders.forBatch(rows.root(), rows.schema(), ZoneOffset.UTC);
+                    for (int row = 0; row < rows.root().getRowCount(); row++) {
+                        List<Object> values = new ArrayList<>(readers.length);
+                        for (ColumnReader reader : readers) {
+                            values.add(KsqlValues.toJson(reader.value(row)));
+                        }
+                        // One row per write, as ksqlDB sends them (see PushSession): a client may parse each chunk alone.
+                        writer.row(values, false);
+                        writer.flush();
                     }
-                    writer.row(values, false);
+                    more = rows.next();
                 }
+            } catch (SluiceException e) {
+                // After the 200 and some rows, ksqlDB ends a failed query with an error element in the stream.
+                writer.error(KsqlError.of(e.error()));
+                return;
             }
             writer.finish("Query Completed");
         }
@@ -343,87 +397,9 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         if (!streams.closeQuery(queryId, "Query closed")) {
             // Push queries belong to the connection (and so the node) that streams them; in a cluster another
             // node has none by that id, as another ksqlDB server would not.
-            throw new BadRequest("No query with id " + queryId + " on this server");
+            throw new KsqlBadRequest("No query with id " + queryId + " on this server");
         }
         context.status(200).result("");
-    }
-
-    // ---- POST /inserts-stream --------------------------------------------------------------------------
-
-    private void insertsStream(Context context) throws IOException {
-        InputStream in = context.req().getInputStream();
-        MappingIterator<JsonNode> objects;
-        JsonNode first;
-        try {
-            objects = json.readerFor(JsonNode.class).readValues(in);
-            first = objects.hasNextValue() ? objects.nextValue() : null;
-        } catch (IOException | RuntimeException e) {
-            throw new BadRequest("Malformed JSON in the request body");
-        }
-        if (first == null || !first.isObject() || first.get("target") == null || !first.get("target").isTextual()) {
-            throw new BadRequest("The first JSON object must name the target: {\"target\":\"<stream>\"}");
-        }
-        String target = first.get("target").textValue();
-        SourceDefinition definition = streams.source(target).orElseThrow(() ->
-                new BadRequest("Cannot insert values into an unknown stream/table: " + target));
-        context.status(200).contentType("application/json");
-        OutputStream out = context.res().getOutputStream();
-        out.flush();
-        long sequence = 0;
-        Iterator<JsonNode> rows = objects;
-        while (true) {
-            JsonNode row;
-            try {
-                if (!rows.hasNext()) {
-                    break;
-                }
-                row = rows.next();
-            } catch (RuntimeException e) {
-                ack(out, sequence, new KsqlError(400, KsqlError.BAD_REQUEST, "Malformed JSON row"));
-                break;
-            }
-            ack(out, sequence++, insertRow(definition, row));
-        }
-        out.flush();
-    }
-
-    /** Inserts one row of an inserts-stream; null when it was stored, else the error for its ack. */
-    private KsqlError insertRow(SourceDefinition definition, JsonNode row) {
-        if (!row.isObject()) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, "Each row must be a JSON object");
-        }
-        try {
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> field : row.properties()) {
-                int index = definition.columnIndex(field.getKey());
-                if (index < 0) {
-                    return new KsqlError(400, KsqlError.BAD_REQUEST, "Column name " + field.getKey() + " does not exist.");
-                }
-                SourceColumn column = definition.columns().get(index);
-                values.put(column.name(), KsqlValues.fromJson(field.getValue(), column.name(), column.sqlType()));
-            }
-            streams.insert(definition.name(), values);
-            return null;
-        } catch (KsqlSyntaxException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage());
-        } catch (SluiceException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.error().message());
-        }
-    }
-
-    private void ack(OutputStream out, long sequence, KsqlError error) throws IOException {
-        Map<String, Object> ack = new LinkedHashMap<>();
-        if (error == null) {
-            ack.put("status", "ok");
-            ack.put("seq", sequence);
-        } else {
-            ack.put("status", "error");
-            ack.put("seq", sequence);
-            ack.put("error_code", error.errorCode());
-            ack.put("message", error.message());
-        }
-        out.write((json.writeValueAsString(ack) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.flush();
     }
 
     static SluiceException shuttingDown() {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * A hand-written parser for the subset of ksqlDB's language Sluice speaks: CREATE STREAM/TABLE (with
- * columns, or TABLE AS SELECT … GROUP BY), DROP, SHOW/LIST STREAMS/TABLES/QUERIES, DESCRIBE, TERMINATE,
+ * columns, or TABLE AS SELECT … GROUP BY), DROP, SHOW/LIST STREAMS/TABLES/QUERIES/TOPICS, DESCRIBE, TERMINATE,
  * INSERT INTO … VALUES and SELECT (push with EMIT CHANGES, or pull). Unquoted identifiers are upper-cased
  * as ksqlDB does; back-quoted ones keep their case. Errors are {@link KsqlSyntaxException}s.
  */
@@ -68,13 +68,14 @@ final class KsqlParser {
         } else if (first.is("SHOW") || first.is("LIST")) {
             Token what = next();
             String name = what.text.toUpperCase(Locale.ROOT);
-            if (!List.of("STREAMS", "TABLES", "QUERIES").contains(name)) {
-                throw error("SHOW " + name + " is not supported; use SHOW STREAMS, SHOW TABLES or SHOW QUERIES", what);
+            if (!List.of("STREAMS", "TABLES", "QUERIES", "TOPICS").contains(name)) {
+                throw error("SHOW " + name + " is not supported; use SHOW STREAMS, SHOW TABLES, SHOW QUERIES or SHOW TOPICS", what);
             }
-            if (peek().is("EXTENDED")) {
+            boolean extended = peek().is("EXTENDED");
+            if (extended) {
                 next();
             }
-            statement = new KsqlStatement.Show(text(), name);
+            statement = new KsqlStatement.Show(text(), name, extended);
         } else if (first.is("DESCRIBE")) {
             String name = identifier();
             boolean extended = false;

@@ -25,7 +25,8 @@ sealed interface KsqlStatement {
     record Drop(String text, SourceType type, String name, boolean ifExists) implements KsqlStatement {
     }
 
-    record Show(String text, String what) implements KsqlStatement {
+    /** SHOW/LIST {@code what} (STREAMS, TABLES, QUERIES or TOPICS), optionally EXTENDED. */
+    record Show(String text, String what, boolean extended) implements KsqlStatement {
     }
 
     record Describe(String text, String name, boolean extended) implements KsqlStatement {

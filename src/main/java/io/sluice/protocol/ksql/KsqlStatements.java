@@ -96,39 +96,78 @@ final class KsqlStatements {
     }
 
     private Map<String, Object> show(KsqlStatement.Show show) {
-        Map<String, Object> entity = entity(show.what().equals("QUERIES") ? "queries" : show.what().toLowerCase(Locale.ROOT), show.text());
-        if (show.what().equals("QUERIES")) {
-            List<Object> queries = new ArrayList<>();
-            for (QueryInfo query : streams.queries()) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("queryString", query.statement());
-                item.put("sinks", query.sinks());
-                item.put("sinkKafkaTopics", query.sinks());
-                item.put("id", query.id());
-                item.put("statusCount", Map.of(query.state(), 1));
-                item.put("queryType", query.persistent() ? "PERSISTENT" : "PUSH");
-                item.put("state", query.state());
-                queries.add(item);
-            }
-            entity.put("queries", queries);
-        } else {
-            SourceKind kind = show.what().equals("STREAMS") ? SourceKind.STREAM : SourceKind.TABLE;
-            List<Object> sources = new ArrayList<>();
-            for (SourceDefinition source : streams.sources()) {
-                if (source.kind() == kind) {
-                    Map<String, Object> item = new LinkedHashMap<>();
-                    item.put("type", kind.name());
-                    item.put("name", source.name());
-                    item.put("topic", topic(source));
-                    item.put("keyFormat", source.properties().getOrDefault("KEY_FORMAT", "KAFKA"));
-                    item.put("valueFormat", source.properties().getOrDefault("VALUE_FORMAT",
-                            source.properties().getOrDefault("FORMAT", "JSON")));
-                    item.put("isWindowed", false);
-                    sources.add(item);
-                }
-            }
-            entity.put(show.what().toLowerCase(Locale.ROOT), sources);
+        return switch (show.what()) {
+            case "QUERIES" -> queries(show);
+            case "TOPICS" -> topics(show);
+            default -> sources(show, show.what().equals("STREAMS") ? SourceKind.STREAM : SourceKind.TABLE);
+        };
+    }
+
+    private Map<String, Object> queries(KsqlStatement.Show show) {
+        Map<String, Object> entity = entity("queries", show.text());
+        List<Object> queries = new ArrayList<>();
+        for (QueryInfo query : streams.queries()) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("queryString", query.statement());
+            item.put("sinks", query.sinks());
+            item.put("sinkKafkaTopics", query.sinks());
+            item.put("id", query.id());
+            item.put("statusCount", Map.of(query.state(), 1));
+            item.put("queryType", query.persistent() ? "PERSISTENT" : "PUSH");
+            item.put("state", query.state());
+            queries.add(item);
         }
+        entity.put("queries", queries);
+        return entity;
+    }
+
+    /**
+     * SHOW STREAMS / TABLES: ksqlDB's {@code streams} or {@code tables} entity; with EXTENDED its
+     * {@code source_descriptions}, one full description per source.
+     */
+    private Map<String, Object> sources(KsqlStatement.Show show, SourceKind kind) {
+        List<SourceDefinition> sources = streams.sources().stream().filter(source -> source.kind() == kind).toList();
+        if (show.extended()) {
+            Map<String, Object> entity = entity("source_descriptions", show.text());
+            entity.put("sourceDescriptions", sources.stream().map(source -> description(source, true)).toList());
+            return entity;
+        }
+        Map<String, Object> entity = entity(show.what().toLowerCase(Locale.ROOT), show.text());
+        List<Object> items = new ArrayList<>();
+        for (SourceDefinition source : sources) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("type", kind.name());
+            item.put("name", source.name());
+            item.put("topic", topic(source));
+            item.put("keyFormat", keyFormat(source));
+            item.put("valueFormat", valueFormat(source));
+            item.put("isWindowed", false);
+            items.add(item);
+        }
+        entity.put(show.what().toLowerCase(Locale.ROOT), items);
+        return entity;
+    }
+
+    /**
+     * SHOW TOPICS: ksqlDB lists the Kafka topics it can see. Sluice has no Kafka; each stream and table names the
+     * topic it would read ({@code KAFKA_TOPIC}, else its own name), with its replicas, so those are the topics.
+     */
+    private Map<String, Object> topics(KsqlStatement.Show show) {
+        Map<String, Object> entity = entity(show.extended() ? "kafka_topics_extended" : "kafka_topics", show.text());
+        Map<String, Object> byName = new java.util.TreeMap<>();
+        for (SourceDefinition source : streams.sources()) {
+            Map<String, Object> topic = new LinkedHashMap<>();
+            topic.put("name", topic(source));
+            int partitions = Integer.parseInt(source.properties().getOrDefault("PARTITIONS", "1"));
+            int replicas = Integer.parseInt(source.properties().getOrDefault("REPLICAS", "1"));
+            topic.put("replicaInfo", java.util.Collections.nCopies(partitions, replicas));
+            if (show.extended()) {
+                topic.put("consumerCount", 0);
+                topic.put("consumerGroupCount", 0);
+            }
+            byName.putIfAbsent(topic(source), topic);
+        }
+        entity.put("topics", new ArrayList<>(byName.values()));
         return entity;
     }
 
@@ -136,6 +175,12 @@ final class KsqlStatements {
         SourceDefinition source = streams.source(describe.name()).orElseThrow(() -> new KsqlSyntaxException(
                 "Could not find STREAM/TABLE '" + describe.name() + "' in the Metastore", describe.text()));
         Map<String, Object> entity = entity("sourceDescription", describe.text());
+        entity.put("sourceDescription", description(source, describe.extended()));
+        return entity;
+    }
+
+    /** ksqlDB's SourceDescription of one stream or table. */
+    private Map<String, Object> description(SourceDefinition source, boolean extended) {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("name", source.name());
         description.put("windowType", null);
@@ -163,25 +208,46 @@ final class KsqlStatements {
         description.put("timestamp", "");
         description.put("statistics", "");
         description.put("errorStats", "");
-        description.put("extended", describe.extended());
-        description.put("keyFormat", source.properties().getOrDefault("KEY_FORMAT", "KAFKA"));
-        description.put("valueFormat", source.properties().getOrDefault("VALUE_FORMAT", source.properties().getOrDefault("FORMAT", "JSON")));
+        description.put("extended", extended);
+        description.put("keyFormat", keyFormat(source));
+        description.put("valueFormat", valueFormat(source));
         description.put("topic", topic(source));
         description.put("partitions", Integer.parseInt(source.properties().getOrDefault("PARTITIONS", "1")));
         description.put("replication", Integer.parseInt(source.properties().getOrDefault("REPLICAS", "1")));
         description.put("statement", source.statement());
-        entity.put("sourceDescription", description);
-        return entity;
+        return description;
     }
 
+    /** Format names as ksqlDB reports them: upper case, whatever case the WITH clause used. */
+    private static String keyFormat(SourceDefinition source) {
+        return source.properties().getOrDefault("KEY_FORMAT", source.properties().getOrDefault("FORMAT", "KAFKA")).toUpperCase(Locale.ROOT);
+    }
+
+    private static String valueFormat(SourceDefinition source) {
+        return source.properties().getOrDefault("VALUE_FORMAT", source.properties().getOrDefault("FORMAT", "JSON")).toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * TERMINATE: a persistent query (or ALL of them) answers with ksqlDB's command status; a push query, which
+     * ksqlDB terminates without a command, with its {@code terminate_query} entity.
+     */
     private Map<String, Object> terminate(KsqlStatement.Terminate terminate) {
         if (terminate.queryId().equals("ALL")) {
             streams.queries().stream().filter(QueryInfo::persistent).forEach(q -> streams.terminate(q.id()));
-        } else if (!streams.terminate(terminate.queryId())
-                && streams.queries().stream().noneMatch(q -> q.id().equalsIgnoreCase(terminate.queryId()) && streams.terminate(q.id()))) {
+            return currentStatus(terminate.text(), "terminate/ALL/execute", "Query terminated.");
+        }
+        QueryInfo query = streams.queries().stream().filter(q -> q.id().equalsIgnoreCase(terminate.queryId())).findFirst()
+                .orElseThrow(() -> new KsqlSyntaxException("Unknown queryId: " + terminate.queryId(), terminate.text()));
+        if (!streams.terminate(query.id())) {
             throw new KsqlSyntaxException("Unknown queryId: " + terminate.queryId(), terminate.text());
         }
-        return currentStatus(terminate.text(), "terminate/" + terminate.queryId() + "/execute", "Query terminated.");
+        if (!query.persistent()) {
+            Map<String, Object> entity = entity("terminate_query", terminate.text());
+            entity.put("queryId", query.id());
+            entity.put("wasTerminated", true);
+            return entity;
+        }
+        return currentStatus(terminate.text(), "terminate/" + query.id() + "/execute", "Query terminated.");
     }
 
     private Map<String, Object> insert(KsqlStatement.InsertValues insert) {

@@ -20,15 +20,14 @@ import org.slf4j.LoggerFactory;
  * container calls back ({@link WriteListener#onWritePossible}). Rows the client cannot take yet wait in the
  * subscription's bounded buffer, which cuts the query off with an error when it overflows — so a slow
  * reader costs a bounded amount of memory and no thread.
+ *
+ * <p>Each row is written and flushed on its own, as ksqlDB does: one HTTP/1.1 chunk or one HTTP/2 DATA frame
+ * per row. Clients rely on it: npm {@code ksqldb-client} parses every chunk it receives as one JSON value, so
+ * two rows in one frame fail its parser and lose every row after the first.
  */
 final class PushSession implements WriteListener, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushSession.class);
-    /**
-     * Encoded bytes handed to the socket at a time: one fast stream does not starve the others, and a session
-     * whose client stopped reading holds at most this much beside the rows in its subscription's buffer.
-     */
-    private static final int CHUNK_BYTES = 16 * 1024;
 
     private final Subscription subscription;
     private final QueryPlan plan;
@@ -40,15 +39,23 @@ final class PushSession implements WriteListener, Runnable {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final long limit;
+    private final java.util.function.BooleanSupplier connectionClosed;
     private long sent;
     private boolean needsFlush;
     private boolean finishing;
+    /** The LIMIT was reached with the last row: the end goes out as a write of its own after it. */
+    private boolean limitReached;
     private volatile boolean idleDue;
     private volatile boolean wroteSinceTick;
 
-    /** {@code writerFactory} builds the layout's writer over the session's pending bytes. */
+    /**
+     * {@code writerFactory} builds the layout's writer over the session's pending bytes; {@code connectionClosed}
+     * says, at each tick, whether the client's connection is gone although no failure was reported for the request.
+     */
     PushSession(Subscription subscription, QueryPlan plan, ServletOutputStream out, Executor executor,
-                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory, SharedRowEncoding.Registry encodings) {
+                java.util.function.Function<java.io.OutputStream, RowWriter> writerFactory, SharedRowEncoding.Registry encodings,
+                java.util.function.BooleanSupplier connectionClosed) {
+        this.connectionClosed = connectionClosed;
         this.subscription = subscription;
         this.plan = plan;
         this.out = out;
@@ -76,6 +83,11 @@ final class PushSession implements WriteListener, Runnable {
      * session that wrote rows since the last tick has just been checked by that write and is left alone.
      */
     void tick() {
+        if (connectionClosed.getAsBoolean()) {
+            LOG.debug("push query {} ends: its client closed the connection", subscription.id());
+            clientGone();
+            return;
+        }
         if (wroteSinceTick) {
             wroteSinceTick = false;
             return;
@@ -159,10 +171,17 @@ final class PushSession implements WriteListener, Runnable {
         }
     }
 
-    /** Encodes buffered rows (or the end) into pending bytes; false when there was nothing to encode. */
+    /**
+     * Encodes the next row (or the end, or an idle keep-alive) into pending bytes, one at a time so that each
+     * is written and flushed on its own; false when there was nothing to encode.
+     */
     private boolean produce() throws IOException {
-        boolean produced = false;
-        while (pending.size() < CHUNK_BYTES) {
+        if (limitReached) {
+            writer.finish("Limit Reached");
+            finishing = true;
+            return true;
+        }
+        while (true) {
             ChangeRow row = subscription.next();
             if (row == null) {
                 if (subscription.isEnded()) {
@@ -175,26 +194,21 @@ final class PushSession implements WriteListener, Runnable {
                     finishing = true;
                     return true;
                 }
-                if (idleDue && !produced) {
+                if (idleDue) {
                     idleDue = false;
                     writer.idle();
                     return pending.size() > 0;
                 }
-                return produced;
+                return false;
             }
             idleDue = false;
             if (!row.tombstone() && plan.select().where() != null && !plan.select().where().test(plan.source(), row.values())) {
                 continue;
             }
             pending.write(encoding.encode(row, () -> writer.rowBytes(plan.project(row.values()), row.tombstone() && plan.table())));
-            produced = true;
             sent++;
-            if (limit > 0 && sent >= limit) {
-                writer.finish("Limit Reached");
-                finishing = true;
-                return true;
-            }
+            limitReached = limit > 0 && sent >= limit;
+            return true;
         }
-        return produced;
     }
 }

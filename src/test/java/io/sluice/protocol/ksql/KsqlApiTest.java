@@ -149,6 +149,42 @@ class KsqlApiTest {
     }
 
     @Test
+    void everyStatementAnswersWithTheEntityKsqlDbAnswersItWith() throws Exception {
+        ksql.ok("CREATE STREAM readings (sensor VARCHAR KEY, v DOUBLE) WITH (kafka_topic='sensor-readings', value_format='json', partitions=3);");
+        JsonNode listed = findByName(ksql.ok("LIST STREAMS;").get(0).get("streams"), "READINGS");
+        assertThat(listed.get("valueFormat").asText()).isEqualTo("JSON");
+        assertThat(listed.get("keyFormat").asText()).isEqualTo("KAFKA");
+
+        JsonNode topics = ksql.ok("SHOW TOPICS;").get(0);
+        assertThat(topics.get("@type").asText()).isEqualTo("kafka_topics");
+        assertThat(findByName(topics.get("topics"), "sensor-readings").get("replicaInfo").toString()).isEqualTo("[1,1,1]");
+
+        JsonNode extended = ksql.ok("SHOW STREAMS EXTENDED;").get(0);
+        assertThat(extended.get("@type").asText()).isEqualTo("source_descriptions");
+        JsonNode description = findByName(extended.get("sourceDescriptions"), "READINGS");
+        assertThat(description.get("topic").asText()).isEqualTo("sensor-readings");
+        assertThat(description.get("partitions").asInt()).isEqualTo(3);
+        assertThat(description.get("extended").asBoolean()).isTrue();
+
+        // ksqlDB's /ksql answers INSERT INTO ... VALUES with no entity at all: its executor for the statement returns
+        // none (CustomExecutors' InsertValues handler), so the body is an empty array and clients expect that.
+        assertThat(ksql.ok("INSERT INTO readings (sensor, v) VALUES ('s1', 1.5);").toString()).isEqualTo("[]");
+        JsonNode mixed = ksql.ok("INSERT INTO readings (sensor, v) VALUES ('s2', 2.5); SHOW TABLES;");
+        assertThat(mixed).hasSize(1);
+        assertThat(mixed.get(0).get("@type").asText()).isEqualTo("tables");
+
+        try (KsqlClient.Stream push = ksql.query("SELECT * FROM readings EMIT CHANGES;", "latest")) {
+            String header = push.next();
+            String queryId = SluiceTestServer.JSON.readTree(header.substring(1, header.length() - 1)).get("header").get("queryId").asText();
+            JsonNode terminated = ksql.ok("TERMINATE " + queryId + ";").get(0);
+            assertThat(terminated.get("@type").asText()).isEqualTo("terminate_query");
+            assertThat(terminated.get("queryId").asText()).isEqualTo(queryId);
+            assertThat(terminated.get("wasTerminated").asBoolean()).isTrue();
+            assertThat(push.next()).isEqualTo("{\"finalMessage\":\"Query terminated\"}]");
+        }
+    }
+
+    @Test
     void badStatementsGetKsqlErrors() {
         HttpResponse<String> syntax = ksql.ksql("CREATE STREM x (a INT);");
         assertThat(syntax.statusCode()).isEqualTo(400);

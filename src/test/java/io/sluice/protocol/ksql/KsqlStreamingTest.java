@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,10 +134,45 @@ class KsqlStreamingTest {
         var stored = json(sluice.post("/query", body("ksql", "SELECT sensor, reading FROM readings;")));
         assertThat(stored.toString()).contains("[\"s1\",1.5]", "[\"s3\",3.0]").doesNotContain("[\"s2\"");
 
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/vnd.ksqlapi.delimited.v1");
         HttpResponse<String> unknown = sluice.send(HttpRequest.newBuilder(sluice.uri("/inserts-stream"))
                 .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"nowhere\"}\n{\"a\":1}\n")).build());
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(json(unknown).get("@type").asText()).isEqualTo("generic_error");
+        assertThat(json(unknown).get("error_code").asInt()).isEqualTo(40001);
+        assertThat(json(unknown).get("message").asText()).isEqualTo("Cannot insert values into an unknown stream/table: nowhere");
+    }
+
+    @Test
+    void insertsStreamAnswersAcceptJsonWithOneJsonArrayOverHttp2AndHttp11() throws Exception {
+        ksql.ok("CREATE STREAM gauges (gauge VARCHAR KEY, level INT);");
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        http2.send(HttpRequest.newBuilder(sluice.uri("/health/live")).build(), HttpResponse.BodyHandlers.discarding());
+        for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+            HttpRequest request = HttpRequest.newBuilder(sluice.uri("/inserts-stream")).version(version)
+                    .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"gauges\"}\n{\"gauge\":\"g1\",\"level\":1}\n"
+                            + "{\"gauge\":\"g2\",\"level\":\"high\"}\n{\"gauge\":\"g3\",\"level\":3}")).build();
+            HttpResponse<String> response = http2.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(version);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            var acks = json(response);
+            assertThat(acks.isArray()).isTrue();
+            assertThat(acks).hasSize(3);
+            assertThat(acks.get(0).toString()).isEqualTo("{\"status\":\"ok\",\"seq\":0}");
+            assertThat(acks.get(1).get("status").asText()).isEqualTo("error");
+            assertThat(acks.get(1).get("seq").asInt()).isEqualTo(1);
+            assertThat(acks.get(1).get("error_code").asInt()).isEqualTo(40000);
+            assertThat(acks.get(1).get("message").asText()).contains("LEVEL");
+            assertThat(acks.get(2).toString()).isEqualTo("{\"status\":\"ok\",\"seq\":2}");
+        }
+        HttpResponse<String> noRows = sluice.send(HttpRequest.newBuilder(sluice.uri("/inserts-stream"))
+                .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"target\":\"gauges\"}")).build());
+        assertThat(noRows.body()).isEqualTo("[]");
+        var stored = json(sluice.post("/query", body("ksql", "SELECT gauge, level FROM gauges;")));
+        assertThat(stored.toString()).contains("[\"g1\",1]", "[\"g3\",3]").doesNotContain("[\"g2\"");
     }
 }
