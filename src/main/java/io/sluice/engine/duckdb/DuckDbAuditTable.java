@@ -88,8 +88,20 @@ public final class DuckDbAuditTable implements Consumer<AuditRecord>, AutoClosea
 
     /** Through the engine's appender (see {@link AuditRows}); a failure loses these rows from the table, not the log. */
     private void write(List<AuditRecord> records) {
+        List<List<Object>> rows = records.stream().map(AuditRows::row).toList();
         try {
-            engine.appendAuditRows(records.stream().map(AuditRows::row).toList());
+            engine.appendAuditRows(rows);
+        } catch (io.sluice.core.error.SluiceException e) {
+            if (e.error().code() != io.sluice.core.error.ErrorCode.ENGINE_RESTARTED) {
+                LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), e);
+                return;
+            }
+            // The engine process died under the append (nothing was committed): once more, on the engine that replaced it.
+            try {
+                engine.appendAuditRows(rows);
+            } catch (RuntimeException again) {
+                LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), again);
+            }
         } catch (RuntimeException e) {
             LOG.warn("cannot write {} audit rows to sluice.audit", records.size(), e);
         }

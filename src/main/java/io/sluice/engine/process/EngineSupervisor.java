@@ -436,6 +436,12 @@ final class EngineSupervisor implements AutoCloseable {
         return status;
     }
 
+    /** The current engine's generation, or -1 while none serves. */
+    long generation() {
+        EngineProcess engine = current;
+        return engine == null ? -1 : engine.generation();
+    }
+
     long restarts() {
         return restarts;
     }

@@ -79,8 +79,13 @@ final class RemoteKeptStatement implements ReusableStatement {
 
     /** The connection on which the statement is prepared, preparing it (again, after a restart) when needed. */
     private synchronized HostConnection prepared() {
-        if (connection != null && connection.isOpen()) {
+        if (connection != null && connection.isOpen() && connection.generation() == supervisor.generation()) {
             return connection;
+        }
+        if (connection != null) {
+            // Prepared on an engine that has since been replaced: prepare again on the current one.
+            connection.close();
+            connection = null;
         }
         HostConnection fresh = supervisor.borrow();
         try {

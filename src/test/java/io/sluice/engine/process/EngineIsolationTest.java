@@ -151,6 +151,26 @@ class EngineIsolationTest {
     }
 
     @Test
+    void ksqlStreamsKeepTheirRowsAndTakeInsertsAfterTheEngineRestarts() throws Exception {
+        HttpResponse<String> created = sluice.post("/ksql", SluiceTestServer.body("ksql",
+                "CREATE STREAM survivors (id VARCHAR KEY, n INT) WITH (kafka_topic='survivors', value_format='json');"
+                        + "INSERT INTO survivors (id, n) VALUES ('before', 1);", "streamsProperties", java.util.Map.of()));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        kill9(enginePid());
+        assertBackWithin(Duration.ofSeconds(10));
+        // The insert is a statement the engine keeps prepared: it is prepared again on the new engine.
+        HttpResponse<String> inserted = sluice.post("/ksql", SluiceTestServer.body("ksql",
+                "INSERT INTO survivors (id, n) VALUES ('after', 2);", "streamsProperties", java.util.Map.of()));
+        assertThat(inserted.statusCode()).as(inserted.body()).isEqualTo(200);
+        HttpResponse<String> listed = sluice.post("/ksql", SluiceTestServer.body("ksql", "SHOW STREAMS;", "streamsProperties", java.util.Map.of()));
+        assertThat(listed.body()).contains("SURVIVORS");
+        HttpResponse<String> rows = sluice.post("/query", SluiceTestServer.body("sql", "SELECT id, n FROM survivors;",
+                "properties", java.util.Map.of("auto.offset.reset", "earliest")));
+        assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+        assertThat(rows.body()).contains("\"before\",1").contains("\"after\",2");
+    }
+
+    @Test
     void readinessSaysRestartingWhileTheEngineComesBack() throws Exception {
         kill9(enginePid());
         boolean sawRestarting = false;
