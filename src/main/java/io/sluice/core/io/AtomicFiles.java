@@ -26,6 +26,14 @@ public final class AtomicFiles {
     }
 
     public static void writeString(Path file, String content) {
+        writeString(file, content, true);
+    }
+
+    /**
+     * @param sync false to skip the fsync: the replacement is still atomic and survives the process being killed,
+     *     but not a crash of the machine (for records whose loss recovery detects)
+     */
+    public static void writeString(Path file, String content, boolean sync) {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -35,7 +43,9 @@ public final class AtomicFiles {
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }
-                channel.force(true);
+                if (sync) {
+                    channel.force(true);
+                }
             }
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

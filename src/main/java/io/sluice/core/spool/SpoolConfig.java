@@ -13,13 +13,18 @@ import java.util.Objects;
  *     give pages of a size that is cheap to hold in memory and to send in one response
  * @param retention how long a finished result stays readable
  * @param quotaBytes disk budget for all spooled results together
+ * @param smallResultBytes a result of one page up to this size is written without fsync: a killed server keeps it
+ *     (the kernel has it), and only a crash of the machine itself can lose it, which recovery then reports as FAILED;
+ *     the four fsyncs of a spooled result cost a one-row statement about 5 ms
  */
-public record SpoolConfig(Path directory, long pageRows, long pageBytes, Duration retention, long quotaBytes) {
+public record SpoolConfig(Path directory, long pageRows, long pageBytes, Duration retention, long quotaBytes,
+                          long smallResultBytes) {
 
     public static final long DEFAULT_PAGE_ROWS = 10_000;
     public static final long DEFAULT_PAGE_BYTES = 4L * 1024 * 1024;
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
     public static final long DEFAULT_QUOTA_BYTES = 10L * 1024 * 1024 * 1024;
+    public static final long DEFAULT_SMALL_RESULT_BYTES = 64L * 1024;
 
     public SpoolConfig {
         Objects.requireNonNull(directory, "directory");
@@ -37,25 +42,39 @@ public record SpoolConfig(Path directory, long pageRows, long pageBytes, Duratio
         if (quotaBytes < 1) {
             throw new IllegalArgumentException("quotaBytes must be positive: " + quotaBytes);
         }
+        if (smallResultBytes < 0) {
+            throw new IllegalArgumentException("smallResultBytes must not be negative: " + smallResultBytes);
+        }
     }
 
     public static SpoolConfig defaults(Path directory) {
-        return new SpoolConfig(directory, DEFAULT_PAGE_ROWS, DEFAULT_PAGE_BYTES, DEFAULT_RETENTION, DEFAULT_QUOTA_BYTES);
+        return new SpoolConfig(directory, DEFAULT_PAGE_ROWS, DEFAULT_PAGE_BYTES, DEFAULT_RETENTION, DEFAULT_QUOTA_BYTES,
+                DEFAULT_SMALL_RESULT_BYTES);
     }
 
     public SpoolConfig withPageRows(long rows) {
-        return new SpoolConfig(directory, rows, pageBytes, retention, quotaBytes);
+        return new SpoolConfig(directory, rows, pageBytes, retention, quotaBytes, smallResultBytes);
     }
 
     public SpoolConfig withPageBytes(long bytes) {
-        return new SpoolConfig(directory, pageRows, bytes, retention, quotaBytes);
+        return new SpoolConfig(directory, pageRows, bytes, retention, quotaBytes, smallResultBytes);
     }
 
     public SpoolConfig withRetention(Duration duration) {
-        return new SpoolConfig(directory, pageRows, pageBytes, duration, quotaBytes);
+        return new SpoolConfig(directory, pageRows, pageBytes, duration, quotaBytes, smallResultBytes);
     }
 
     public SpoolConfig withQuotaBytes(long bytes) {
-        return new SpoolConfig(directory, pageRows, pageBytes, retention, bytes);
+        return new SpoolConfig(directory, pageRows, pageBytes, retention, bytes, smallResultBytes);
+    }
+
+    /** 0 makes every result durable against a machine crash before the statement is answered (the earlier behaviour). */
+    public SpoolConfig withSmallResultBytes(long bytes) {
+        return new SpoolConfig(directory, pageRows, pageBytes, retention, quotaBytes, bytes);
+    }
+
+    /** Whether a finished result of these pages and bytes is small enough to skip the fsyncs. */
+    public boolean small(int pageCount, long bytes) {
+        return pageCount <= 1 && bytes <= smallResultBytes;
     }
 }

@@ -52,6 +52,11 @@ record SpoolManifest(SpooledResult result, Schema arrowSchema, String owner) {
      * @return the size of the manifest file
      */
     long writeTo(Path resultDirectory) throws IOException {
+        return writeTo(resultDirectory, true);
+    }
+
+    /** @param sync false for a small result: the same atomic rename, without waiting for the disk */
+    long writeTo(Path resultDirectory, boolean sync) throws IOException {
         byte[] content = serialize();
         Path temporary = resultDirectory.resolve(SpoolFiles.MANIFEST_TEMPORARY_NAME);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
@@ -60,10 +65,14 @@ record SpoolManifest(SpooledResult result, Schema arrowSchema, String owner) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
         Files.move(temporary, resultDirectory.resolve(SpoolFiles.MANIFEST_NAME), StandardCopyOption.ATOMIC_MOVE);
-        SpoolFiles.syncDirectory(resultDirectory);
+        if (sync) {
+            SpoolFiles.syncDirectory(resultDirectory);
+        }
         return content.length;
     }
 

@@ -116,8 +116,9 @@ public final class SpoolWriter implements AutoCloseable {
     public SpooledResult finish() {
         requireOpen();
         try {
+            boolean small = pages.isEmpty() && (page == null || spool.config().small(1, bufferBytes(page)));
             if (pageRowCount > 0) {
-                writePage();
+                writePage(!small);
             }
             closePage();
             if (arrowSchema == null) {
@@ -125,13 +126,15 @@ public final class SpoolWriter implements AutoCloseable {
             }
             // Page contents were forced when written; their directory entries, and the result directory's
             // own entry, must be durable too before a manifest can claim the result is complete.
-            SpoolFiles.syncDirectory(resultDirectory);
-            SpoolFiles.syncDirectory(resultDirectory.getParent());
+            if (!small) {
+                SpoolFiles.syncDirectory(resultDirectory);
+                SpoolFiles.syncDirectory(resultDirectory.getParent());
+            }
             Instant createdAt = spool.now();
             SpooledResult result = new SpooledResult(resultId, schema, pages, totalRows, totalPageBytes, createdAt,
                     createdAt.plus(spool.config().retention()));
             long manifestBytes = new SpoolManifest(result, arrowSchema, owner == null ? null : owner.principalId())
-                    .writeTo(resultDirectory);
+                    .writeTo(resultDirectory, !small);
             spool.adjustBytesInUse(manifestBytes);
             spool.adjustOwnerBytes(owner, manifestBytes);
             chargedBytes += manifestBytes;
@@ -232,6 +235,11 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     private void writePage() throws IOException {
+        writePage(true);
+    }
+
+    /** @param sync false for the one page of a small result (see {@link SpoolConfig#smallResultBytes}) */
+    private void writePage(boolean sync) throws IOException {
         int index = pages.size();
         long reservation = bufferBytes(page) + PAGE_FILE_OVERHEAD_ESTIMATE;
         spool.reserve(reservation, owner, resultId);
@@ -243,7 +251,9 @@ public final class SpoolWriter implements AutoCloseable {
             writer.start();
             writer.writeBatch();
             writer.end();
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
             fileBytes = channel.size();
         }
         spool.adjustBytesInUse(fileBytes - reservation);

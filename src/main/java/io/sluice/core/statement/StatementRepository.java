@@ -24,6 +24,14 @@ public interface StatementRepository extends AutoCloseable {
     /** Writes a status unless the stored one is already terminal; false when it was. */
     boolean save(StatementStatus status);
 
+    /**
+     * Saves a status; {@code sync} false lets a local store skip its fsync (a small result's end: a killed server keeps
+     * the file, and a machine crash that loses it loses the result too, which recovery reports). Shared stores ignore it.
+     */
+    default boolean save(StatementStatus status, boolean sync) {
+        return save(status);
+    }
+
     /** Every stored status (single-node recovery at start). */
     List<StatementStatus> loadAll();
 

@@ -396,7 +396,7 @@ public final class StatementService implements AutoCloseable {
                         // The export's last file is closed on its own thread; the statement does not wait for it.
                         tap.finish();
                         StatementStatus status = statement.snapshot();
-                        saveTerminal(status);
+                        saveTerminal(status, !spooled.small());
                         finished(statement, status);
                     } else {
                         SluiceError ended = statement.snapshot().error();
@@ -418,9 +418,10 @@ public final class StatementService implements AutoCloseable {
     }
 
     /** What a statement's rows became: a spooled result, or (for an export that is all it keeps) only a count. */
-    private record Kept(long totalRows, int pageCount, String resultId) {
-        static Kept of(SpooledResult spooled) {
-            return new Kept(spooled.totalRows(), spooled.pageCount(), spooled.resultId());
+    private record Kept(long totalRows, int pageCount, String resultId, boolean small) {
+        static Kept of(SpooledResult spooled, io.sluice.core.spool.SpoolConfig config) {
+            return new Kept(spooled.totalRows(), spooled.pageCount(), spooled.resultId(),
+                    config.small(spooled.pageCount(), spooled.totalBytes()));
         }
     }
 
@@ -452,7 +453,7 @@ public final class StatementService implements AutoCloseable {
                 written += count;
                 statement.addRows(count);
             }
-            return writer == null ? new Kept(written, 0, null) : Kept.of(writer.finish());
+            return writer == null ? new Kept(written, 0, null, false) : Kept.of(writer.finish(), spool.config());
         } catch (RuntimeException e) {
             if (writer != null) {
                 writer.abort();
@@ -999,8 +1000,13 @@ public final class StatementService implements AutoCloseable {
      * and retries, because other nodes only learn of the end through the repository.
      */
     private void saveTerminal(StatementStatus status) {
+        saveTerminal(status, true);
+    }
+
+    /** @param sync false for the end of a statement whose result is small (see SpoolConfig.smallResultBytes) */
+    private void saveTerminal(StatementStatus status, boolean sync) {
         if (!shared) {
-            store.save(status);
+            store.save(status, sync);
             return;
         }
         try {

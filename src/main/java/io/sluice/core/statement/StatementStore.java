@@ -35,6 +35,11 @@ final class StatementStore implements StatementRepository {
 
     @Override
     public boolean save(StatementStatus status) {
+        return save(status, true);
+    }
+
+    @Override
+    public boolean save(StatementStatus status, boolean sync) {
         Properties properties = new Properties();
         put(properties, "id", status.id());
         put(properties, "owner", status.ownerId());
@@ -67,7 +72,7 @@ final class StatementStore implements StatementRepository {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot format statement " + status.id(), e);
         }
-        io.sluice.core.io.AtomicFiles.writeString(file(status.id()), text.toString());
+        io.sluice.core.io.AtomicFiles.writeString(file(status.id()), text.toString(), sync);
         return true;
     }
 

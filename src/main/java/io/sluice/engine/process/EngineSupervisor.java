@@ -76,16 +76,7 @@ final class EngineSupervisor implements AutoCloseable {
         this.socket = socketDirectory.resolve("engine.sock");
         this.cgroups = settings.useCgroups() ? MemoryCeiling.find() : Optional.empty();
         removeLeftSpillFiles();
-        EngineProcess first = launch(false);
-        try {
-            awaitReady(first);
-        } catch (SluiceException e) {
-            first.kill("startup failed");
-            first.awaitExit(Duration.ofSeconds(5));
-            first.cleanUp();
-            deleteSocketDirectory();
-            throw e;
-        }
+        EngineProcess first = startFirst();
         synchronized (lock) {
             current = first;
             status = Status.UP;
@@ -95,6 +86,32 @@ final class EngineSupervisor implements AutoCloseable {
                 EngineProcess.megabytes(settings.ceilingBytes()), first.hasCgroup() ? "a cgroup and the watchdog" : "the watchdog");
         this.watchdog = Thread.ofPlatform().daemon().name("engine-watchdog").start(this::watch);
         startSpare();
+    }
+
+    /**
+     * The first engine. The engine of a server that was just killed stops by itself (its standard input closes) but may
+     * still hold the database's lock for a moment, so a lock conflict is retried within the start timeout.
+     */
+    private EngineProcess startFirst() {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (true) {
+            EngineProcess first = launch(false);
+            try {
+                awaitReady(first);
+                return first;
+            } catch (SluiceException e) {
+                first.kill("startup failed");
+                first.awaitExit(Duration.ofSeconds(5));
+                first.cleanUp();
+                if (e.getMessage().contains("lock") && System.nanoTime() < deadline) {
+                    LOG.info("the database is still locked by an earlier engine; retrying: {}", e.getMessage());
+                    sleep(250);
+                    continue;
+                }
+                deleteSocketDirectory();
+                throw e;
+            }
+        }
     }
 
     /**
