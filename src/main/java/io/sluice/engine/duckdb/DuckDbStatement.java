@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBChunkedResult;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
@@ -139,6 +140,15 @@ final class DuckDbStatement implements EngineStatement {
                         : connection.prepareStatement(last.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(last);
+            if (((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT) {
+                // Rows come through the driver's C-API result, the one whose error stays readable (DuckDbNative).
+                DuckDBChunkedResult chunked = jdbcStatement.query();
+                DuckDbBatchStream rows = openStream(chunked);
+                if (cancelled) {
+                    throw DuckDbErrors.cancelled();
+                }
+                return new EngineResult.Rows(rows, DataModification.mayModify(plan.scan().words(), true));
+            }
             boolean returnsRows = jdbcStatement.execute();
             if (cancelled) {
                 throw DuckDbErrors.cancelled();
@@ -151,6 +161,7 @@ final class DuckDbStatement implements EngineStatement {
                 }
                 return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
             }
+            // Rows from a statement DuckDB did not announce as a query (not seen so far): the driver's Arrow export.
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
             clean = false;
@@ -369,11 +380,31 @@ final class DuckDbStatement implements EngineStatement {
         }
     }
 
+    private DuckDbBatchStream openStream(DuckDBChunkedResult chunked) throws Exception {
+        DuckDbChunkReader reader;
+        try {
+            reader = new DuckDbChunkReader(request.allocator(), chunked);
+        } catch (RuntimeException e) {
+            Closing.quietly(chunked);
+            throw e;
+        }
+        DuckDbBatchStream batches;
+        try {
+            batches = new DuckDbBatchStream(reader.schema(), reader, request.allocator(), () -> cancelled, () -> { });
+        } catch (Exception e) {
+            Closing.quietly(reader);
+            throw e;
+        }
+        synchronized (lock) {
+            stream = batches;
+        }
+        return batches;
+    }
+
     private DuckDbBatchStream openStream(ResultSet resultSet) throws Exception {
         ResultSetMetaData metaData = resultSet.getMetaData();
         List<Column> columns = new ArrayList<>();
         for (int index = 1; index <= metaData.getColumnCount(); index++) {
-            // DuckDB often reports nullability as unknown; nullable is the safe answer.
             columns.add(new Column(metaData.getColumnLabel(index),
                     DuckDbTypes.toCanonical(metaData.getColumnTypeName(index)), true));
         }
