@@ -37,6 +37,18 @@ public final class DuckDbErrors {
         public static SqlSource unchanged(String sql) {
             return new SqlSource(sql, sql, IntUnaryOperator.identity());
         }
+
+        /** This source as DuckDB saw it behind {@code prefix} (a check's EXPLAIN): positions past the prefix map back. */
+        public SqlSource prefixed(String prefix) {
+            int length = prefix.length();
+            return new SqlSource(prefix + executed, original,
+                    offset -> toOriginalOffset.applyAsInt(Math.max(0, offset - length)));
+        }
+
+        /** The executed text from {@code start} on, run by DuckDB as a statement of its own. */
+        public SqlSource from(int start) {
+            return new SqlSource(executed.substring(start), original, offset -> toOriginalOffset.applyAsInt(offset + start));
+        }
     }
 
     /** Maps a DuckDB failure; a cancelled statement always reports CANCELLED, whatever DuckDB said. */
