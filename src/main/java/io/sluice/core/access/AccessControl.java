@@ -10,6 +10,7 @@ import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.ErrorCode;
+import io.sluice.core.error.HiddenObjects;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementGuard;
@@ -185,7 +186,7 @@ public final class AccessControl implements StatementGuard {
             return new AdminStatement(principal, command.get(), engineRequest);
         }
         EngineStatement statement = engine.open(engineRequest);
-        return new CheckedStatement(principal, statementId, statement);
+        return new CheckedStatement(principal, statementId, request.sql(), statement);
     }
 
     @Override
@@ -237,6 +238,11 @@ public final class AccessControl implements StatementGuard {
 
     /** Refuses the statement unless the principal may touch every table it touches; remembers them for the audit. */
     void check(Principal principal, String statementId, AccessedTables accessed) {
+        check(principal, statementId, accessed, null);
+    }
+
+    /** As above; {@code sql} (may be null) lets a refusal name a hidden table the way the statement wrote it. */
+    void check(Principal principal, String statementId, AccessedTables accessed, String sql) {
         List<String> all = new ArrayList<>(new TreeSet<>(accessed.reads()));
         accessed.writes().stream().filter(table -> !all.contains(table)).forEach(all::add);
         touched.put(statementId, all);
@@ -254,7 +260,7 @@ public final class AccessControl implements StatementGuard {
                     + " is not available to this user");
         }
         for (String table : accessed.reads()) {
-            require(principal, Privilege.SELECT, table);
+            require(principal, Privilege.SELECT, table, sql);
         }
         Privilege write = switch (accessed.kind()) {
             case INSERT -> Privilege.INSERT;
@@ -263,14 +269,81 @@ public final class AccessControl implements StatementGuard {
             default -> null;
         };
         for (String table : accessed.writes()) {
-            require(principal, write, table);
+            require(principal, write, table, sql);
         }
     }
 
-    private void require(Principal principal, Privilege privilege, String table) {
-        if (privilege == null || reserved(table) || !store.allows(principal.id(), privilege, table)) {
+    /**
+     * A table the principal holds some privilege on may be named in the refusal; one it holds none on is refused
+     * exactly like a table that does not exist, so refusals tell nothing of what exists.
+     */
+    private void require(Principal principal, Privilege privilege, String table, String sql) {
+        if (privilege != null && !reserved(table) && store.allows(principal.id(), privilege, table)) {
+            return;
+        }
+        if (sees(principal, table)) {
             throw denied("Insufficient privileges: " + privilege + " on " + table + " is not granted to " + principal.name());
         }
+        throw new SluiceException(writtenNameOf(table, sql).or(() -> firstHiddenWritten(principal, sql))
+                .map(HiddenObjects::notAuthorized).orElseGet(HiddenObjects::unnamed));
+    }
+
+    /** The first name {@code sql} writes for an object the principal holds nothing on (a view over the table, say). */
+    private Optional<String> firstHiddenWritten(Principal principal, String sql) {
+        for (List<String> written : WrittenNames.in(sql)) {
+            if (engine.resolveTable(written).filter(table -> !sees(principal, table)).isPresent()) {
+                return Optional.of(written.getLast());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the principal holds any privilege on {@code table} (never on Sluice's own). */
+    private boolean sees(Principal principal, String table) {
+        if (reserved(table)) {
+            return false;
+        }
+        for (Privilege any : Privilege.values()) {
+            if (store.allows(principal.id(), any, table)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The last part of the name {@code sql} wrote for {@code table}, as written; empty when it wrote none. */
+    private Optional<String> writtenNameOf(String table, String sql) {
+        for (List<String> written : WrittenNames.in(sql)) {
+            if (engine.resolveTable(written).filter(table::equals).isPresent()) {
+                return Optional.of(written.getLast());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * An engine error as a principal that is not an admin may read it. When the statement names an object hidden
+     * from it, the error is the hidden-object refusal whatever the engine said (a misspelled column of a hidden
+     * table, a type error on one of its columns: the engine binds before grants are checked, and its message would
+     * tell names and types). Otherwise the engine strips what its message tells of hidden objects (suggestions,
+     * candidates, view text). Admins get the engine's message as it is.
+     */
+    private SluiceException forReader(Principal principal, String sql, Engine ran, SluiceException failure) {
+        SluiceError error = failure.error();
+        if (principal.admin() || (error.code() != ErrorCode.SQL_ERROR && error.code() != ErrorCode.SQL_CATALOG_ERROR)) {
+            return failure;
+        }
+        store.refresh();
+        Map<List<String>, Boolean> visible = new java.util.HashMap<>();
+        java.util.function.Predicate<List<String>> visibleTo = parts -> visible.computeIfAbsent(parts,
+                name -> engine.resolveTable(name).map(table -> sees(principal, table)).orElse(true));
+        for (List<String> written : WrittenNames.in(sql)) {
+            if (!visibleTo.test(written)) {
+                return new SluiceException(HiddenObjects.notAuthorized(written.getLast()), failure);
+            }
+        }
+        SluiceError shown = ran.withoutHiddenObjects(error, visibleTo);
+        return shown.equals(error) ? failure : new SluiceException(shown, failure);
     }
 
     /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
@@ -475,11 +548,13 @@ public final class AccessControl implements StatementGuard {
     private final class CheckedStatement implements EngineStatement {
         private final Principal principal;
         private final String statementId;
+        private final String sql;
         private final EngineStatement delegate;
 
-        CheckedStatement(Principal principal, String statementId, EngineStatement delegate) {
+        CheckedStatement(Principal principal, String statementId, String sql, EngineStatement delegate) {
             this.principal = principal;
             this.statementId = statementId;
+            this.sql = sql;
             this.delegate = delegate;
         }
 
@@ -493,9 +568,15 @@ public final class AccessControl implements StatementGuard {
                     throw denied("This engine cannot tell which tables a statement touches; only administrators may run statements");
                 }
                 return delegate.execute();
+            } catch (SluiceException e) {
+                throw forReader(principal, sql, engine, e);
             }
-            check(principal, statementId, accessed);
-            return delegate.execute();
+            check(principal, statementId, accessed, sql);
+            try {
+                return delegate.execute();
+            } catch (SluiceException e) {
+                throw forReader(principal, sql, engine, e);
+            }
         }
 
         @Override
