@@ -213,6 +213,7 @@ final class DuckDbStatement implements EngineStatement {
             FileAccessGuard.checkWords(plan.scan(), false);
             return;
         }
+        ParseTreeGuard.check(connection, plan.executedSql());
         java.util.Optional<String> fileOperator;
         try (var explain = connection.prepareStatement(EXPLAIN + plan.executedSql())
                 .unwrap(DuckDBPreparedStatement.class)) {
@@ -273,6 +274,9 @@ final class DuckDbStatement implements EngineStatement {
 
     private io.sluice.core.engine.AccessedTables analyse(ParameterPlan plan) {
         try {
+            // Before DuckDB binds anything: binding already opens the files a statement names.
+            FileAccessGuard.checkWords(plan.scan(), true);
+            java.util.Set<String> adminOnly = ParseTreeGuard.check(connection, plan.executedSql());
             applySession();
             String planJson;
             try (var explain = connection.prepareStatement(EXPLAIN + plan.executedSql())
@@ -286,7 +290,7 @@ final class DuckDbStatement implements EngineStatement {
                 // DuckDB's position is in the EXPLAIN it planned; the client wants it in its own text.
                 throw DuckDbErrors.map(wrongStatement, cancelled, plan.source().prefixed(EXPLAIN));
             }
-            java.util.Set<String> functions = new java.util.LinkedHashSet<>();
+            java.util.Set<String> functions = new java.util.LinkedHashSet<>(adminOnly);
             java.util.Set<String> reads = new java.util.LinkedHashSet<>(DuckDbAccessAnalysis.tablesIn(planJson, functions));
             String root = DuckDbAccessAnalysis.rootOperator(planJson);
             var kind = DuckDbAccessAnalysis.kind(plan.scan().words().getFirst(), root);
