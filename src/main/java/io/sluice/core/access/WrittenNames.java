@@ -14,6 +14,12 @@ final class WrittenNames {
 
     /** More names than this in one text are not looked at: each one costs the engine a lookup. */
     static final int LIMIT = 64;
+    /** Words of standard SQL that name no table unless quoted: not worth a lookup each. */
+    private static final Set<String> KEYWORDS = Set.of("SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "JOIN", "ON", "AS",
+            "GROUP", "BY", "ORDER", "LIMIT", "OFFSET", "WITH", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE",
+            "UNION", "ALL", "DISTINCT", "HAVING", "CASE", "WHEN", "THEN", "ELSE", "END", "IN", "IS", "NULL", "LIKE",
+            "TRUE", "FALSE", "LEFT", "RIGHT", "INNER", "OUTER", "FULL", "CROSS", "USING", "ASC", "DESC", "BETWEEN",
+            "EXISTS", "RETURNING", "INTERVAL", "OVER", "PARTITION");
 
     private WrittenNames() {
     }
@@ -37,10 +43,12 @@ final class WrittenNames {
                 position = end < 0 ? length : end + 2;
             } else if (c == '"' || isIdentifierStart(c)) {
                 List<String> parts = new ArrayList<>();
+                boolean quoted = c == '"';
                 position = readPath(sql, position, parts);
                 int next = skipSpace(sql, position);
                 boolean call = next < length && sql.charAt(next) == '(';
-                if (!parts.isEmpty() && parts.size() <= 3 && !call) {
+                boolean keyword = !quoted && parts.size() == 1 && KEYWORDS.contains(parts.getFirst().toUpperCase(java.util.Locale.ROOT));
+                if (!parts.isEmpty() && parts.size() <= 3 && !call && !keyword) {
                     names.add(List.copyOf(parts));
                 }
             } else {
