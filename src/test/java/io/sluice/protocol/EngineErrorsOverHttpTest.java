@@ -182,6 +182,16 @@ class EngineErrorsOverHttpTest {
         assertThat(details.get("context").get("column").asText()).as(details.toString()).isEqualTo(Integer.toString(column));
     }
 
+    @Test
+    void positionsInALaterStatementOfSeveralPointIntoTheWholeText() {
+        JsonNode error = json(nativeQuery("SELECT 1;\n  SELECT nope FROM wikipedia"));
+        assertThat(error.get("position").get("line").asInt()).as(error.toString()).isEqualTo(2);
+        assertThat(error.get("position").get("column").asInt()).as(error.toString()).isEqualTo(10);
+        JsonNode earlier = json(nativeQuery("CREATE TEMP TABLE positions_a AS SELECT 1 AS x; SELECT 2 FORM x; SELECT 3"));
+        assertThat(earlier.get("position").get("line").asInt()).as(earlier.toString()).isEqualTo(1);
+        assertThat(earlier.get("position").get("column").asInt()).as(earlier.toString()).isEqualTo(63);
+    }
+
     private static JsonNode awaitDruidStatement(String queryId) {
         String basic = Base64.getEncoder().encodeToString(("druid_user:" + SluiceTestServer.ADMIN_KEY).getBytes(StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
