@@ -10,7 +10,6 @@ import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.ErrorCode;
-import io.sluice.core.error.HiddenObjects;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.statement.StatementGuard;
@@ -90,6 +89,7 @@ public final class AccessControl implements StatementGuard {
     private final AuditLog audit;
     private final Clock clock;
     private final boolean auditText;
+    private final Visibility visibility;
     private volatile Limits limits = Limits.DEFAULT;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
@@ -105,6 +105,7 @@ public final class AccessControl implements StatementGuard {
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.auditText = auditText;
+        this.visibility = new Visibility(store, engine);
     }
 
     public void limits(Limits limits) {
@@ -281,73 +282,14 @@ public final class AccessControl implements StatementGuard {
         if (privilege != null && !reserved(table) && store.allows(principal.id(), privilege, table)) {
             return;
         }
-        if (sees(principal, table)) {
+        if (visibility.sees(principal, table)) {
             throw denied("Insufficient privileges: " + privilege + " on " + table + " is not granted to " + principal.name());
         }
-        throw new SluiceException(writtenNameOf(table, sql).or(() -> firstHiddenWritten(principal, sql))
-                .map(HiddenObjects::notAuthorized).orElseGet(HiddenObjects::unnamed));
-    }
-
-    /** The first name {@code sql} writes for an object the principal holds nothing on (a view over the table, say). */
-    private Optional<String> firstHiddenWritten(Principal principal, String sql) {
-        for (List<String> written : WrittenNames.in(sql)) {
-            if (engine.resolveTable(written).filter(table -> !sees(principal, table)).isPresent()) {
-                return Optional.of(written.getLast());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Whether the principal holds any privilege on {@code table} (never on Sluice's own). */
-    private boolean sees(Principal principal, String table) {
-        if (reserved(table)) {
-            return false;
-        }
-        for (Privilege any : Privilege.values()) {
-            if (store.allows(principal.id(), any, table)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The last part of the name {@code sql} wrote for {@code table}, as written; empty when it wrote none. */
-    private Optional<String> writtenNameOf(String table, String sql) {
-        for (List<String> written : WrittenNames.in(sql)) {
-            if (engine.resolveTable(written).filter(table::equals).isPresent()) {
-                return Optional.of(written.getLast());
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * An engine error as a principal that is not an admin may read it. When the statement names an object hidden
-     * from it, the error is the hidden-object refusal whatever the engine said (a misspelled column of a hidden
-     * table, a type error on one of its columns: the engine binds before grants are checked, and its message would
-     * tell names and types). Otherwise the engine strips what its message tells of hidden objects (suggestions,
-     * candidates, view text). Admins get the engine's message as it is.
-     */
-    private SluiceException forReader(Principal principal, String sql, Engine ran, SluiceException failure) {
-        SluiceError error = failure.error();
-        if (principal.admin() || (error.code() != ErrorCode.SQL_ERROR && error.code() != ErrorCode.SQL_CATALOG_ERROR)) {
-            return failure;
-        }
-        store.refresh();
-        Map<List<String>, Boolean> visible = new java.util.HashMap<>();
-        java.util.function.Predicate<List<String>> visibleTo = parts -> visible.computeIfAbsent(parts,
-                name -> engine.resolveTable(name).map(table -> sees(principal, table)).orElse(true));
-        for (List<String> written : WrittenNames.in(sql)) {
-            if (!visibleTo.test(written)) {
-                return new SluiceException(HiddenObjects.notAuthorized(written.getLast()), failure);
-            }
-        }
-        SluiceError shown = ran.withoutHiddenObjects(error, visibleTo);
-        return shown.equals(error) ? failure : new SluiceException(shown, failure);
+        throw visibility.refusal(principal, table, sql);
     }
 
     /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
-    private static boolean reserved(String object) {
+    static boolean reserved(String object) {
         String[] parts = object.split("\\.");
         return object.equals(AUDIT_TABLE) || parts.length >= 2 && RESERVED_SCHEMAS.contains(parts[1]);
     }
@@ -569,13 +511,13 @@ public final class AccessControl implements StatementGuard {
                 }
                 return delegate.execute();
             } catch (SluiceException e) {
-                throw forReader(principal, sql, engine, e);
+                throw visibility.forReader(principal, sql, e);
             }
             check(principal, statementId, accessed, sql);
             try {
                 return delegate.execute();
             } catch (SluiceException e) {
-                throw forReader(principal, sql, engine, e);
+                throw visibility.forReader(principal, sql, e);
             }
         }
 
