@@ -14,30 +14,43 @@ import org.apache.arrow.c.ArrowSchema;
 import org.apache.arrow.c.CDataDictionaryProvider;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorSchemaRootAppender;
 import org.duckdb.DuckDBChunkedResult;
 
 /**
  * A streamed DuckDB result read chunk by chunk through the C API ({@link DuckDbNative}), each chunk one Arrow batch
- * (up to DuckDB's vector size, 2048 rows). A failure in the middle of the stream is DuckDB's own message, which
+ * (up to DuckDB's vector size, 2048 rows), small chunks merged. A failure in the middle of the stream is DuckDB's own message, which
  * {@link #loadNextBatch} throws as an IOException (one before the first row already failed
  * {@link org.duckdb.DuckDBPreparedStatement#query()} with it).
  */
 final class DuckDbChunkReader extends ArrowReader {
 
+    /**
+     * A batch smaller than this takes the chunks after it too (copied in), so that a selective filter, whose chunks
+     * hold a few rows each, does not hand encoders thousands of tiny batches. Full chunks are never copied.
+     */
+    static final int SMALL_BATCH_ROWS = 2048;
+
     private final DuckDBChunkedResult chunked;
     private final MemorySegment result;
     private final MemorySegment options;
     private final CDataDictionaryProvider dictionaries = new CDataDictionaryProvider();
+    private final int smallBatchRows;
     private boolean finished;
+    /** DuckDB's error, held back until the rows fetched before it have been handed out. */
+    private String pendingError;
+    private VectorSchemaRoot incoming;
 
-    DuckDbChunkReader(BufferAllocator allocator, DuckDBChunkedResult chunked) {
+    DuckDbChunkReader(BufferAllocator allocator, DuckDBChunkedResult chunked, int batchRows) {
         super(allocator);
         this.chunked = chunked;
         this.result = DuckDbNative.result(chunked);
         this.options = DuckDbNative.arrowOptions(result);
+        this.smallBatchRows = Math.min(SMALL_BATCH_ROWS, Math.max(1, batchRows));
     }
 
     /** The columns as the result has them (names and types after parameters were bound). */
@@ -53,6 +66,36 @@ final class DuckDbChunkReader extends ArrowReader {
 
     @Override
     public boolean loadNextBatch() throws IOException {
+        if (pendingError != null) {
+            String error = pendingError;
+            pendingError = null;
+            throw new IOException(error);
+        }
+        VectorSchemaRoot root = getVectorSchemaRoot();
+        if (!loadChunk(root)) {
+            return false;
+        }
+        // Dictionary-encoded columns (ENUM) are not merged: each chunk's indices refer to the dictionary it came with.
+        boolean mergeable = root.getSchema().getFields().stream().noneMatch(field -> field.getDictionary() != null);
+        while (mergeable && root.getRowCount() < smallBatchRows) {
+            if (incoming == null) {
+                incoming = VectorSchemaRoot.create(root.getSchema(), allocator);
+            }
+            try {
+                if (!loadChunk(incoming)) {
+                    break;
+                }
+            } catch (IOException failure) {
+                pendingError = failure.getMessage(); // the rows already in the batch go out first
+                break;
+            }
+            VectorSchemaRootAppender.append(root, incoming);
+        }
+        return true;
+    }
+
+    /** Fetches and converts one chunk into {@code into}; false at the end of the result. */
+    private boolean loadChunk(VectorSchemaRoot into) throws IOException {
         if (finished) {
             return false;
         }
@@ -70,7 +113,7 @@ final class DuckDbChunkReader extends ArrowReader {
             if (error != null) {
                 throw new IOException(error);
             }
-            Data.importIntoVectorSchemaRoot(allocator, array, getVectorSchemaRoot(), dictionaries);
+            Data.importIntoVectorSchemaRoot(allocator, array, into, dictionaries);
         } finally {
             DuckDbNative.destroyChunk(chunk);
         }
@@ -106,6 +149,9 @@ final class DuckDbChunkReader extends ArrowReader {
     @Override
     protected void closeReadSource() throws IOException {
         try {
+            if (incoming != null) {
+                incoming.close();
+            }
             dictionaries.close();
             DuckDbNative.destroyArrowOptions(options);
         } finally {

@@ -94,6 +94,25 @@ final class DuckDbNative {
         }
     }
 
+    /** Whether this driver's library exports the C API used here; if not, results take the driver's own Arrow export. */
+    static boolean available() {
+        return Availability.AVAILABLE;
+    }
+
+    private static final class Availability {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            try {
+                return Calls.FETCH_CHUNK != null && Calls.RESULT_REF != null;
+            } catch (LinkageError | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DuckDbNative.class).warn("DuckDB's C API cannot be called ({}); runtime"
+                        + " errors of queries will read 'Invalid result set'", e.toString());
+                return false;
+            }
+        }
+    }
+
     /** The duckdb_result* behind a chunked result of the driver. */
     static MemorySegment result(DuckDBChunkedResult chunked) {
         try {

@@ -149,7 +149,8 @@ final class DuckDbStatement implements EngineStatement {
                         : connection.prepareStatement(last.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(last);
-            if (((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT) {
+            if (DuckDbNative.available()
+                    && ((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT) {
                 // Rows come through the driver's C-API result, the one whose error stays readable (DuckDbNative).
                 DuckDBChunkedResult chunked = jdbcStatement.query();
                 DuckDbBatchStream rows = openStream(chunked, source);
@@ -170,7 +171,7 @@ final class DuckDbStatement implements EngineStatement {
                 }
                 return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
             }
-            // Rows from a statement DuckDB did not announce as a query (not seen so far): the driver's Arrow export.
+            // Rows without DuckDB's C API, or from a statement DuckDB did not announce as a query: the driver's export.
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
             clean = false;
@@ -399,7 +400,7 @@ final class DuckDbStatement implements EngineStatement {
     private DuckDbBatchStream openStream(DuckDBChunkedResult chunked, DuckDbErrors.SqlSource source) throws Exception {
         DuckDbChunkReader reader;
         try {
-            reader = new DuckDbChunkReader(request.allocator(), chunked);
+            reader = new DuckDbChunkReader(request.allocator(), chunked, batchRows);
         } catch (RuntimeException e) {
             Closing.quietly(chunked);
             throw e;

@@ -83,4 +83,49 @@ class DuckDbRuntimeErrorTest {
         }
         assertThat(fixture.rows("SELECT 2")).containsExactly(List.of(2));
     }
+
+    @Test
+    void smallChunksOfASelectiveFilterAreMergedWithEveryRowKept() {
+        String sql = "SELECT i, i::VARCHAR AS s, [i, i + 1] AS l, {'a': i} AS st FROM range(3000000) t(i) WHERE i % 7 = 0";
+        try (EngineStatement statement = fixture.engine.open(fixture.request(sql, Parameters.NONE))) {
+            try (BatchStream stream = ((EngineResult.Rows) statement.execute()).rows()) {
+                long rows = 0;
+                long batches = 0;
+                long sum = 0;
+                while (stream.next()) {
+                    batches++;
+                    var root = stream.root();
+                    for (int row = 0; row < root.getRowCount(); row++) {
+                        long value = (Long) root.getVector(0).getObject(row);
+                        assertThat(root.getVector(1).getObject(row).toString()).isEqualTo(Long.toString(value));
+                        assertThat(root.getVector(2).getObject(row).toString()).isEqualTo("[" + value + "," + (value + 1) + "]");
+                        sum += value;
+                    }
+                    rows += root.getRowCount();
+                }
+                assertThat(rows).isEqualTo(428_572);
+                assertThat(sum).isEqualTo(7L * (428_571L * 428_572L / 2));
+                assertThat(batches).as("batches of at least %d rows but the last", DuckDbChunkReader.SMALL_BATCH_ROWS)
+                        .isLessThanOrEqualTo(rows / DuckDbChunkReader.SMALL_BATCH_ROWS + 1);
+            }
+        }
+    }
+
+    @Test
+    void anErrorAfterMergedSmallChunksComesAfterTheirRows() {
+        String sql = "SELECT CASE WHEN i = 39999997 THEN error('late') ELSE i END AS v FROM range(40000000) t(i)"
+                + " WHERE i % 7 = 0 OR i = 39999997";
+        try (EngineStatement statement = fixture.engine.open(fixture.request(sql, Parameters.NONE))) {
+            try (BatchStream stream = ((EngineResult.Rows) statement.execute()).rows()) {
+                long[] rows = {0};
+                assertThatThrownBy(() -> {
+                    while (stream.next()) {
+                        rows[0] += stream.root().getRowCount();
+                    }
+                }).isInstanceOfSatisfying(SluiceException.class,
+                        failure -> assertThat(failure.getMessage()).isEqualTo("Invalid Input Error: late"));
+                assertThat(rows[0]).isPositive();
+            }
+        }
+    }
 }
