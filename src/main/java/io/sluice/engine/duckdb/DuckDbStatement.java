@@ -422,6 +422,7 @@ final class DuckDbStatement implements EngineStatement {
         ResultSetMetaData metaData = resultSet.getMetaData();
         List<Column> columns = new ArrayList<>();
         for (int index = 1; index <= metaData.getColumnCount(); index++) {
+            // DuckDB often reports nullability as unknown; nullable is the safe answer.
             columns.add(new Column(metaData.getColumnLabel(index),
                     DuckDbTypes.toCanonical(metaData.getColumnTypeName(index)), true));
         }
