@@ -203,7 +203,9 @@ class ClusterStatementTest {
         // Not eventually: the next statement on B already sees the revoke.
         HttpResponse<String> denied = b.post("/sluice/v1/query", body("sql", "SELECT x FROM shared_pub"), carol);
         assertThat(denied.statusCode()).as(denied.body()).isEqualTo(400);
-        assertThat(json(denied).get("code").asText()).isEqualTo("SQL_PERMISSION_DENIED");
+        // Carol holds nothing on the table any more: it is refused as if it did not exist.
+        assertThat(json(denied).get("code").asText()).isEqualTo("SQL_CATALOG_ERROR");
+        assertThat(json(denied).get("message").asText()).isEqualTo("Object 'shared_pub' does not exist or not authorized.");
     }
 
     @Test

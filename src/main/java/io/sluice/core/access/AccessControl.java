@@ -105,6 +105,7 @@ public final class AccessControl implements StatementGuard {
     private final AuditLog audit;
     private final Clock clock;
     private final boolean auditText;
+    private final Visibility visibility;
     private volatile Limits limits = Limits.DEFAULT;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, List<String>> touched = new ConcurrentHashMap<>();
@@ -122,6 +123,7 @@ public final class AccessControl implements StatementGuard {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.auditText = auditText;
         this.engineCrashes = new EngineCrashLedger(limits.engineCrashes(), clock);
+        this.visibility = new Visibility(store, engine);
     }
 
     public void limits(Limits limits) {
@@ -215,7 +217,7 @@ public final class AccessControl implements StatementGuard {
             return new AdminStatement(principal, command.get(), engineRequest);
         }
         EngineStatement statement = engine.open(engineRequest);
-        return new CheckedStatement(principal, statementId, statement);
+        return new CheckedStatement(principal, statementId, request.sql(), statement);
     }
 
     @Override
@@ -281,6 +283,11 @@ public final class AccessControl implements StatementGuard {
 
     /** Refuses the statement unless the principal may touch every table it touches; remembers them for the audit. */
     void check(Principal principal, String statementId, AccessedTables accessed) {
+        check(principal, statementId, accessed, null);
+    }
+
+    /** As above; {@code sql} (may be null) lets a refusal name a hidden table the way the statement wrote it. */
+    void check(Principal principal, String statementId, AccessedTables accessed, String sql) {
         List<String> all = new ArrayList<>(new TreeSet<>(accessed.reads()));
         accessed.writes().stream().filter(table -> !all.contains(table)).forEach(all::add);
         touched.put(statementId, all);
@@ -298,7 +305,7 @@ public final class AccessControl implements StatementGuard {
                     + " is not available to this user");
         }
         for (String table : accessed.reads()) {
-            require(principal, Privilege.SELECT, table);
+            require(principal, Privilege.SELECT, table, sql);
         }
         Privilege write = switch (accessed.kind()) {
             case INSERT -> Privilege.INSERT;
@@ -307,18 +314,26 @@ public final class AccessControl implements StatementGuard {
             default -> null;
         };
         for (String table : accessed.writes()) {
-            require(principal, write, table);
+            require(principal, write, table, sql);
         }
     }
 
-    private void require(Principal principal, Privilege privilege, String table) {
-        if (privilege == null || reserved(table) || !store.allows(principal.id(), privilege, table)) {
+    /**
+     * A table the principal holds some privilege on may be named in the refusal; one it holds none on is refused
+     * exactly like a table that does not exist, so refusals tell nothing of what exists.
+     */
+    private void require(Principal principal, Privilege privilege, String table, String sql) {
+        if (privilege != null && !reserved(table) && store.allows(principal.id(), privilege, table)) {
+            return;
+        }
+        if (visibility.sees(principal, table)) {
             throw denied("Insufficient privileges: " + privilege + " on " + table + " is not granted to " + principal.name());
         }
+        throw visibility.refusal(principal, table, sql);
     }
 
     /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
-    private static boolean reserved(String object) {
+    static boolean reserved(String object) {
         String[] parts = object.split("\\.");
         return object.equals(AUDIT_TABLE) || parts.length >= 2 && RESERVED_SCHEMAS.contains(parts[1]);
     }
@@ -519,11 +534,13 @@ public final class AccessControl implements StatementGuard {
     private final class CheckedStatement implements EngineStatement {
         private final Principal principal;
         private final String statementId;
+        private final String sql;
         private final EngineStatement delegate;
 
-        CheckedStatement(Principal principal, String statementId, EngineStatement delegate) {
+        CheckedStatement(Principal principal, String statementId, String sql, EngineStatement delegate) {
             this.principal = principal;
             this.statementId = statementId;
+            this.sql = sql;
             this.delegate = delegate;
         }
 
@@ -537,9 +554,15 @@ public final class AccessControl implements StatementGuard {
                     throw denied("This engine cannot tell which tables a statement touches; only administrators may run statements");
                 }
                 return delegate.execute();
+            } catch (SluiceException e) {
+                throw visibility.forReader(principal, sql, e);
             }
-            check(principal, statementId, accessed);
-            return delegate.execute();
+            check(principal, statementId, accessed, sql);
+            try {
+                return delegate.execute();
+            } catch (SluiceException e) {
+                throw visibility.forReader(principal, sql, e);
+            }
         }
 
         @Override

@@ -51,6 +51,17 @@ public interface Engine extends AutoCloseable {
         return java.util.List.of(this);
     }
 
+    /**
+     * {@code error} as it may be shown to a principal that does not see every object: whatever the engine's message
+     * tells of an object that {@code visible} refuses (a name as the message writes it, in parts) is removed, or the
+     * message is rewritten as {@link io.sluice.core.error.HiddenObjects} words it. A pure function of its arguments, so
+     * it runs wherever the error arrives. The default keeps the error: for engines whose messages name no objects.
+     */
+    default io.sluice.core.error.SluiceError withoutHiddenObjects(io.sluice.core.error.SluiceError error,
+            java.util.function.Predicate<java.util.List<String>> visible) {
+        return error;
+    }
+
     /** True when the engine can take statements (for readiness checks). */
     boolean healthy();
 

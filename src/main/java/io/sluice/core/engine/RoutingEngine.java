@@ -56,6 +56,17 @@ public final class RoutingEngine implements Engine {
         return engines();
     }
 
+    /** Each engine's rewriting in turn: a message is only ever one engine's, and the others leave it alone. */
+    @Override
+    public io.sluice.core.error.SluiceError withoutHiddenObjects(io.sluice.core.error.SluiceError error,
+            java.util.function.Predicate<List<String>> visible) {
+        io.sluice.core.error.SluiceError shown = error;
+        for (Engine engine : engines()) {
+            shown = engine.withoutHiddenObjects(shown, visible);
+        }
+        return shown;
+    }
+
     public Engine defaultEngine() {
         return defaultEngine;
     }

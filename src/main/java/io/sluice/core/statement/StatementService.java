@@ -988,10 +988,30 @@ public final class StatementService implements AutoCloseable {
     private void finishFailed(Statement statement, SluiceError error) {
         if (statement.fail(clock.instant(), error)) {
             StatementStatus status = statement.snapshot();
+            logFailure(statement.id(), status.state(), error);
             if (!statement.streaming() || sharedStreaming(statement)) {
                 saveTerminal(status);
             }
             finished(statement, status);
+        }
+    }
+
+    /**
+     * One line per failed or cancelled statement, with the error the client got (the engine's own message, before any
+     * rewriting for the principal), under the statement's id whichever thread ends it.
+     */
+    private static void logFailure(String id, StatementState state, SluiceError error) {
+        String previous = MDC.get(STATEMENT_ID);
+        MDC.put(STATEMENT_ID, id);
+        try {
+            LOG.info("statement {} [{}{}]: {}", state, error.code(), error.sqlState() == null ? "" : ", " + error.sqlState(),
+                    error.message());
+        } finally {
+            if (previous == null) {
+                MDC.remove(STATEMENT_ID);
+            } else {
+                MDC.put(STATEMENT_ID, previous);
+            }
         }
     }
 

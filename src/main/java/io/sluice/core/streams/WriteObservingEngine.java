@@ -49,6 +49,12 @@ final class WriteObservingEngine implements Engine {
     }
 
     @Override
+    public io.sluice.core.error.SluiceError withoutHiddenObjects(io.sluice.core.error.SluiceError error,
+            java.util.function.Predicate<List<String>> visible) {
+        return engine.withoutHiddenObjects(error, visible);
+    }
+
+    @Override
     public boolean healthy() {
         return engine.healthy();
     }

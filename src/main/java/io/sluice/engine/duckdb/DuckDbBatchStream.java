@@ -32,6 +32,7 @@ final class DuckDbBatchStream implements BatchStream {
     private final BufferAllocator allocator;
     private final BooleanSupplier cancelled;
     private final AutoCloseable cursor;
+    private final DuckDbErrors.SqlSource sql;
     private final VectorSchemaRoot source;
     private final VectorSchemaRoot output;
     private boolean closed;
@@ -39,9 +40,11 @@ final class DuckDbBatchStream implements BatchStream {
     /**
      * @param cancelled reports whether the statement was cancelled, since DuckDB then fails with a vague error
      * @param cursor the DuckDB result set, closed with the stream
+     * @param sql what positions in DuckDB's errors refer to; null when none can be given
      */
     DuckDbBatchStream(ResultSchema schema, ArrowReader reader, BufferAllocator allocator, BooleanSupplier cancelled,
-            AutoCloseable cursor) throws IOException {
+            AutoCloseable cursor, DuckDbErrors.SqlSource sql) throws IOException {
+        this.sql = sql;
         this.schema = Objects.requireNonNull(schema, "schema");
         this.reader = Objects.requireNonNull(reader, "reader");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -69,7 +72,7 @@ final class DuckDbBatchStream implements BatchStream {
         try {
             loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
-            throw DuckDbErrors.map(e, cancelled.getAsBoolean(), null);
+            throw DuckDbErrors.map(e, cancelled.getAsBoolean(), sql);
         }
         if (cancelled.getAsBoolean()) {
             throw DuckDbErrors.cancelled();

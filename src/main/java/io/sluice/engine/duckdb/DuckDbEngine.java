@@ -231,6 +231,12 @@ public final class DuckDbEngine implements DuckDbDatabase {
     }
 
     @Override
+    public io.sluice.core.error.SluiceError withoutHiddenObjects(io.sluice.core.error.SluiceError error,
+            java.util.function.Predicate<List<String>> visible) {
+        return DuckDbErrors.withoutHiddenObjects(error, visible);
+    }
+
+    @Override
     public java.util.Optional<String> resolveSchema(List<String> parts) {
         String where = switch (parts.size()) {
             case 1 -> "(lower(database_name) = lower(current_database()) AND lower(schema_name) = lower(?))"

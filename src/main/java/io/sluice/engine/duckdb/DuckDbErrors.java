@@ -37,6 +37,18 @@ public final class DuckDbErrors {
         public static SqlSource unchanged(String sql) {
             return new SqlSource(sql, sql, IntUnaryOperator.identity());
         }
+
+        /** This source as DuckDB saw it behind {@code prefix} (a check's EXPLAIN): positions past the prefix map back. */
+        public SqlSource prefixed(String prefix) {
+            int length = prefix.length();
+            return new SqlSource(prefix + executed, original,
+                    offset -> toOriginalOffset.applyAsInt(Math.max(0, offset - length)));
+        }
+
+        /** The executed text from {@code start} on, run by DuckDB as a statement of its own. */
+        public SqlSource from(int start) {
+            return new SqlSource(executed.substring(start), original, offset -> toOriginalOffset.applyAsInt(offset + start));
+        }
     }
 
     /** Maps a DuckDB failure; a cancelled statement always reports CANCELLED, whatever DuckDB said. */
@@ -79,6 +91,59 @@ public final class DuckDbErrors {
             default -> new SluiceError(ErrorCode.INTERNAL_ERROR,
                     message.isEmpty() ? "The engine failed to run the statement" : message, null, null);
         };
+    }
+
+    /** "Catalog Error: Table with name x does not exist!" and its kin (views, schemas, functions, types, …). */
+    private static final Pattern MISSING_OBJECT = Pattern.compile("^Catalog Error: [A-Za-z ]+? with name \"?(.+?)\"? does not exist");
+    private static final Pattern SUGGESTION = Pattern.compile("\\s*Did you mean \"([^\"]+)\"\\?");
+    /** Names in a message: "quoted" (doubled quotes inside) or bare, dotted. */
+    private static final Pattern NAME = Pattern.compile("\"((?:[^\"]|\"\")+)\"|[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)*");
+    /** Names in one message looked up at most; past that the message is not shown at all. */
+    private static final int NAMES_CHECKED = 64;
+
+    /**
+     * {@code error} for a reader that may not see every object ({@link io.sluice.core.engine.Engine#withoutHiddenObjects}):
+     * a missing object is worded as a hidden one would be, suggestions of names the reader may not see are dropped,
+     * and a message that still names one (candidate bindings, a view's text) is replaced as a whole.
+     */
+    public static SluiceError withoutHiddenObjects(SluiceError error, java.util.function.Predicate<java.util.List<String>> visible) {
+        String message = error.message();
+        Matcher missing = MISSING_OBJECT.matcher(message);
+        if (missing.find()) {
+            java.util.List<String> parts = DuckDbAccessAnalysis.parts(missing.group(1));
+            return io.sluice.core.error.HiddenObjects.notAuthorized(parts.getLast());
+        }
+        String kept = SUGGESTION.matcher(message).replaceAll(suggestion ->
+                visibleWithPrefixes(DuckDbAccessAnalysis.parts(suggestion.group(1)), visible)
+                        ? Matcher.quoteReplacement(suggestion.group()) : "");
+        java.util.Set<java.util.List<String>> names = new java.util.LinkedHashSet<>();
+        Matcher name = NAME.matcher(kept);
+        while (name.find()) {
+            names.add(DuckDbAccessAnalysis.parts(name.group(1) != null ? name.group(1).replace("\"\"", "\"") : name.group()));
+            if (names.size() > NAMES_CHECKED) {
+                return withMessage(error, io.sluice.core.error.HiddenObjects.UNNAMED);
+            }
+        }
+        for (java.util.List<String> parts : names) {
+            if (!visibleWithPrefixes(parts, visible)) {
+                return withMessage(error, io.sluice.core.error.HiddenObjects.UNNAMED);
+            }
+        }
+        return kept.equals(message) ? error : withMessage(error, kept);
+    }
+
+    /** "t.col" is a column of table t: the name and each of its leading parts must be visible. */
+    private static boolean visibleWithPrefixes(java.util.List<String> parts, java.util.function.Predicate<java.util.List<String>> visible) {
+        for (int length = 1; length <= Math.min(3, parts.size()); length++) {
+            if (!visible.test(java.util.List.copyOf(parts.subList(0, length)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static SluiceError withMessage(SluiceError error, String message) {
+        return new SluiceError(error.code(), message, error.sqlState(), error.position());
     }
 
     /** DuckDB's text without the "LINE n:" context and caret lines, which the position replaces. */

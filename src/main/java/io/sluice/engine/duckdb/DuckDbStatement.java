@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBChunkedResult;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBPreparedStatement;
 import org.duckdb.DuckDBResultSet;
@@ -33,6 +34,9 @@ import org.duckdb.StatementReturnType;
  * gives it back clean ({@link ConnectionPool}); anything else gets a fresh one, so session settings die with it.
  */
 final class DuckDbStatement implements EngineStatement {
+
+    /** What the checks put in front of a statement to have DuckDB plan it without running it. */
+    private static final String EXPLAIN = "EXPLAIN (FORMAT JSON) ";
 
     /** How long cancel() keeps re-sending the interrupt while execute is still starting up. */
     private static final long CANCEL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
@@ -92,6 +96,7 @@ final class DuckDbStatement implements EngineStatement {
     @Override
     public EngineResult execute() {
         ParameterPlan plan = ParameterPlan.of(request.sql(), request.parameters());
+        // What DuckDB's error positions refer to: the statement that ran, as it ran (see DuckDbErrors.SqlSource).
         DuckDbErrors.SqlSource source = plan.source();
         // Files stay out of reach for everyone (FileAccessGuard); DETACH among them: catalogs are attached by the
         // operator at start-up, and one detached could not be re-attached until a restart. Checked by words first
@@ -109,7 +114,11 @@ final class DuckDbStatement implements EngineStatement {
                 // Several statements: run all but the last one by one on this connection (as DuckDB's driver would
                 // with the whole text), so each is planned — and guarded — after the ones it depends on ran.
                 List<String> texts = SqlScanner.scan(plan.executedSql()).statementTexts(plan.executedSql());
+                int start = 0;
                 for (String text : texts.subList(0, texts.size() - 1)) {
+                    start = plan.executedSql().indexOf(text, start);
+                    source = plan.source().from(start);
+                    start += text.length();
                     guardFiles(ParameterPlan.of(text, request.parameters()), false);
                     if (cancelled) {
                         throw DuckDbErrors.cancelled();
@@ -118,6 +127,7 @@ final class DuckDbStatement implements EngineStatement {
                         earlier.execute(text);
                     }
                 }
+                source = plan.source().from(plan.executedSql().indexOf(texts.getLast(), start));
                 last = ParameterPlan.of(texts.getLast(), request.parameters());
                 guardFiles(last, false);
             } else if (kept == null) {
@@ -139,6 +149,16 @@ final class DuckDbStatement implements EngineStatement {
                         : connection.prepareStatement(last.executedSql()).unwrap(DuckDBPreparedStatement.class);
             }
             bind(last);
+            if (DuckDbNative.available()
+                    && ((DuckDBResultSetMetaData) jdbcStatement.getMetaData()).getReturnType() == StatementReturnType.QUERY_RESULT) {
+                // Rows come through the driver's C-API result, the one whose error stays readable (DuckDbNative).
+                DuckDBChunkedResult chunked = jdbcStatement.query();
+                DuckDbBatchStream rows = openStream(chunked, source);
+                if (cancelled) {
+                    throw DuckDbErrors.cancelled();
+                }
+                return new EngineResult.Rows(rows, DataModification.mayModify(plan.scan().words(), true));
+            }
             boolean returnsRows = jdbcStatement.execute();
             if (cancelled) {
                 throw DuckDbErrors.cancelled();
@@ -151,6 +171,7 @@ final class DuckDbStatement implements EngineStatement {
                 }
                 return new EngineResult.UpdateCount(Math.max(0, jdbcStatement.getUpdateCount()), modifies);
             }
+            // Rows without DuckDB's C API, or from a statement DuckDB did not announce as a query: the driver's export.
             return new EngineResult.Rows(openStream(jdbcStatement.getResultSet()), modifies);
         } catch (SluiceException e) {
             clean = false;
@@ -193,8 +214,9 @@ final class DuckDbStatement implements EngineStatement {
             FileAccessGuard.checkWords(plan.scan(), false);
             return;
         }
+        ParseTreeGuard.check(connection, plan.executedSql());
         java.util.Optional<String> fileOperator;
-        try (var explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + plan.executedSql())
+        try (var explain = connection.prepareStatement(EXPLAIN + plan.executedSql())
                 .unwrap(DuckDBPreparedStatement.class)) {
             ParameterConverter converter = new ParameterConverter(connection);
             for (ParameterPlan.Binding binding : plan.bindings()) {
@@ -253,17 +275,23 @@ final class DuckDbStatement implements EngineStatement {
 
     private io.sluice.core.engine.AccessedTables analyse(ParameterPlan plan) {
         try {
+            // Before DuckDB binds anything: binding already opens the files a statement names.
+            FileAccessGuard.checkWords(plan.scan(), true);
+            java.util.Set<String> adminOnly = ParseTreeGuard.check(connection, plan.executedSql());
             applySession();
             String planJson;
-            try (var explain = connection.prepareStatement("EXPLAIN (FORMAT JSON) " + plan.executedSql())
+            try (var explain = connection.prepareStatement(EXPLAIN + plan.executedSql())
                     .unwrap(DuckDBPreparedStatement.class)) {
                 ParameterConverter converter = new ParameterConverter(connection);
                 for (ParameterPlan.Binding binding : plan.bindings()) {
                     bindOne(explain, converter, binding);
                 }
                 planJson = logicalPlan(explain.executeQuery());
+            } catch (SQLException wrongStatement) {
+                // DuckDB's position is in the EXPLAIN it planned; the client wants it in its own text.
+                throw DuckDbErrors.map(wrongStatement, cancelled, plan.source().prefixed(EXPLAIN));
             }
-            java.util.Set<String> functions = new java.util.LinkedHashSet<>();
+            java.util.Set<String> functions = new java.util.LinkedHashSet<>(adminOnly);
             java.util.Set<String> reads = new java.util.LinkedHashSet<>(DuckDbAccessAnalysis.tablesIn(planJson, functions));
             String root = DuckDbAccessAnalysis.rootOperator(planJson);
             var kind = DuckDbAccessAnalysis.kind(plan.scan().words().getFirst(), root);
@@ -369,6 +397,27 @@ final class DuckDbStatement implements EngineStatement {
         }
     }
 
+    private DuckDbBatchStream openStream(DuckDBChunkedResult chunked, DuckDbErrors.SqlSource source) throws Exception {
+        DuckDbChunkReader reader;
+        try {
+            reader = new DuckDbChunkReader(request.allocator(), chunked, batchRows);
+        } catch (RuntimeException e) {
+            Closing.quietly(chunked);
+            throw e;
+        }
+        DuckDbBatchStream batches;
+        try {
+            batches = new DuckDbBatchStream(reader.schema(), reader, request.allocator(), () -> cancelled, () -> { }, source);
+        } catch (Exception e) {
+            Closing.quietly(reader);
+            throw e;
+        }
+        synchronized (lock) {
+            stream = batches;
+        }
+        return batches;
+    }
+
     private DuckDbBatchStream openStream(ResultSet resultSet) throws Exception {
         ResultSetMetaData metaData = resultSet.getMetaData();
         List<Column> columns = new ArrayList<>();
@@ -380,7 +429,7 @@ final class DuckDbStatement implements EngineStatement {
         DuckDBResultSet duckDbResultSet = resultSet.unwrap(DuckDBResultSet.class);
         ArrowReader reader = (ArrowReader) duckDbResultSet.arrowExportStream(request.allocator(), batchRows);
         DuckDbBatchStream batches = new DuckDbBatchStream(new ResultSchema(columns), reader, request.allocator(),
-                () -> cancelled, resultSet);
+                () -> cancelled, resultSet, null);
         synchronized (lock) {
             stream = batches;
         }

@@ -183,6 +183,13 @@ public final class ProcessEngine implements DuckDbDatabase {
         }
     }
 
+    /** DuckDB's messages are rewritten where they arrive, in the server, by the same rules as in-process. */
+    @Override
+    public io.sluice.core.error.SluiceError withoutHiddenObjects(io.sluice.core.error.SluiceError error,
+            java.util.function.Predicate<List<String>> visible) {
+        return io.sluice.engine.duckdb.DuckDbErrors.withoutHiddenObjects(error, visible);
+    }
+
     @Override
     public boolean healthy() {
         return status().equals("UP");

@@ -106,9 +106,9 @@ class DuckDbEngineTest {
     @Test
     void otherSqlErrorsCarryTheirState() {
         assertThat(fixture.failure("CREATE TABLE converted AS SELECT 'x'::INTEGER AS v").error().sqlState()).isEqualTo("22018");
-        // Known driver limitation: with streamed results DuckDB's JDBC driver loses the reason of an error
-        // raised while a query runs and reports "Invalid result set"; it still maps to a SQL error.
-        assertThat(fixture.failure("SELECT 'x'::INTEGER").code()).isEqualTo(ErrorCode.SQL_ERROR);
+        SluiceException conversion = fixture.failure("SELECT 'x'::INTEGER");
+        assertThat(conversion.code()).isEqualTo(ErrorCode.SQL_ERROR);
+        assertThat(conversion.error().sqlState()).isEqualTo("22018");
         fixture.engine.executeTrusted("CREATE TABLE unique_values(id INTEGER PRIMARY KEY)");
         fixture.update("INSERT INTO unique_values VALUES (1)");
         SluiceException duplicate = fixture.failure("INSERT INTO unique_values VALUES (1)");

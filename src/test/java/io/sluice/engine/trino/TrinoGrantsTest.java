@@ -61,10 +61,18 @@ class TrinoGrantsTest {
         return sluice.post("/sluice/v1/query", body("sql", sql), key);
     }
 
+    /** Refused as not permitted (naming the table), or, on a table carol holds nothing on, exactly as a missing one. */
     static void assertDenied(HttpResponse<String> response, String table) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(json(response).get("code").asText()).isEqualTo("SQL_PERMISSION_DENIED");
-        assertThat(json(response).get("message").asText()).contains(table);
+        String message = json(response).get("message").asText();
+        if (json(response).get("code").asText().equals("SQL_CATALOG_ERROR")) {
+            assertThat(message).as(response.body()).isIn(
+                    "Object '" + table.substring(table.lastIndexOf('.') + 1) + "' does not exist or not authorized.",
+                    io.sluice.core.error.HiddenObjects.UNNAMED);
+        } else {
+            assertThat(json(response).get("code").asText()).isEqualTo("SQL_PERMISSION_DENIED");
+            assertThat(message).contains(table);
+        }
     }
 
     @Test
