@@ -126,7 +126,8 @@ public record SluiceConfig(
                                 ConfigNumbers.wholeNumber(properties, "http.headerTimeoutMs", http.limits().headerTimeoutMillis()),
                                 intValue(properties, "http.h2.maxConcurrentStreams", http.limits().h2MaxConcurrentStreams()),
                                 intValue(properties, "http.h2.maxHeaderTableBytes", http.limits().h2MaxHeaderTableBytes())),
-                        tls(properties)),
+                        tls(properties),
+                        properties.getProperty("http.publicUrl", http.publicUrl())),
                 new StatementConfig(
                         intValue(properties, "statements.maxRunning", statements.maxRunning()),
                         intValue(properties, "statements.maxQueued", statements.maxQueued()),
@@ -154,7 +155,7 @@ public record SluiceConfig(
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "http.maxRequestHeaderBytes", "http.maxUriBytes",
             "http.headerTimeoutMs", "http.h2.maxConcurrentStreams", "http.h2.maxHeaderTableBytes", "http.tls.keystore",
-            "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "statements.maxRunning", "statements.maxQueued",
+            "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "http.publicUrl", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",

@@ -193,7 +193,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
             } catch (SluiceException e) {
                 KsqlError error = KsqlError.of(e.error());
                 int code = error.status() == 400 ? KsqlError.BAD_STATEMENT : error.errorCode();
-                respond(context, error.status(), new KsqlError(error.status(), code, e.error().message())
+                respond(context, error.status(), new KsqlError(error.status(), code, error.message())
                         .statement(statement.text(), entities));
                 return;
             }
@@ -405,7 +405,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         } catch (KsqlSyntaxException e) {
             return new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage());
         } catch (SluiceException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.error().message());
+            return new KsqlError(400, KsqlError.BAD_REQUEST, KsqlError.of(e.error()).message());
         }
     }
 
