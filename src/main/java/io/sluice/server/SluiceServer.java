@@ -172,8 +172,9 @@ public final class SluiceServer implements AutoCloseable {
 
     /**
      * Where once-only credentials (NCP signatures) are remembered: the cluster's database, so a request captured on
-     * one node is refused on every other, or this node's memory. A quarter of a million live signatures (about
-     * 800 signed requests a second, sustained over the ten-minute window) fit; past that, new ones are refused.
+     * one node is refused on every other, or this node's memory. A quarter of a million live signatures fit (a
+     * signature stays until its timestamp is five minutes old: about 800 signed requests a second, sustained);
+     * past that, new ones are refused with 429 until old ones expire.
      */
     private io.sluice.core.auth.ReplayGuard replayGuard(Clock clock) {
         return cluster != null ? cluster.replayGuard(clock) : new io.sluice.core.auth.MemoryReplayGuard(250_000, clock);
