@@ -83,7 +83,7 @@ public final class NcpApi implements HttpApi {
                     : authentication.require(context);
             route.handle(context, principal);
         } catch (SluiceException e) {
-            if (e.error().code() == io.sluice.core.error.ErrorCode.UNAUTHENTICATED) {
+            if (e.error().code() == ErrorCode.UNAUTHENTICATED) {
                 // A refused signature leaves the body unread; on HTTP/2 the client would see a reset, not the 401.
                 Authentication.discardBody(context);
             }

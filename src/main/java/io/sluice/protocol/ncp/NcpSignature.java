@@ -48,6 +48,7 @@ final class NcpSignature {
 
     private static final byte[] DUMMY_SECRET = new byte[24];
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,19}");
 
     private final ApiKeyStore keys;
     private final ReplayGuard replays;
@@ -70,8 +71,7 @@ final class NcpSignature {
 
     /** True when the request carries any of the signature headers (then it must carry a valid signature). */
     static boolean isSigned(Context context) {
-        return context.header(TIMESTAMP) != null || context.header(ACCESS_KEY) != null || context.header(SIGNATURE) != null
-                || context.header(CONTENT_SHA256) != null;
+        return context.header(TIMESTAMP) != null || context.header(ACCESS_KEY) != null || context.header(SIGNATURE) != null;
     }
 
     /** The principal of a correctly signed, timely, first-seen request; UNAUTHENTICATED otherwise. */
@@ -79,9 +79,7 @@ final class NcpSignature {
         return verify(context.method().name(), pathAndQuery(context), Presented.of(context), context::bodyAsBytes);
     }
 
-    /**
-     * The checks without HTTP: {@code body} is read only when the request names its body's hash.
-     */
+    /** The checks without HTTP: {@code body} is read only when the request names its body's hash. */
     Principal verify(String method, String pathAndQuery, Presented presented, Supplier<byte[]> body) {
         String accessKey = presented.accessKey() == null ? "" : presented.accessKey();
         OptionalLong timestamp = timestamp(presented.timestamp());
@@ -116,12 +114,13 @@ final class NcpSignature {
 
     /** Epoch milliseconds as decimal digits (an optional leading minus), nothing else. */
     static OptionalLong timestamp(String text) {
-        if (text == null) {
+        // Long.parseLong alone would also take a '+' and other scripts' digits.
+        if (text == null || !DECIMAL.matcher(text.strip()).matches()) {
             return OptionalLong.empty();
         }
         try {
             return OptionalLong.of(Long.parseLong(text.strip()));
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException pastTheRangeOfALong) {
             return OptionalLong.empty();
         }
     }

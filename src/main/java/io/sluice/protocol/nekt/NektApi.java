@@ -104,7 +104,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
         }
     }
 
-    /** Links of the local store are relative to this server; they are completed with the address the client used. */
+    /** Links of the local store are relative to this server: completed with http.publicUrl or the listener's address. */
     private static URI requestBase(Context context) {
         return io.sluice.http.RequestAddress.base(context);
     }
