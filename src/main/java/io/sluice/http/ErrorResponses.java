@@ -18,7 +18,8 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    public static ErrorBody body(SluiceError error, String statementId) {
+    public static ErrorBody body(SluiceError raw, String statementId) {
+        SluiceError error = ClientErrors.visible(raw);
         return new ErrorBody(error.code().name(), error.message(), error.sqlState(), statementId, error.position());
     }
 

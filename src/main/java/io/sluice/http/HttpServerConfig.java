@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param maxThreads request threads; each streaming client holds one while its rows flow
  * @param limits what one request and one connection may send before it is refused or cut off
  * @param tls when not null, the port speaks TLS (HTTP/2 and HTTP/1.1 chosen by ALPN) instead of cleartext
+ * @param publicUrl how clients reach this server ({@code scheme://host[:port]}, e.g. {@code https://sluice.example.com}),
+ *     the base of every link
+ *     the server hands out; empty for the listener's own address. Never taken from a request's {@code Host}
+ *     header, which the client chooses.
  */
 public record HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis, int maxThreads,
-                               Limits limits, Tls tls) {
+                               Limits limits, Tls tls, String publicUrl) {
+
+    public HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis, int maxThreads,
+                            Limits limits, Tls tls) {
+        this(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, "");
+    }
 
     /**
      * @param maxRequestHeaderBytes request line plus headers (HTTP/1.1) or the decoded header list (HTTP/2);
@@ -66,6 +75,31 @@ public record HttpServerConfig(String host, int port, long maxRequestBytes, long
             throw new IllegalArgumentException("http.maxThreads must be at least 8");
         }
         Objects.requireNonNull(limits, "limits");
+        publicUrl = publicBase(publicUrl);
+    }
+
+    /**
+     * An absolute http(s) URL without path, query or fragment (links carry absolute paths, which would replace a
+     * path here), trailing slashes removed; empty when not configured.
+     */
+    private static String publicBase(String url) {
+        String trimmed = url == null ? "" : url.strip().replaceAll("/+$", "");
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(trimmed);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("http.publicUrl is not a URL: " + e.getMessage());
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))
+                || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
+            throw new IllegalArgumentException("http.publicUrl must be an absolute http:// or https:// URL without path"
+                    + " or query, e.g. https://sluice.example.com");
+        }
+        return trimmed;
     }
 
     public static HttpServerConfig defaults() {
@@ -73,22 +107,26 @@ public record HttpServerConfig(String host, int port, long maxRequestBytes, long
     }
 
     public HttpServerConfig withPort(int newPort) {
-        return new HttpServerConfig(host, newPort, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls);
+        return new HttpServerConfig(host, newPort, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, publicUrl);
     }
 
     public HttpServerConfig withLimits(Limits newLimits) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, newLimits, tls);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, newLimits, tls, publicUrl);
     }
 
     public HttpServerConfig withTls(Tls newTls) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, newTls);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, newTls, publicUrl);
     }
 
     public HttpServerConfig withIdleTimeoutMillis(long millis) {
-        return new HttpServerConfig(host, port, maxRequestBytes, millis, maxThreads, limits, tls);
+        return new HttpServerConfig(host, port, maxRequestBytes, millis, maxThreads, limits, tls, publicUrl);
     }
 
     public HttpServerConfig withMaxThreads(int threads) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, threads, limits, tls);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, threads, limits, tls, publicUrl);
+    }
+
+    public HttpServerConfig withPublicUrl(String url) {
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, url);
     }
 }

@@ -63,6 +63,9 @@ public final class SluiceHttpServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;
+            javalin.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+                    new org.eclipse.jetty.ee10.servlet.FilterHolder(new RequestBodyLimit(config.maxRequestBytes())), "/*",
+                    java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             javalin.jetty.modifyServer(server -> {
                 server.setStopTimeout(5_000);
                 server.setErrorHandler(new SluiceErrorHandler());
@@ -79,6 +82,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                 boolean ready = health.stream().allMatch(EngineHealth::healthy) && others.stream().allMatch(EngineHealth::healthy);
                 context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
             });
+            routes.before(context -> RequestAddress.usePublicUrl(context, config.publicUrl()));
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
             routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);

@@ -159,13 +159,23 @@ public final class SluiceServer implements AutoCloseable {
                 : List.of(new SluiceHttpServer.ReadinessCheck("postgresql", cluster::healthy));
         this.http = new SluiceHttpServer(config.http(), authentication, engines, dependencies, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
-                new io.sluice.protocol.ncp.NcpApi(statements, authentication, json, clock),
+                new io.sluice.protocol.ncp.NcpApi(statements, authentication, replayGuard(clock), json, clock),
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
                 new DruidApi(statements, authentication, json),
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.protocol.admin.AdminApi(access, authentication, json),
                 new io.sluice.console.ConsoleApi()));
+    }
+
+    /**
+     * Where once-only credentials (NCP signatures) are remembered: the cluster's database, so a request captured on
+     * one node is refused on every other, or this node's memory. A quarter of a million live signatures fit (a
+     * signature stays until its timestamp is five minutes old: about 800 signed requests a second, sustained);
+     * past that, new ones are refused with 429 until old ones expire.
+     */
+    private io.sluice.core.auth.ReplayGuard replayGuard(Clock clock) {
+        return cluster != null ? cluster.replayGuard(clock) : new io.sluice.core.auth.MemoryReplayGuard(250_000, clock);
     }
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */

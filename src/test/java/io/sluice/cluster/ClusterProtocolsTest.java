@@ -59,10 +59,13 @@ class ClusterProtocolsTest {
         String sql = "SELECT count(*) AS streamed_slowly FROM range(100000000000) a";
         CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> a.post("/druid/v2/sql",
                 "{\"query\": \"" + sql + "\", \"context\": {\"sqlQueryId\": \"" + sqlQueryId + "\", \"timeout\": 120000}}"));
-        // B knows the query runs (on A): another principal may not cancel it (Druid's 403), and B says so.
-        eventually(() -> b.send(HttpRequest.newBuilder(b.uri("/druid/v2/sql/" + sqlQueryId))
-                        .header("Authorization", "Bearer " + b.otherUserKey).DELETE().build()),
-                response -> response.statusCode() == 403);
+        // B knows the query runs (on A). Another principal may not cancel it, and to them it does not exist: 404, as
+        // for an unknown id (Druid itself says 403, which lets ids be probed).
+        eventually(() -> druidStatement(b, "streamed_slowly"),
+                found -> found != null && found.get("state").asText().equals("RUNNING"));
+        HttpResponse<String> notTheirs = b.send(HttpRequest.newBuilder(b.uri("/druid/v2/sql/" + sqlQueryId))
+                .header("Authorization", "Bearer " + b.otherUserKey).DELETE().build());
+        assertThat(notTheirs.statusCode()).as(notTheirs.body()).isEqualTo(404);
 
         HttpResponse<String> cancel = b.delete("/druid/v2/sql/" + sqlQueryId);
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);

@@ -245,4 +245,64 @@ final class FuzzInputs {
         String prefix = "{\"" + field + "\":" + digits;
         return (rest.equals("{}") ? prefix + "}" : prefix + "," + rest.substring(1)).getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * NCP signature headers around a correct signature of {@code method pathAndQuery} with {@code apiKey}: sometimes
+     * left correct, mostly with one part made hostile (timestamps at and past the range of a long, odd characters,
+     * garbage or near-miss signatures, a body hash that is malformed or does not match).
+     */
+    java.util.Map<String, String> ncpSignatureHeaders(String apiKey, String method, String pathAndQuery) {
+        String keyId = apiKey.substring(0, apiKey.indexOf('.'));
+        String secret = apiKey.substring(apiKey.indexOf('.') + 1);
+        long now = System.currentTimeMillis() + random.nextInt(1_000_000);
+        String timestamp = switch (random.nextInt(6)) {
+            case 0 -> pick(List.of(Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE), "9223372036854775808",
+                    "-1", "0", "", " ", "1e12", "0x10", "NaN", "+" + now, now + ".5", "x".repeat(500)));
+            case 1 -> Long.toString(now + (random.nextBoolean() ? 1 : -1) * (5 * 60_000L + random.nextInt(10_000)));
+            default -> Long.toString(now - 500_000);
+        };
+        String contentSha256 = switch (random.nextInt(5)) {
+            case 0 -> pick(List.of("", "abc", "0".repeat(64), "G".repeat(64), "0".repeat(65)));
+            case 1 -> "0".repeat(63) + "1";
+            default -> null;
+        };
+        String message = method + " " + pathAndQuery + "\n" + timestamp + "\n" + keyId + (contentSha256 == null ? "" : "\n" + contentSha256);
+        String signature;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            signature = java.util.Base64.getEncoder().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("x-ncp-apigw-timestamp", timestamp);
+        headers.put("x-ncp-iam-access-key", random.nextInt(5) == 0 ? headerValue() : keyId);
+        headers.put("x-ncp-apigw-signature-v2", random.nextInt(4) == 0 ? headerValue() : signature);
+        if (contentSha256 != null) {
+            headers.put("x-sluice-content-sha256", contentSha256);
+        }
+        headers.values().removeIf(value -> value.isEmpty() && random.nextBoolean());
+        return headers;
+    }
+
+    /** A token shaped like a JWT: three base64url segments of JSON, noise or extreme claims, or not that at all. */
+    String jwt() {
+        java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = pick(List.of("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", "{\"alg\":\"none\"}", "{\"alg\":\"HS256\"}", "{}", "[]", "{\"alg\":1}"));
+        String issued = pick(List.of(Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE), "-1", "0", "1e400", "1.5",
+                "\"now\"", "null", "18446744073709551616", Long.toString(System.currentTimeMillis() / 1000)));
+        String expires = pick(List.of(Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE), "-1", "1e400",
+                Long.toString(System.currentTimeMillis() / 1000 + 600), "[]", "{}"));
+        String claims = "{\"iss\":\"" + pick(List.of("A.BOB.SHA256:abc", "A.ADMIN.SHA256:", ".SHA256:x", "x", "A.B.SHA256:" + "a".repeat(300)))
+                + "\",\"sub\":\"" + pick(List.of("A.BOB", "A.ADMIN", "", "x")) + "\",\"iat\":" + issued + ",\"exp\":" + expires + "}";
+        byte[] noise = new byte[random.nextInt(300)];
+        random.nextBytes(noise);
+        return switch (random.nextInt(6)) {
+            case 0 -> url.encodeToString(noise);
+            case 1 -> pick(List.of("", ".", "..", "a.b.c", "a.b.c.d.e", "x".repeat(5_000)));
+            default -> url.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                    + url.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + url.encodeToString(noise);
+        };
+    }
 }

@@ -55,7 +55,8 @@ class ProtocolFuzzTest {
     record Target(String name, String method, String path, List<String> queryNames, List<String> templates, Auth auth) {
     }
 
-    enum Auth { BEARER, BASIC, API_KEY_HEADER }
+    /** How a target authenticates; the last two fuzz the credential itself (NCP signature headers, a Snowflake JWT). */
+    enum Auth { BEARER, BASIC, API_KEY_HEADER, NCP_SIGNATURE, SNOWFLAKE_JWT }
 
     @BeforeAll
     static void start() {
@@ -120,6 +121,9 @@ class ProtocolFuzzTest {
                 new Target("ncp async", "POST", "/api/v2/queries/async", List.of(), List.of(ncp), Auth.BEARER),
                 new Target("ncp result", "GET", "/api/v2/queries/{executionId}", List.of("offset", "pageSize"), List.of(), Auth.BEARER),
                 new Target("ncp history", "GET", "/api/v2/queries", List.of("status", "pageNo", "pageSize"), List.of(), Auth.BEARER),
+                new Target("ncp signed query", "POST", "/api/v2/queries", List.of(), List.of(ncp), Auth.NCP_SIGNATURE),
+                new Target("ncp signed history", "GET", "/api/v2/queries", List.of("pageSize"), List.of(), Auth.NCP_SIGNATURE),
+                new Target("snowflake key-pair jwt", "POST", "/api/v2/statements", List.of(), List.of(snowflake), Auth.SNOWFLAKE_JWT),
                 new Target("nekt", "POST", "/api/v1/sql-query/", List.of(), List.of(nekt, nektParquet), Auth.API_KEY_HEADER),
                 new Target("ksql statements", "POST", "/ksql", List.of(), List.of(ksql, ksqlDescribe), Auth.BASIC),
                 new Target("ksql query", "POST", "/query", List.of(), List.of(pull), Auth.BASIC),
@@ -194,6 +198,10 @@ class ProtocolFuzzTest {
             case BASIC -> builder.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString(("admin:" + SluiceTestServer.ADMIN_KEY).getBytes(StandardCharsets.UTF_8)));
             case API_KEY_HEADER -> builder.header("x-api-key", SluiceTestServer.ADMIN_KEY);
+            case NCP_SIGNATURE -> inputs.ncpSignatureHeaders(SluiceTestServer.ADMIN_KEY, target.method(), path + query)
+                    .forEach(builder::header);
+            case SNOWFLAKE_JWT -> builder.header("Authorization", "Bearer " + inputs.jwt())
+                    .header("X-Snowflake-Authorization-Token-Type", inputs.below(4) == 0 ? inputs.headerValue() : "KEYPAIR_JWT");
         }
         String accept = inputs.accept();
         if (accept != null && !accept.isEmpty()) {

@@ -129,7 +129,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
     // ---- POST /druid/v2/sql ------------------------------------------------------------------------
 
     private void query(Context context, Principal principal) throws IOException {
-        DruidQuery query = DruidQuery.parse(context.contentType(), context.body(), json);
+        DruidQuery query = DruidQuery.parse(context.contentType(), io.sluice.http.RequestBodies.utf8(context), json);
         String sqlQueryId = query.sqlQueryId() == null ? UUID.randomUUID().toString() : query.sqlQueryId();
         context.header(QUERY_ID_HEADER, sqlQueryId);
         StatementRequest request = statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context));
@@ -188,11 +188,10 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         String sqlQueryId = context.pathParam("sqlQueryId");
         StatementService.TaggedCancel cancel = statements.cancelTagged(principal, SQL_QUERY_ID_TAG, sqlQueryId,
                 "Query [" + sqlQueryId + "] was cancelled");
-        if (cancel.cancelled() == 0 && cancel.notPermitted() == 0) {
-            throw new SluiceException(ErrorCode.NOT_FOUND, "Query [" + sqlQueryId + "] is not running");
-        }
+        // Another principal's query answers as an unknown one (Druid itself says 403): a different answer would
+        // let anyone probe which query ids are running.
         if (cancel.cancelled() == 0) {
-            throw new SluiceException(ErrorCode.FORBIDDEN, "Unauthorized: cannot cancel query [" + sqlQueryId + "]");
+            throw new SluiceException(ErrorCode.NOT_FOUND, "Query [" + sqlQueryId + "] is not running");
         }
         context.status(202);
     }

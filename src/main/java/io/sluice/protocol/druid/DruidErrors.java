@@ -36,7 +36,8 @@ final class DruidErrors {
     }
 
     /** The body for {@code /druid/v2/sql}: legacy fields plus the DruidException fields. */
-    static Body legacy(SluiceError error, String host) {
+    static Body legacy(SluiceError raw, String host) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         Kind kind = kind(error);
         Map<String, String> context = context(error, kind);
         if ("legacyQueryException".equals(kind.errorCode())) {
@@ -49,7 +50,8 @@ final class DruidErrors {
     }
 
     /** The body of the statements API: {@code error, errorCode, persona, category, errorMessage, context}. */
-    static Body current(SluiceError error) {
+    static Body current(SluiceError raw) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         Kind kind = kind(error);
         return new Body("druidException", null, null, kind.errorCode(), kind.persona(), kind.category(),
                 error.message(), context(error, kind));
@@ -84,7 +86,8 @@ final class DruidErrors {
                     "INVALID_INPUT");
             case UNSUPPORTED_MEDIA_TYPE -> new Kind(415, "druidException", INVALID_INPUT_CLASS, "invalidInput", "USER",
                     "INVALID_INPUT");
-            case PAYLOAD_TOO_LARGE -> new Kind(400, "Resource limit exceeded",
+            // Druid's router answers a body past its limit with 413; the body keeps Druid's error shape.
+            case PAYLOAD_TOO_LARGE -> new Kind(413, "Resource limit exceeded",
                     "org.apache.druid.query.ResourceLimitExceededException", "legacyQueryException", "OPERATOR",
                     "INVALID_INPUT");
             case UNAUTHENTICATED -> new Kind(401, "Unauthorized", "org.apache.druid.server.security.ForbiddenException",

@@ -88,7 +88,7 @@ final class DruidStatements {
     }
 
     void submit(Context context, Principal principal) throws IOException {
-        DruidQuery query = DruidQuery.parse(context.contentType(), context.body(), json);
+        DruidQuery query = DruidQuery.parse(context.contentType(), io.sluice.http.RequestBodies.utf8(context), json);
         String mode = query.contextText("executionMode");
         if (mode == null) {
             throw invalid("Execution mode is not provided to the sql statement api. "

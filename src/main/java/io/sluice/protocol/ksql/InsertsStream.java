@@ -90,7 +90,7 @@ final class InsertsStream {
         } catch (KsqlSyntaxException e) {
             return new KsqlError(400, KsqlError.BAD_REQUEST, e.getMessage());
         } catch (SluiceException e) {
-            return new KsqlError(400, KsqlError.BAD_REQUEST, e.error().message());
+            return new KsqlError(400, KsqlError.BAD_REQUEST, KsqlError.of(e.error()).message());
         }
     }
 

@@ -224,7 +224,7 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
                 KsqlError error = KsqlError.of(e.error());
                 int code = error.status() == 400 ? KsqlError.BAD_STATEMENT : error.errorCode();
                 io.sluice.http.ErrorResponses.retryAfter(context, e.error());
-                respond(context, error.status(), new KsqlError(error.status(), code, e.error().message())
+                respond(context, error.status(), new KsqlError(error.status(), code, error.message())
                         .statement(statement.text(), entities));
                 return;
             }

@@ -15,12 +15,14 @@ record KsqlError(int status, int errorCode, String message) {
     static final int BAD_STATEMENT = 40001;
     static final int QUERY_ENDPOINT = 40002;
 
-    static KsqlError of(SluiceError error) {
+    static KsqlError of(SluiceError raw) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         return switch (error.code().category()) {
             case UNAUTHENTICATED -> new KsqlError(401, 40100, error.message());
             case FORBIDDEN -> new KsqlError(403, 40300, error.message());
             case NOT_FOUND -> new KsqlError(404, 40400, error.message());
-            case INVALID_INPUT, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE -> new KsqlError(400, BAD_REQUEST, error.message());
+            case TOO_LARGE -> new KsqlError(413, 41300, error.message());
+            case INVALID_INPUT, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE -> new KsqlError(400, BAD_REQUEST, error.message());
             case SQL -> new KsqlError(400, BAD_STATEMENT, error.message());
             case UNAVAILABLE -> new KsqlError(503, 50300, error.message());
             case BUSY, QUOTA -> new KsqlError(429, 42900, error.message());

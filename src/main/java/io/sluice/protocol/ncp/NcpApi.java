@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sluice.core.auth.Principal;
+import io.sluice.core.auth.ReplayGuard;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.SessionContext;
 import io.sluice.core.error.ErrorCode;
@@ -49,12 +50,17 @@ public final class NcpApi implements HttpApi {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public NcpApi(StatementService statements, Authentication authentication, ObjectMapper json, Clock clock) {
+    /**
+     * @param replays where accepted signatures are remembered until they expire, so each is accepted once (the
+     *     cluster's shared store, or this node's memory)
+     */
+    public NcpApi(StatementService statements, Authentication authentication, ReplayGuard replays, ObjectMapper json,
+                  Clock clock) {
         this.statements = Objects.requireNonNull(statements, "statements");
         this.authentication = Objects.requireNonNull(authentication, "authentication");
         this.json = Objects.requireNonNull(json, "json");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.signature = new NcpSignature(authentication.keys(), clock);
+        this.signature = new NcpSignature(authentication.keys(), replays, clock);
     }
 
     @Override
@@ -77,6 +83,10 @@ public final class NcpApi implements HttpApi {
                     : authentication.require(context);
             route.handle(context, principal);
         } catch (SluiceException e) {
+            if (e.error().code() == ErrorCode.UNAUTHENTICATED) {
+                // A refused signature leaves the body unread; on HTTP/2 the client would see a reset, not the 401.
+                Authentication.discardBody(context);
+            }
             NcpErrors.SessionNames names = context.attribute("ncp.session");
             NcpErrors.write(context, e.error(), names == null ? NcpErrors.SessionNames.NONE : names);
         }

@@ -36,7 +36,8 @@ final class NcpErrors {
         static final SessionNames NONE = new SessionNames(null, null);
     }
 
-    static Rendering render(SluiceError error, SessionNames session) {
+    static Rendering render(SluiceError raw, SessionNames session) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         return switch (error.code()) {
             case UNAUTHENTICATED -> new Rendering(401, "Unauthorized", 10002, "Authentication Failed");
             case SQL_SYNTAX_ERROR -> new Rendering(400, "Bad Request", 10090, error.message());

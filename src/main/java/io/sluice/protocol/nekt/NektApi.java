@@ -71,6 +71,10 @@ public final class NektApi implements io.sluice.http.HttpApi {
             Map<String, java.util.List<String>> errors = NektMapper.fieldErrors(invalid);
             context.status(400).json(errors.containsKey("detail") ? Map.of("detail", errors.get("detail").get(0)) : errors);
             return;
+        } catch (SluiceException unreadable) {
+            // A body past the size limit (413) or not UTF-8 (400): DRF answers such requests with a "detail".
+            context.status(NektMapper.status(unreadable.error())).json(Map.of("detail", unreadable.error().message()));
+            return;
         }
         try {
             ExportResult result = exporter.export(principal, new StatementRequest(sql, Parameters.NONE,
@@ -86,7 +90,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
     }
 
     private JsonNode body(Context context) {
-        String text = context.body();
+        String text = io.sluice.http.RequestBodies.utf8(context);
         if (text.isBlank()) {
             throw new NektMapper.InvalidRequest("sql", "This field is required.");
         }
@@ -101,7 +105,7 @@ public final class NektApi implements io.sluice.http.HttpApi {
         }
     }
 
-    /** Links of the local store are relative to this server; they are completed with the address the client used. */
+    /** Links of the local store are relative to this server: completed with http.publicUrl or the listener's address. */
     private static URI requestBase(Context context) {
         return io.sluice.http.RequestAddress.base(context);
     }

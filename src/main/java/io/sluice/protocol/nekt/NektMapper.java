@@ -138,7 +138,8 @@ final class NektMapper {
     }
 
     /** CANCELLED for a cancel, FAILED otherwise; the status follows the error's category. */
-    static NektResponse failed(SluiceError error) {
+    static NektResponse failed(SluiceError raw) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         return NektResponse.failed(error.code() == ErrorCode.CANCELLED ? "CANCELLED" : "FAILED", error.message());
     }
 

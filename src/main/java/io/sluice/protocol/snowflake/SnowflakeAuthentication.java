@@ -85,7 +85,7 @@ final class SnowflakeAuthentication {
         }
     }
 
-    private Principal verifyJwt(String token) {
+    Principal verifyJwt(String token) {
         SignedJWT jwt;
         try {
             JWT parsed = JWTParser.parse(token);
@@ -122,26 +122,59 @@ final class SnowflakeAuthentication {
         } catch (JOSEException e) {
             throw jwtInvalid();
         }
-        long now = clock.instant().getEpochSecond();
+        checkLifetime(claims, clock.instant().getEpochSecond());
+        return key.principal();
+    }
+
+    /**
+     * {@code exp} in the future; {@code iat} at most {@link #CLOCK_SKEW_SECONDS} ahead of now and at most
+     * {@link #MAX_LIFETIME_SECONDS} behind; {@code exp - iat} at most {@link #MAX_LIFETIME_SECONDS}. The claims
+     * are the client's numbers, anywhere in the range of a long: each is compared with a bound computed from
+     * {@code now} only, and the one subtraction of two claims happens after both are known to lie within two
+     * hours of now, so nothing can overflow into an accepted token.
+     */
+    static void checkLifetime(Map<String, Object> claims, long now) {
         long issuedAt = epochSeconds(claims.get("iat")).orElseThrow(SnowflakeAuthentication::jwtInvalid);
         long expiresAt = epochSeconds(claims.get("exp")).orElseThrow(SnowflakeAuthentication::jwtInvalid);
         if (expiresAt <= now) {
             throw new SnowflakeException(401, "390318", "JWT token has expired.", null, null);
         }
-        if (expiresAt - issuedAt > MAX_LIFETIME_SECONDS || issuedAt > now + CLOCK_SKEW_SECONDS
-                || now - issuedAt > MAX_LIFETIME_SECONDS) {
+        if (issuedAt > now + CLOCK_SKEW_SECONDS || issuedAt < now - MAX_LIFETIME_SECONDS
+                || expiresAt > now + CLOCK_SKEW_SECONDS + MAX_LIFETIME_SECONDS) {
             throw jwtInvalid();
         }
-        return key.principal();
+        if (Math.subtractExact(expiresAt, issuedAt) > MAX_LIFETIME_SECONDS) {
+            throw jwtInvalid();
+        }
     }
 
-    /** iat/exp as seconds or, as Snowflake also accepts, milliseconds. */
-    private static Optional<Long> epochSeconds(Object claim) {
-        if (!(claim instanceof Number number)) {
+    /**
+     * iat/exp as whole seconds or, as Snowflake also accepts, milliseconds. A claim that is not a number, not
+     * whole, or outside the range of a long is no time at all (never truncated into one).
+     */
+    static Optional<Long> epochSeconds(Object claim) {
+        Optional<Long> whole = wholeNumber(claim);
+        return whole.map(value -> value > 100_000_000_000L ? value / 1000 : value);
+    }
+
+    private static Optional<Long> wholeNumber(Object claim) {
+        try {
+            return switch (claim) {
+                case Long value -> Optional.of(value);
+                case Integer value -> Optional.of(value.longValue());
+                case Short value -> Optional.of(value.longValue());
+                case Byte value -> Optional.of(value.longValue());
+                case java.math.BigInteger value -> Optional.of(value.longValueExact());
+                case java.math.BigDecimal value -> Optional.of(value.longValueExact());
+                case Double value when Double.isFinite(value) ->
+                        Optional.of(new java.math.BigDecimal(value).longValueExact());
+                case Float value when Float.isFinite(value) ->
+                        Optional.of(new java.math.BigDecimal(value).longValueExact());
+                case null, default -> Optional.empty();
+            };
+        } catch (ArithmeticException notWholeOrTooLarge) {
             return Optional.empty();
         }
-        long value = number.longValue();
-        return Optional.of(value > 100_000_000_000L ? value / 1000 : value);
     }
 
     static SnowflakeException jwtInvalid() {

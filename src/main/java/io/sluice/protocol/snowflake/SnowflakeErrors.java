@@ -14,7 +14,8 @@ final class SnowflakeErrors {
     private SnowflakeErrors() {
     }
 
-    static SnowflakeException of(SluiceError error, String handle) {
+    static SnowflakeException of(SluiceError raw, String handle) {
+        SluiceError error = io.sluice.http.ClientErrors.visible(raw);
         String detail = error.message();
         return switch (error.code()) {
             case SQL_SYNTAX_ERROR, SQL_CATALOG_ERROR -> SnowflakeCompilationErrors.of(error, handle);
@@ -29,8 +30,10 @@ final class SnowflakeErrors {
                     "SQL compilation error:\n" + detail, handle);
             case MISSING_SQL -> SnowflakeException.failure("000900", "42000",
                     "SQL compilation error:\nEmpty SQL statement.", handle);
-            case MALFORMED_REQUEST, RESULT_NOT_READY, UNKNOWN_FORMAT, UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE ->
+            case MALFORMED_REQUEST, RESULT_NOT_READY, UNKNOWN_FORMAT, UNSUPPORTED_MEDIA_TYPE ->
                     SnowflakeException.invalidPayload(detail);
+            case PAYLOAD_TOO_LARGE -> new SnowflakeException(413, "390142",
+                    "Incoming request does not contain a valid payload. " + detail, null, null);
             case TIMEOUT -> SnowflakeException.failure(TIMEOUT_CODE, "57014",
                     "Statement reached its statement or warehouse timeout and was canceled. " + detail, handle);
             case CANCELLED -> SnowflakeException.failure(CANCELLED_CODE, "57014", "SQL execution canceled", handle);

@@ -57,6 +57,11 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresSpoolLedger(database);
     }
 
+    /** The once-only credentials used on any node (replayed NCP signatures are refused cluster-wide). */
+    public io.sluice.core.auth.ReplayGuard replayGuard(java.time.Clock clock) {
+        return new PostgresReplayGuard(database, clock);
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);

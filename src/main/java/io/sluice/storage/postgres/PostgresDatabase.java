@@ -98,7 +98,13 @@ final class PostgresDatabase implements AutoCloseable {
                 owner_id text NOT NULL,
                 bytes bigint NOT NULL,
                 expires_at timestamptz NOT NULL)""",
-            "CREATE INDEX IF NOT EXISTS sluice_spool_ledger_by_owner ON sluice_spool_ledger (owner_id, expires_at)"));
+            "CREATE INDEX IF NOT EXISTS sluice_spool_ledger_by_owner ON sluice_spool_ledger (owner_id, expires_at)"),
+            // 4: once-only credentials (NCP signatures) used on any node, until they would expire anyway.
+            List.of("""
+            CREATE TABLE IF NOT EXISTS sluice_used_tokens (
+                token text PRIMARY KEY,
+                expires_at timestamptz NOT NULL)""",
+            "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"));
 
     private final HikariDataSource pool;
 

@@ -235,13 +235,24 @@ class DruidApiTest {
         assertThat(druid("DELETE", "/druid/v2/sql/request01", null).statusCode()).isEqualTo(404);
     }
 
-    /** Waits until both queries are registered under the id: another principal's cancel then gets 403, not 404. */
+    /**
+     * Waits until both queries run (the native listing shows them), then checks that another principal's cancel
+     * answers as for an unknown id (404, so ids cannot be probed) and leaves them running.
+     */
     private static void awaitRunning(String sqlQueryId) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> probe = sluice.send(HttpRequest.newBuilder(sluice.uri("/druid/v2/sql/" + sqlQueryId))
-                    .header("Authorization", "Bearer " + sluice.otherUserKey).DELETE().build());
-            if (probe.statusCode() == 403) {
+            JsonNode listed = json(sluice.get("/sluice/v1/statements?limit=20"));
+            long running = 0;
+            for (JsonNode statement : listed.get("statements")) {
+                if (statement.get("state").asText().equals("RUNNING") && statement.get("protocol").asText().equals("druid")) {
+                    running++;
+                }
+            }
+            if (running >= 2) {
+                HttpResponse<String> probe = sluice.send(HttpRequest.newBuilder(sluice.uri("/druid/v2/sql/" + sqlQueryId))
+                        .header("Authorization", "Bearer " + sluice.otherUserKey).DELETE().build());
+                assertThat(probe.statusCode()).as(probe.body()).isEqualTo(404);
                 return;
             }
             Thread.sleep(20);
