@@ -86,15 +86,25 @@ final class RequestBodyLimit implements Filter {
 
         /** Refuses before reading when the declared length is already too much, so the body is never taken in. */
         private void checkDeclared() {
-            if (declaredLength > maxBytes) {
+            if (declaredLength > maxBytes && !refused) {
+                refused = true;
                 throw tooLarge(maxBytes);
             }
         }
 
+        /** Set once the limit was reported: the rest may then only be read off and dropped (see below). */
+        private boolean refused;
+
+        /**
+         * Counts what was read. After the one refusal, reads pass through: the caller answers 413 and reads off what the
+         * client still sends (at most a bounded amount, {@link Authentication#discardBody}), which an HTTP/2 client needs
+         * to see the answer instead of a reset stream.
+         */
         private int counted(int bytes) {
-            if (bytes > 0) {
+            if (bytes > 0 && !refused) {
                 read += bytes;
                 if (read > maxBytes) {
+                    refused = true;
                     throw tooLarge(maxBytes);
                 }
             }

@@ -150,6 +150,10 @@ public final class KsqlApi implements io.sluice.http.HttpApi {
         } catch (KsqlStatements.QueryEndpointException e) {
             respond(context, 400, new KsqlError(400, KsqlError.QUERY_ENDPOINT, e.getMessage()).generic());
         } catch (SluiceException e) {
+            if (e.error().code() == io.sluice.core.error.ErrorCode.PAYLOAD_TOO_LARGE) {
+                // Read off the rest, so an HTTP/2 client gets the 413 rather than a reset stream.
+                Authentication.discardBody(context);
+            }
             KsqlError error = KsqlError.of(e.error());
             io.sluice.http.ErrorResponses.retryAfter(context, e.error());
             respond(context, error.status(), error.generic());
