@@ -175,11 +175,11 @@ class SqlCommandTest {
     void cancellingStopsTheRunningStatementOnTheServer() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         var runner = new StatementRunner(new SluiceClient(url, SluiceTestServer.ADMIN_KEY),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), true);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-        CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> runner.run(
-                "SELECT sum(a.range * b.range) FROM range(300000) a CROSS JOIN range(300000) b", OutputFormat.TABLE));
+        CompletableFuture<StatementRunner.Outcome> run = CompletableFuture.supplyAsync(() -> runner.run(
+                "SELECT sum(a.range * b.range) FROM range(300000) a CROSS JOIN range(300000) b", Display.of(OutputFormat.TABLE), out, null));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!runner.running() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -187,7 +187,7 @@ class SqlCommandTest {
         Thread.sleep(1_300); // long enough for the progress line
         runner.cancelCurrent(); // what Ctrl-C does
 
-        assertThat(run.get(30, TimeUnit.SECONDS)).isFalse();
+        assertThat(run.get(30, TimeUnit.SECONDS)).isEqualTo(StatementRunner.Outcome.FAILED);
         String shown = err.toString(StandardCharsets.UTF_8);
         assertThat(shown).contains("running s", "rows", "(Ctrl-C cancels)", "Cancelled");
         JsonNode statements = SluiceTestServer.json(sluice.get("/sluice/v1/statements?limit=1")).get("statements");
