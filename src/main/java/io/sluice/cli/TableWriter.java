@@ -132,7 +132,8 @@ final class TableWriter {
         lines(columns.toArray(String[]::new), new boolean[columns.size()]);
         StringBuilder rule = new StringBuilder();
         for (int index = 0; index < widths.length; index++) {
-            rule.append(index == 0 ? "" : "+-").append("-".repeat(widths[index] + 1));
+            // Under the marker space of every column but the last, which is never printed blank.
+            rule.append(index == 0 ? "" : "+-").append("-".repeat(widths[index] + (index < widths.length - 1 ? 1 : 0)));
         }
         println(rule);
     }
