@@ -31,14 +31,14 @@ final class SluiceClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Created on first use, so the shell's prompt does not wait for Jackson's databind to load (the completer's thread pays). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private final String baseUrl;
     private final String key;
-    // HTTP/1.1: on http:// the client would otherwise try a cleartext HTTP/2 upgrade on every new connection,
-    // which costs a round of negotiation and, on a large response, sometimes fails (see the README's known limits).
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private volatile HttpClient http;
 
     SluiceClient(String baseUrl, String key) {
         this.baseUrl = baseUrl;
@@ -51,7 +51,7 @@ final class SluiceClient {
 
     /** Submits a statement and waits up to waitMillis: the status (with schema once SUCCEEDED), or a ClientException. */
     JsonNode submit(String sql, long waitMillis) {
-        String body = JSON.createObjectNode().put("sql", sql).put("waitMs", waitMillis).toString();
+        String body = Json.MAPPER.createObjectNode().put("sql", sql).put("waitMs", waitMillis).toString();
         return json(request("/sluice/v1/statements").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
@@ -92,15 +92,33 @@ final class SluiceClient {
             throw error(response.statusCode(), response.body());
         }
         try {
-            return JSON.readTree(response.body());
+            return Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new ClientException("BAD_RESPONSE", "The server did not answer with JSON: " + abbreviate(response.body()), null, null);
         }
     }
 
+    /**
+     * The HTTP client, built on first use: building it loads TLS (a quarter second), which the shell's prompt
+     * need not wait for. HTTP/1.1, because on http:// the client would otherwise try a cleartext HTTP/2 upgrade
+     * on every new connection, which costs a round trip and, on a large response, sometimes fails (README, known limits).
+     */
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+                }
+                client = http;
+            }
+        }
+        return client;
+    }
+
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, handler);
+            return http().send(request, handler);
         } catch (IOException e) {
             throw new ClientException("CONNECTION", "Cannot reach Sluice at " + baseUrl + ": " + reason(e), null, null);
         } catch (IllegalArgumentException e) {
@@ -181,7 +199,7 @@ final class SluiceClient {
                     + " refused the API key (pass --key, set SLUICE_API_KEY, or put key= in ~/.sluice/config)", null, null);
         }
         try {
-            JsonNode error = JSON.readTree(body);
+            JsonNode error = Json.MAPPER.readTree(body);
             if (error.has("error")) {
                 error = error.get("error");
             }

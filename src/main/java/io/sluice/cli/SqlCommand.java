@@ -157,7 +157,9 @@ public final class SqlCommand implements Callable<Integer> {
             // The real terminal; tests hand in their own streams and get a dumb terminal that neither echoes
             // nor sends escape sequences.
             Terminal opened = io.in() == System.in
-                    ? TerminalBuilder.builder().name("sluice").system(true).build()
+                    // Not JLine's FFM provider: it generates classes at start-up and costs a tenth of a second more
+                    // than JNI before the prompt shows (JLine falls back to exec when JNI cannot load).
+                    ? TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()
                     : new DumbTerminal("sluice", Terminal.TYPE_DUMB, io.in(), io.out(), StandardCharsets.UTF_8);
             try (Terminal terminal = opened) {
                 // A dumb terminal reports no size; its output is then laid out as for a file.

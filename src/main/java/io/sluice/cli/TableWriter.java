@@ -25,8 +25,14 @@ final class TableWriter {
     private final PrintStream out;
     private final int terminalWidth;
     private final Expanded expanded;
+    private static final int FLUSH_CHARS = 32 * 1024;
+
     private final List<String[]> held = new ArrayList<>();
+    private final StringBuilder pending = new StringBuilder(FLUSH_CHARS + 1024);
     private final int[] natural;
+    // Reused for every one-line row: a million rows should not mean a million of each.
+    private final int[] needs;
+    private final StringBuilder line = new StringBuilder(128);
     private int[] widths;
     private boolean started;
     private boolean asRecords;
@@ -40,14 +46,15 @@ final class TableWriter {
         this.terminalWidth = terminalWidth;
         this.expanded = expanded;
         this.natural = new int[columns.size()];
+        this.needs = new int[columns.size()];
         for (int index = 0; index < natural.length; index++) {
             natural[index] = CellText.width(columns.get(index));
         }
     }
 
-    /** One row of raw values (null for SQL NULL). */
+    /** One row of raw values (null for SQL NULL); the array becomes the writer's (it is reused for the shown text). */
     void add(String[] values) {
-        String[] cells = new String[columns.size()];
+        String[] cells = values;
         for (int index = 0; index < cells.length; index++) {
             cells[index] = CellText.shown(values[index]);
         }
@@ -70,6 +77,7 @@ final class TableWriter {
         if (!started) {
             start();
         }
+        flush();
         return rows;
     }
 
@@ -95,7 +103,7 @@ final class TableWriter {
 
     private void row(String[] cells) {
         boolean oneLine = true;
-        int[] needs = new int[cells.length];
+        int[] needs = this.needs;
         for (int index = 0; index < cells.length; index++) {
             needs[index] = CellText.width(cells[index]);
             if (needs[index] > widths[index]) {
@@ -114,7 +122,8 @@ final class TableWriter {
             }
         }
         if (oneLine) {
-            StringBuilder line = new StringBuilder(64);
+            StringBuilder line = this.line;
+            line.setLength(0);
             for (int index = 0; index < cells.length; index++) {
                 if (index > 0) {
                     line.append("| ");
@@ -198,8 +207,18 @@ final class TableWriter {
         while (end > 0 && line.charAt(end - 1) == ' ') {
             end--;
         }
-        line.setLength(end);
-        out.append(line).append('\n');
+        pending.append(line, 0, end).append('\n');
+        if (pending.length() >= FLUSH_CHARS) {
+            flush();
+        }
+    }
+
+    /** Hands what is gathered to the output: one write per 32 K characters instead of one per line (PrintStream locks, encodes and checks per call). */
+    void flush() {
+        if (!pending.isEmpty()) {
+            out.print(pending);
+            pending.setLength(0);
+        }
     }
 
     private static void pad(StringBuilder line, String text, int textWidth, int width, boolean right) {
