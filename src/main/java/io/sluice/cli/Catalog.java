@@ -37,26 +37,73 @@ final class Catalog {
                 + "FROM information_schema.columns WHERE " + where + " ORDER BY table_catalog, table_schema, ordinal_position";
     }
 
-    /** {@code \d NAME}: the columns, or one line saying there is no such table. */
+    /**
+     * {@code \d} or {@code \dt}. information_schema is the engine's own catalog functions underneath, which a
+     * server may keep for admins; then one line says so, and {@code \d NAME} still works.
+     */
+    static StatementRunner.Outcome list(StatementRunner runner, boolean tablesOnly, Display display, PrintStream out, PrintStream err) {
+        List<String[]> tables;
+        try {
+            tables = runner.client().rows(listSql(tablesOnly));
+        } catch (SluiceClient.ClientException e) {
+            if (SluiceClient.fatal(e)) {
+                err.println(e.getMessage());
+                err.flush();
+                return StatementRunner.Outcome.FATAL;
+            }
+            err.println("Cannot list tables with this key (" + e.getMessage() + "); \\d NAME still describes a table it may read.");
+            err.flush();
+            return StatementRunner.Outcome.FAILED;
+        }
+        print(List.of("catalog", "schema", "name", "type"), tables, display, out);
+        return StatementRunner.Outcome.SUCCEEDED;
+    }
+
+    /**
+     * {@code \d NAME}: the columns, or one line saying there is no such table. Without access to
+     * information_schema, the columns come from the schema of {@code SELECT * FROM NAME LIMIT 0}, which works
+     * for every table the key may read.
+     */
     static StatementRunner.Outcome describe(StatementRunner runner, String name, Display display, PrintStream out, PrintStream err) {
         List<String[]> columns;
         try {
             columns = runner.client().rows(describeSql(name));
         } catch (SluiceClient.ClientException e) {
-            err.println(e.getMessage());
-            err.flush();
-            return SluiceClient.fatal(e) ? StatementRunner.Outcome.FATAL : StatementRunner.Outcome.FAILED;
+            if (SluiceClient.fatal(e)) {
+                err.println(e.getMessage());
+                err.flush();
+                return StatementRunner.Outcome.FATAL;
+            }
+            columns = fromSchema(runner.client(), name);
         }
         if (columns.isEmpty()) {
             err.println("Did not find any table or view named " + name + ".");
             err.flush();
             return StatementRunner.Outcome.FAILED;
         }
-        TableWriter table = new TableWriter(List.of("column", "type", "nullable"), new boolean[3], out, display.width(), Expanded.OFF);
-        columns.forEach(table::add);
-        table.finish();
-        out.flush();
+        print(List.of("column", "type", "nullable"), columns, display, out);
         return StatementRunner.Outcome.SUCCEEDED;
+    }
+
+    private static List<String[]> fromSchema(SluiceClient client, String name) {
+        List<String[]> columns = new ArrayList<>();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode column : client.finished("SELECT * FROM " + name + " LIMIT 0").path("schema")) {
+                columns.add(new String[] {column.path("name").asText(), column.path("type").asText(),
+                        column.path("nullable").asBoolean(true) ? "YES" : "NO"});
+            }
+        } catch (SluiceClient.ClientException e) {
+            // Not a table this key may read (or none at all): the caller says it was not found.
+        }
+        return columns;
+    }
+
+    private static void print(List<String> header, List<String[]> rows, Display display, PrintStream out) {
+        TableWriter table = new TableWriter(header, new boolean[header.size()], out, display.width(), Expanded.OFF);
+        rows.forEach(table::add);
+        long count = table.finish();
+        out.printf(java.util.Locale.ROOT, "(%,d row%s)%n", count, count == 1 ? "" : "s");
+        out.flush();
     }
 
     /** Splits {@code a.b."c.d"} into its parts; double quotes keep dots. */

@@ -185,12 +185,12 @@ final class Session {
             case "\\q", "\\quit" -> status = Status.QUIT;
             case "\\d" -> {
                 if (argument.isEmpty()) {
-                    run(Catalog.listSql(false), where);
+                    record(Catalog.list(runner, false, displayFor(), out, err));
                 } else {
                     record(Catalog.describe(runner, argument, displayFor(), out, err));
                 }
             }
-            case "\\dt" -> run(Catalog.listSql(true), where);
+            case "\\dt" -> record(Catalog.list(runner, true, displayFor(), out, err));
             case "\\x" -> {
                 expanded = switch (argument.toLowerCase(Locale.ROOT)) {
                     case "on" -> Expanded.ON;

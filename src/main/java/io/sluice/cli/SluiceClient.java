@@ -129,8 +129,8 @@ final class SluiceClient {
         }
     }
 
-    /** Runs a small statement (a catalog lookup) to its end and returns every row; a ClientException when it failed. */
-    List<String[]> rows(String sql) {
+    /** Runs a small statement (a catalog lookup) to its end: its final status, with the schema; a ClientException when it failed. */
+    JsonNode finished(String sql) {
         JsonNode status = submit(sql, 10_000);
         String id = status.path("id").asText();
         while (status.path("state").asText().equals("QUEUED") || status.path("state").asText().equals("RUNNING")) {
@@ -146,6 +146,13 @@ final class SluiceClient {
             JsonNode error = status.path("error");
             throw new ClientException(error.path("code").asText(status.path("state").asText()), error.path("message").asText(), null, null);
         }
+        return status;
+    }
+
+    /** Runs a small statement (a catalog lookup) to its end and returns every row; a ClientException when it failed. */
+    List<String[]> rows(String sql) {
+        JsonNode status = finished(sql);
+        String id = status.path("id").asText();
         List<String[]> rows = new ArrayList<>();
         try (InputStream body = results(id, "ndjson-array"); ResultRows reader = new ResultRows(body, status.path("schema").size())) {
             String[] row;

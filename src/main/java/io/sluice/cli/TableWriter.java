@@ -117,7 +117,7 @@ final class TableWriter {
             int[] wider = fit(natural, terminalWidth);
             if (!Arrays.equals(wider, widths)) {
                 widths = wider;
-                out.println();
+                pending.append('\n');
                 header();
             }
         }

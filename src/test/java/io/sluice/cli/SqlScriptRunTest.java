@@ -142,6 +142,24 @@ class SqlScriptRunTest {
     }
 
     @Test
+    void aKeyWithoutTheEngineCatalogStillDescribesWhatItMayRead() {
+        Result created = run("-o", "csv", "-e", "CREATE USER cli_reader; CREATE ROLE cli_readers; "
+                + "GRANT SELECT ON TABLE wikipedia TO ROLE cli_readers; GRANT ROLE cli_readers TO USER cli_reader; "
+                + "CREATE API KEY FOR USER cli_reader");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String key = created.out().lines().toList().getLast().split(",")[1];
+
+        Result described = run("--key", key, "-e", "\\d wikipedia");
+        assertThat(described.exitCode()).as(described.err()).isZero();
+        assertThat(described.out()).contains("channel", "VARCHAR", "__time", "TIMESTAMP");
+
+        Result listed = run("--key", key, "-e", "\\d");
+        assertThat(listed.exitCode()).isEqualTo(1);
+        assertThat(listed.err()).startsWith("Cannot list tables with this key (").endsWith("still describes a table it may read.\n")
+                .hasLineCount(1);
+    }
+
+    @Test
     void aScriptStopsAtItsFirstErrorUnlessToldToGoOn() throws Exception {
         Path script = home.resolve("bad.sql");
         Files.writeString(script, "SELECT 1 AS first;\n\nSELEC 2;\nSELECT 3 AS third;\n");
