@@ -55,6 +55,8 @@ final class Shell {
         out.println(banner);
         out.println("Type \\? for help.");
         out.flush();
+        // Only now, so that reading the names (HTTP, TLS set-up, Jackson) does not hold up the prompt.
+        completer.load(runner.client());
         try {
             while (session.status() != Session.Status.QUIT) {
                 String input;

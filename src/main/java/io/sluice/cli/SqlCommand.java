@@ -165,9 +165,7 @@ public final class SqlCommand implements Callable<Integer> {
                 // A dumb terminal reports no size; its output is then laid out as for a file.
                 Session session = new Session(runner, io.out(), io.err(), output, true,
                         () -> terminal.getWidth(), () -> terminal.getHeight(), Session.pagerFrom(io.environment()));
-                SqlCompleter completer = new SqlCompleter();
-                completer.load(runner.client());
-                return new Shell(terminal, session, runner, io.out(), history, completer).run("Sluice at " + settings.url());
+                return new Shell(terminal, session, runner, io.out(), history, new SqlCompleter()).run("Sluice at " + settings.url());
             }
         } catch (IOException e) {
             io.err().println("Cannot open the terminal: " + e.getMessage());
