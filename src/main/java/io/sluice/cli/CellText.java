@@ -89,11 +89,6 @@ final class CellText {
         return pieces;
     }
 
-    /** True when the value fits one line of {@code width} columns. */
-    static boolean fitsOneLine(String shown, int width) {
-        return shown.indexOf('\n') < 0 && width(shown) <= width;
-    }
-
     private static int columns(int codePoint) {
         if (codePoint < 0x7f && codePoint >= 0x20) {
             return 1;

@@ -111,7 +111,8 @@ public final class SqlCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : io.interactiveTerminal();
         StatementRunner runner = new StatementRunner(client, io.err(), showProgress);
         if (execute != null || file != null || !io.interactiveTerminal()) {
-            Session session = new Session(runner, io.out(), io.err(), output, continueOnError, () -> 0, () -> 0, null);
+            int width = io.interactiveTerminal() && io.in() == System.in ? terminalWidth() : 0;
+            Session session = new Session(runner, io.out(), io.err(), output, continueOnError, () -> width, () -> 0, null);
             return script(runner, session);
         }
         return shell(runner, output, settings);
@@ -149,6 +150,15 @@ public final class SqlCommand implements Callable<Integer> {
             return new InputStreamReader(io.in(), StandardCharsets.UTF_8);
         }
         return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    }
+
+    /** The terminal's width for a one-shot run printed on a terminal (0 when it cannot be told): tables fit it there too. */
+    private static int terminalWidth() {
+        try (Terminal terminal = TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()) {
+            return Math.max(0, terminal.getWidth());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private int shell(StatementRunner runner, OutputFormat output, CliSettings settings) {

@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,9 +76,5 @@ final class SqlCompleter implements Completer {
         for (String name : names) {
             candidates.add(new Candidate(name, name, group, null, null, null, true));
         }
-    }
-
-    List<String> tables() {
-        return new ArrayList<>(tables);
     }
 }

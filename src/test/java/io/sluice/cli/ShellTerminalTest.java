@@ -106,6 +106,22 @@ class ShellTerminalTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(history))).isEqualTo("rw-------");
     }
 
+    @Test
+    void aOneShotRunOnATerminalFitsItsWidth() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path script = home.resolve("one-shot.sh");
+        Files.writeString(script, "#!/bin/sh\n'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
+                + "' io.sluice.cli.SqlMain --url http://127.0.0.1:" + sluice.server.port() + " --key " + SluiceTestServer.ADMIN_KEY
+                + " -e \"SELECT 1 AS id, repeat('x', 50) AS a, repeat('y', 50) AS b\"\necho done\nsleep 60\n");
+        script.toFile().setExecutable(true);
+        assertThat(tmux("new-session", "-d", "-x", "60", "-y", "20", script.toString())).isZero();
+
+        String shown = screen(text -> text.contains("\ndone\n"));
+
+        assertThat(shown).contains("-[ RECORD 1 ]", "a  | " + "x".repeat(50) + "\n", "(1 row)");
+        assertThat(shown.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(60));
+    }
+
     private String screen(Predicate<String> ready) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String text = "";
