@@ -147,11 +147,10 @@ final class Session {
 
     void run(String sql, String where) {
         boolean toTerminal = outputFile == null;
-        int width = toTerminal ? terminalWidth.getAsInt() : 0;
-        Display display = new Display(format, width > 0 ? expanded : expanded == Expanded.AUTO ? Expanded.OFF : expanded, timing, width);
+        Display display = displayFor();
         PrintStream target = toTerminal ? out : outputFile;
         PrintStream paged = null;
-        if (toTerminal && paging && width > 0) {
+        if (toTerminal && paging && display.width() > 0 && terminalHeight.getAsInt() > 1) {
             paged = new PrintStream(new PagerOutput(PagerOutput.shellCommand(pager), terminalHeight.getAsInt(), out), false, StandardCharsets.UTF_8);
             target = paged;
         }
@@ -223,6 +222,7 @@ final class Session {
         }
     }
 
+    /** The settings for the next result; auto expansion needs a width to decide by, so without a terminal it is off. */
     private Display displayFor() {
         int width = outputFile == null ? terminalWidth.getAsInt() : 0;
         return new Display(format, width > 0 ? expanded : expanded == Expanded.AUTO ? Expanded.OFF : expanded, timing, width);
