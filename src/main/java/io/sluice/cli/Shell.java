@@ -2,8 +2,11 @@ package io.sluice.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.jline.reader.EOFError;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -14,47 +17,48 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 
 /**
- * The interactive shell: JLine line editing with a history file, statements that span lines until a
- * semicolon ends them, and Ctrl-C that cancels the running statement (or clears the line being typed)
- * instead of ending the shell. Ctrl-D or {@code \q} leaves.
+ * The interactive shell: JLine line editing with a history file only its owner can read, Tab completion,
+ * statements that span lines until a semicolon ends them, and Ctrl-C that cancels the running statement (or
+ * clears the line being typed) instead of ending the shell. Ctrl-D or {@code \q} leaves.
  */
 final class Shell {
 
-    private static final String HELP = """
-            Type SQL ending with ; (it may span lines). Ctrl-C cancels a running statement, Ctrl-D or \\q leaves.
-              \\format table|csv|ndjson|json   choose the output format (now: %s)
-              \\help                           this text
-            """;
-
     private final Terminal terminal;
+    private final Session session;
     private final StatementRunner runner;
     private final PrintStream out;
     private final Path historyFile;
-    private OutputFormat format;
+    private final SqlCompleter completer;
 
-    Shell(Terminal terminal, StatementRunner runner, PrintStream out, Path historyFile, OutputFormat format) {
+    Shell(Terminal terminal, Session session, StatementRunner runner, PrintStream out, Path historyFile, SqlCompleter completer) {
         this.terminal = terminal;
+        this.session = session;
         this.runner = runner;
         this.out = out;
         this.historyFile = historyFile;
-        this.format = format;
+        this.completer = completer;
     }
 
-    int run(String banner) {
+    int run(String banner) throws IOException {
+        privateHistory(historyFile);
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sluice")
                 .parser(new StatementParser())
+                .completer(completer)
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, "    -> ")
+                .option(LineReader.Option.CASE_INSENSITIVE, true)
                 .build();
         // Outside readLine (while a statement runs) Ctrl-C cancels it; inside readLine JLine raises UserInterruptException.
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> runner.cancelCurrent());
         out.println(banner);
-        out.println("Type \\help for help.");
+        out.println("Type \\? for help.");
         out.flush();
+        // Only now, so that reading the names (HTTP, TLS set-up, Jackson) does not hold up the prompt.
+        completer.load(runner.client());
         try {
-            while (true) {
+            while (session.status() != Session.Status.QUIT) {
                 String input;
                 try {
                     input = reader.readLine("sluice> ");
@@ -64,20 +68,13 @@ final class Shell {
                     break;
                 }
                 String command = input.strip();
-                if (command.isEmpty()) {
-                    continue;
+                if (command.equalsIgnoreCase("quit") || command.equalsIgnoreCase("exit")
+                        || command.equalsIgnoreCase("quit;") || command.equalsIgnoreCase("exit;")) {
+                    break;
                 }
-                if (isMetaCommand(command)) {
-                    if (!meta(command)) {
-                        break;
-                    }
-                    continue;
-                }
-                for (String sql : SqlScript.split(command)) {
-                    if (!runner.run(sql, format)) {
-                        break;
-                    }
-                }
+                session.runScript(new StringReader(input), null);
+                session.forgetFailure();
+                out.flush();
             }
         } finally {
             terminal.handle(Terminal.Signal.INT, previous);
@@ -86,41 +83,34 @@ final class Shell {
             } catch (IOException ignored) {
                 // history is a convenience
             }
+            privateHistory(historyFile);
+            session.close();
         }
         return 0;
     }
 
-    /** Handles a backslash command; false when the shell should end. */
-    private boolean meta(String command) {
-        String[] words = command.split("\\s+");
-        switch (words[0].toLowerCase(Locale.ROOT)) {
-            case "\\q", "quit", "exit", "quit;", "exit;" -> {
-                return false;
-            }
-            case "\\format" -> {
-                if (words.length == 2) {
-                    try {
-                        format = OutputFormat.valueOf(words[1].toUpperCase(Locale.ROOT));
-                        out.println("Output format: " + format.name().toLowerCase(Locale.ROOT));
-                        return true;
-                    } catch (IllegalArgumentException e) {
-                        // fall through to the usage
-                    }
-                }
-                out.println("Usage: \\format table|csv|ndjson|json");
-            }
-            default -> out.printf(HELP, format.name().toLowerCase(Locale.ROOT));
+    /** The history holds every statement typed, values and all: only its owner may read it (0600, in a 0700 folder). */
+    static void privateHistory(Path historyFile) throws IOException {
+        Files.createDirectories(historyFile.getParent());
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return;
         }
-        out.flush();
-        return true;
+        Files.setPosixFilePermissions(historyFile.getParent(), PosixFilePermissions.fromString("rwx------"));
+        if (Files.notExists(historyFile)) {
+            Files.createFile(historyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.setPosixFilePermissions(historyFile, PosixFilePermissions.fromString("rw-------"));
+        }
     }
 
     static boolean isMetaCommand(String line) {
-        String lower = line.strip().toLowerCase(Locale.ROOT);
-        return lower.startsWith("\\") || lower.equals("quit") || lower.equals("exit") || lower.equals("quit;") || lower.equals("exit;");
+        return line.strip().startsWith("\\");
     }
 
-    /** Keeps the line open (a secondary prompt) until a semicolon outside quotes and comments ends the statement. */
+    /**
+     * Keeps the line open (a secondary prompt) until a semicolon outside quotes and comments ends the statement;
+     * for completion, a word ends at anything that cannot be part of a (qualified) name, such as "(" or ",".
+     */
     static final class StatementParser extends DefaultParser {
         StatementParser() {
             setEscapeChars(new char[0]);
@@ -128,10 +118,19 @@ final class Shell {
 
         @Override
         public ParsedLine parse(String line, int cursor, ParseContext context) {
-            if (context == ParseContext.ACCEPT_LINE && !isMetaCommand(line) && !SqlScript.complete(line)) {
+            if (context == ParseContext.ACCEPT_LINE && !isMetaCommand(line) && !SqlScript.complete(line)
+                    && !line.strip().matches("(?i)(quit|exit);?")) {
                 throw new EOFError(-1, -1, "the statement is not ended by ;");
             }
-            return super.parse(line, cursor, context);
+            // SqlScript decided the statement is whole; JLine's own quote check would wrongly keep the line open
+            // for a lone apostrophe in a comment, so parse it the way completion does.
+            return super.parse(line, cursor, context == ParseContext.ACCEPT_LINE ? ParseContext.SPLIT_LINE : context);
+        }
+
+        @Override
+        public boolean isDelimiterChar(CharSequence buffer, int position) {
+            char c = buffer.charAt(position);
+            return !(Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '\\' || c == '$');
         }
     }
 }

@@ -1,12 +1,18 @@
 package io.sluice.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,18 +23,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sluice sql}: the command-line client. One-shot with {@code -e "SELECT …"} or {@code -f file.sql},
- * otherwise an interactive shell. Output as an aligned table, CSV, NDJSON or JSON. Exit status 0 when every
- * statement succeeded, 1 when one failed or was cancelled, 2 for a usage or connection problem.
+ * {@code sluice sql}: the command-line client. One-shot with {@code -e "SELECT …"} or {@code -f file.sql}
+ * ({@code -f -}: standard input), a quiet script run when standard input is piped, otherwise an interactive
+ * shell. Output as an aligned table, CSV, NDJSON or JSON. Exit status 0 when every statement succeeded, 1 when
+ * one failed or was cancelled, 2 for a usage or connection problem (no server, a refused key).
  */
-@Command(name = "sql", mixinStandardHelpOptions = true,
-        description = "Run SQL against a Sluice server: interactive shell, or one-shot with -e / -f.")
+@Command(name = "sql", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
+        description = "Run SQL against a Sluice server: interactive shell, or one-shot with -e / -f / piped input.")
 public final class SqlCommand implements Callable<Integer> {
 
     /** What the command reads and writes; the real process's by default, streams of their own in tests. */
     record Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment, Path home, boolean interactiveTerminal) {
         static Io system() {
-            return new Io(System.in, System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")),
+            // Buffered and flushed by the client itself: System.out flushes at every line, one write(2) per row.
+            PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
+                    StandardCharsets.UTF_8);
+            return new Io(System.in, out, System.err, System.getenv(), Path.of(System.getProperty("user.home")),
                     System.console() != null && System.console().isTerminal());
         }
     }
@@ -45,11 +55,14 @@ public final class SqlCommand implements Callable<Integer> {
     @Option(names = {"-e", "--execute"}, description = "Run these statements (separated by ;) and exit")
     String execute;
 
-    @Option(names = {"-f", "--file"}, description = "Run the statements in this file and exit")
-    Path file;
+    @Option(names = {"-f", "--file"}, description = "Run the statements in this file (- for standard input) and exit")
+    String file;
 
-    @Option(names = {"-o", "--format"}, description = "Output: table (default), csv, ndjson or json")
+    @Option(names = {"-o", "--format"}, description = "Output: table (default), csv, ndjson or json (one array per statement, a line each)")
     String format = "table";
+
+    @Option(names = "--continue-on-error", description = "In a script, go on after a failed statement (the exit status is still 1)")
+    boolean continueOnError;
 
     @Option(names = "--progress", negatable = true, description = "Show a progress line for long statements (default: when on a terminal)")
     Boolean progress;
@@ -66,6 +79,15 @@ public final class SqlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return execute();
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    private int execute() {
         OutputFormat output;
         try {
             output = OutputFormat.valueOf(format.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -87,33 +109,31 @@ public final class SqlCommand implements Callable<Integer> {
         }
         SluiceClient client = new SluiceClient(settings.url(), settings.key());
         boolean showProgress = progress != null ? progress : io.interactiveTerminal();
-        StatementRunner runner = new StatementRunner(client, io.out(), io.err(), showProgress);
-        if (execute != null || file != null) {
-            return oneShot(runner, output);
+        StatementRunner runner = new StatementRunner(client, io.err(), showProgress);
+        if (execute != null || file != null || !io.interactiveTerminal()) {
+            int width = io.interactiveTerminal() && io.in() == System.in ? terminalWidth() : 0;
+            Session session = new Session(runner, io.out(), io.err(), output, continueOnError, () -> width, () -> 0, null);
+            return script(runner, session);
         }
         return shell(runner, output, settings);
     }
 
-    private int oneShot(StatementRunner runner, OutputFormat output) {
-        String script;
-        try {
-            script = execute != null ? execute : Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            io.err().println("Cannot read " + file + ": " + e.getMessage());
-            return 2;
-        }
-        List<String> statements = SqlScript.split(script);
+    /** -e, -f, -f - or piped standard input: no banner, no prompt, stops at the first failure unless told otherwise. */
+    private int script(StatementRunner runner, Session session) {
         // Ctrl-C ends a one-shot run, but not before the statement it was running is cancelled on the server.
         Thread cancelOnExit = new Thread(runner::cancelCurrent, "sluice-sql-cancel");
         Runtime.getRuntime().addShutdownHook(cancelOnExit);
-        try {
-            for (String sql : statements) {
-                if (!runner.run(sql, output)) {
-                    return 1;
-                }
-            }
-            return 0;
+        try (Reader source = source()) {
+            String name = execute != null ? null : file == null || file.equals("-") ? "<stdin>" : file;
+            return session.runScript(source, name).exitCode;
+        } catch (NoSuchFileException e) {
+            io.err().println("Cannot read " + file + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            io.err().println("Cannot read " + (file == null ? "standard input" : file) + ": " + e.getMessage());
+            return 2;
         } finally {
+            session.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(cancelOnExit);
             } catch (IllegalStateException shuttingDown) {
@@ -122,17 +142,40 @@ public final class SqlCommand implements Callable<Integer> {
         }
     }
 
+    private Reader source() throws IOException {
+        if (execute != null) {
+            return new StringReader(execute);
+        }
+        if (file == null || file.equals("-")) {
+            return new InputStreamReader(io.in(), StandardCharsets.UTF_8);
+        }
+        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    }
+
+    /** The terminal's width for a one-shot run printed on a terminal (0 when it cannot be told): tables fit it there too. */
+    private static int terminalWidth() {
+        try (Terminal terminal = TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()) {
+            return Math.max(0, terminal.getWidth());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     private int shell(StatementRunner runner, OutputFormat output, CliSettings settings) {
         Path history = io.home().resolve(".sluice").resolve("history");
         try {
-            Files.createDirectories(history.getParent());
-            // A real terminal when there is one; piped input (scripts, tests) gets a dumb terminal that neither
-            // echoes nor sends escape sequences.
-            Terminal opened = io.in() == System.in && io.interactiveTerminal()
-                    ? TerminalBuilder.builder().name("sluice").system(true).build()
+            // The real terminal; tests hand in their own streams and get a dumb terminal that neither echoes
+            // nor sends escape sequences.
+            Terminal opened = io.in() == System.in
+                    // Not JLine's FFM provider: it generates classes at start-up and costs a tenth of a second more
+                    // than JNI before the prompt shows (JLine falls back to exec when JNI cannot load).
+                    ? TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()
                     : new DumbTerminal("sluice", Terminal.TYPE_DUMB, io.in(), io.out(), StandardCharsets.UTF_8);
             try (Terminal terminal = opened) {
-                return new Shell(terminal, runner, io.out(), history, output).run("Sluice at " + settings.url());
+                // A dumb terminal reports no size; its output is then laid out as for a file.
+                Session session = new Session(runner, io.out(), io.err(), output, true,
+                        () -> terminal.getWidth(), () -> terminal.getHeight(), Session.pagerFrom(io.environment()));
+                return new Shell(terminal, session, runner, io.out(), history, new SqlCompleter()).run("Sluice at " + settings.url());
             }
         } catch (IOException e) {
             io.err().println("Cannot open the terminal: " + e.getMessage());

@@ -1,88 +1,272 @@
 package io.sluice.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Prints rows as an aligned text table. Widths come from the header and the first rows (held back until
- * {@value #SAMPLE_ROWS} rows or the end), so a large result streams out in constant memory after that.
+ * Prints rows as an aligned table (or, expanded, as one record per row), streaming: rows are held back only
+ * for a bounded look-ahead ({@value #LOOK_AHEAD_ROWS} rows) that sets the first widths, then printed as they
+ * come. A value is never cut. When a later value is wider than its column, the table widens from that row on
+ * (a blank line and the header again) if the width allows; on a terminal that is too narrow the value wraps
+ * inside its column instead, and every wrapped or multi-line value is marked ({@link CellText.Break}).
+ *
+ * <p>{@code terminalWidth} 0 means no limit (output to a file or a pipe): columns are as wide as their values.
  */
 final class TableWriter {
 
-    static final int SAMPLE_ROWS = 1000;
-    private static final int MAX_WIDTH = 60;
+    static final int LOOK_AHEAD_ROWS = 1000;
+    /** The narrowest a column is squeezed to on a narrow terminal (narrower values keep their own width). */
+    static final int MIN_COLUMN_WIDTH = 4;
 
     private final List<String> columns;
+    private final boolean[] numeric;
     private final PrintStream out;
-    private final List<String[]> sample = new ArrayList<>();
-    private int[] widths;
-    private long rows;
+    private final int terminalWidth;
+    private final Expanded expanded;
+    private static final int FLUSH_CHARS = 32 * 1024;
 
-    TableWriter(List<String> columns, PrintStream out) {
+    private final List<String[]> held = new ArrayList<>();
+    private final StringBuilder pending = new StringBuilder(FLUSH_CHARS + 1024);
+    private final int[] natural;
+    // Reused for every one-line row: a million rows should not mean a million of each.
+    private final int[] needs;
+    private final StringBuilder line = new StringBuilder(128);
+    private int[] widths;
+    private boolean started;
+    private boolean asRecords;
+    private long rows;
+    private long records;
+
+    TableWriter(List<String> columns, boolean[] numeric, PrintStream out, int terminalWidth, Expanded expanded) {
         this.columns = columns;
+        this.numeric = numeric;
         this.out = out;
+        this.terminalWidth = terminalWidth;
+        this.expanded = expanded;
+        this.natural = new int[columns.size()];
+        this.needs = new int[columns.size()];
+        for (int index = 0; index < natural.length; index++) {
+            natural[index] = CellText.width(columns.get(index));
+        }
     }
 
-    void add(JsonNode row) {
-        String[] cells = new String[columns.size()];
+    /** One row of raw values (null for SQL NULL); the array becomes the writer's (it is reused for the shown text). */
+    void add(String[] values) {
+        String[] cells = values;
         for (int index = 0; index < cells.length; index++) {
-            cells[index] = text(row.get(index));
+            cells[index] = CellText.shown(values[index]);
         }
         rows++;
-        if (widths == null) {
-            sample.add(cells);
-            if (sample.size() >= SAMPLE_ROWS) {
-                flushSample();
-            }
-        } else {
-            line(cells);
+        if (started) {
+            print(cells);
+            return;
+        }
+        held.add(cells);
+        for (int index = 0; index < cells.length; index++) {
+            natural[index] = Math.max(natural[index], CellText.width(cells[index]));
+        }
+        if (held.size() >= LOOK_AHEAD_ROWS) {
+            start();
         }
     }
 
     /** Prints what is held back; returns the number of rows. */
     long finish() {
-        if (widths == null) {
-            flushSample();
+        if (!started) {
+            start();
         }
+        flush();
         return rows;
     }
 
-    private void flushSample() {
-        widths = new int[columns.size()];
-        for (int index = 0; index < widths.length; index++) {
-            widths[index] = Math.min(MAX_WIDTH, columns.get(index).length());
+    private void start() {
+        started = true;
+        asRecords = expanded == Expanded.ON
+                || (expanded == Expanded.AUTO && terminalWidth > 0 && lineWidth(natural) > terminalWidth);
+        if (!asRecords) {
+            widths = fit(natural, terminalWidth);
+            header();
         }
-        for (String[] cells : sample) {
-            for (int index = 0; index < cells.length; index++) {
-                widths[index] = Math.min(MAX_WIDTH, Math.max(widths[index], cells[index].length()));
+        held.forEach(this::print);
+        held.clear();
+    }
+
+    private void print(String[] cells) {
+        if (asRecords) {
+            record(cells);
+        } else {
+            row(cells);
+        }
+    }
+
+    private void row(String[] cells) {
+        boolean oneLine = true;
+        int[] needs = this.needs;
+        for (int index = 0; index < cells.length; index++) {
+            needs[index] = CellText.width(cells[index]);
+            if (needs[index] > widths[index]) {
+                natural[index] = Math.max(natural[index], needs[index]);
+                oneLine = false;
+            } else if (cells[index].indexOf('\n') >= 0) {
+                oneLine = false;
             }
         }
-        line(columns.toArray(String[]::new));
+        if (!oneLine) {
+            int[] wider = fit(natural, terminalWidth);
+            if (!Arrays.equals(wider, widths)) {
+                widths = wider;
+                pending.append('\n');
+                header();
+            }
+        }
+        if (oneLine) {
+            StringBuilder line = this.line;
+            line.setLength(0);
+            for (int index = 0; index < cells.length; index++) {
+                if (index > 0) {
+                    line.append("| ");
+                }
+                pad(line, cells[index], needs[index], widths[index], numeric[index]);
+                line.append(' ');
+            }
+            println(line);
+        } else {
+            lines(cells, numeric);
+        }
+    }
+
+    private void header() {
+        lines(columns.toArray(String[]::new), new boolean[columns.size()]);
         StringBuilder rule = new StringBuilder();
         for (int index = 0; index < widths.length; index++) {
-            rule.append(index == 0 ? "" : "-+-").append("-".repeat(widths[index]));
+            // Under the marker space of every column but the last, which is never printed blank.
+            rule.append(index == 0 ? "" : "+-").append("-".repeat(widths[index] + (index < widths.length - 1 ? 1 : 0)));
         }
-        out.println(rule);
-        sample.forEach(this::line);
-        sample.clear();
+        println(rule);
     }
 
-    private void line(String[] cells) {
-        StringBuilder line = new StringBuilder();
+    /** A row whose cells take several lines: each cell's pieces side by side, a marker after each continued piece. */
+    private void lines(String[] cells, boolean[] alignRight) {
+        List<List<CellText.Piece>> pieces = new ArrayList<>(cells.length);
+        int height = 1;
         for (int index = 0; index < cells.length; index++) {
-            String cell = cells[index].length() > widths[index] ? cells[index].substring(0, widths[index] - 1) + "…" : cells[index];
-            line.append(index == 0 ? "" : " | ").append(cell).append(" ".repeat(widths[index] - cell.length()));
+            List<CellText.Piece> cell = CellText.pieces(cells[index], widths[index]);
+            pieces.add(cell);
+            height = Math.max(height, cell.size());
         }
-        out.println(line.toString().stripTrailing());
+        for (int lineIndex = 0; lineIndex < height; lineIndex++) {
+            StringBuilder line = new StringBuilder(64);
+            for (int index = 0; index < cells.length; index++) {
+                if (index > 0) {
+                    line.append("| ");
+                }
+                List<CellText.Piece> cell = pieces.get(index);
+                if (lineIndex < cell.size()) {
+                    CellText.Piece piece = cell.get(lineIndex);
+                    pad(line, piece.text(), piece.width(), widths[index], alignRight[index] && cell.size() == 1);
+                    line.append(piece.end().marker);
+                } else {
+                    line.append(" ".repeat(widths[index] + 1));
+                }
+            }
+            println(line);
+        }
     }
 
-    private static String text(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return "NULL";
+    /** One record per row: a heading, then one line per column, values wrapped to the terminal when it is narrow. */
+    private void record(String[] cells) {
+        int nameWidth = 0;
+        for (String column : columns) {
+            nameWidth = Math.max(nameWidth, CellText.width(column));
         }
-        String text = value.isValueNode() ? value.asText() : value.toString();
-        return text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+        int valueWidth = terminalWidth > 0 ? Math.max(MIN_COLUMN_WIDTH, terminalWidth - nameWidth - 3 - 1) : Integer.MAX_VALUE;
+        String heading = "-[ RECORD " + (++records) + " ]";
+        int widest = 0;
+        for (String cell : cells) {
+            widest = Math.max(widest, Math.min(valueWidth, CellText.width(cell)));
+        }
+        int ruleWidth = Math.max(heading.length(), nameWidth + 2 + widest + 1);
+        println(new StringBuilder(heading).append("-".repeat(ruleWidth - heading.length())));
+        for (int index = 0; index < cells.length; index++) {
+            List<CellText.Piece> pieces = CellText.pieces(cells[index], valueWidth);
+            for (int lineIndex = 0; lineIndex < pieces.size(); lineIndex++) {
+                CellText.Piece piece = pieces.get(lineIndex);
+                StringBuilder line = new StringBuilder();
+                String name = lineIndex == 0 ? columns.get(index) : "";
+                pad(line, name, CellText.width(name), nameWidth, false);
+                line.append(" | ").append(piece.text()).append(piece.end().marker);
+                println(line);
+            }
+        }
+    }
+
+    private void println(StringBuilder line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == ' ') {
+            end--;
+        }
+        pending.append(line, 0, end).append('\n');
+        if (pending.length() >= FLUSH_CHARS) {
+            flush();
+        }
+    }
+
+    /** Hands what is gathered to the output: one write per 32 K characters instead of one per line (PrintStream locks, encodes and checks per call). */
+    void flush() {
+        if (!pending.isEmpty()) {
+            out.print(pending);
+            pending.setLength(0);
+        }
+    }
+
+    private static void pad(StringBuilder line, String text, int textWidth, int width, boolean right) {
+        int padding = Math.max(0, width - textWidth);
+        if (right) {
+            line.repeat(' ', padding).append(text);
+        } else {
+            line.append(text).repeat(' ', padding);
+        }
+    }
+
+    /** The printed width of a table with these column widths: each column, its marker, and "| " between columns. */
+    static int lineWidth(int[] widths) {
+        int total = 3 * widths.length - 2;
+        for (int width : widths) {
+            total += width;
+        }
+        return total;
+    }
+
+    /**
+     * Column widths for a table no wider than {@code terminalWidth} (0: no limit): narrow columns keep their
+     * natural width, and what is left is shared evenly among the wide ones, none below {@value #MIN_COLUMN_WIDTH}.
+     */
+    static int[] fit(int[] natural, int terminalWidth) {
+        int[] widths = natural.clone();
+        if (terminalWidth <= 0 || lineWidth(natural) <= terminalWidth) {
+            return widths;
+        }
+        int budget = terminalWidth - (3 * natural.length - 2);
+        Integer[] order = new Integer[natural.length];
+        for (int index = 0; index < order.length; index++) {
+            order[index] = index;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(natural[a], natural[b]));
+        for (int position = 0; position < order.length; position++) {
+            int column = order[position];
+            int left = order.length - position;
+            int share = Math.max(0, budget) / left;
+            if (natural[column] <= share) {
+                widths[column] = natural[column];
+            } else {
+                // This column and every wider one share what is left; the first few get the remainder.
+                int extra = Math.max(0, budget) - share * left;
+                widths[column] = Math.max(Math.min(natural[column], MIN_COLUMN_WIDTH), share + (extra > 0 ? 1 : 0));
+            }
+            budget -= widths[column];
+        }
+        return widths;
     }
 }

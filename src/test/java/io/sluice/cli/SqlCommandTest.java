@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,10 +54,15 @@ class SqlCommandTest {
     }
 
     Result run(Map<String, String> environment, InputStream in, String... args) {
+        return run(false, environment, in, args);
+    }
+
+    /** interactive: as on a terminal (the shell, on a dumb terminal over the given input); otherwise as with piped input. */
+    Result run(boolean interactive, Map<String, String> environment, InputStream in, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         var io = new SqlCommand.Io(in, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), environment, home, false);
+                new PrintStream(err, true, StandardCharsets.UTF_8), environment, home, interactive);
         int exit = new CommandLine(new SqlCommand(io)).execute(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -72,10 +79,11 @@ class SqlCommandTest {
         assertThat(result.out()).startsWith("""
                 channel       | edits
                 --------------+------
-                #en.wikipedia | 7337
-                #vi.wikipedia | 5375
-                #de.wikipedia | 1953
-                (3 rows, """);
+                #en.wikipedia |  7337
+                #vi.wikipedia |  5375
+                #de.wikipedia |  1953
+                (3 rows)
+                """);
     }
 
     @Test
@@ -111,7 +119,7 @@ class SqlCommandTest {
         Result result = run("--url", url, "--key", SluiceTestServer.ADMIN_KEY, "-o", "csv", "-f", script.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).startsWith("text\na;b\nrates\n");
+        assertThat(result.out()).startsWith("text\na;b\n\nrates\n");
     }
 
     @Test
@@ -146,13 +154,13 @@ class SqlCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("No API key");
 
-        Result wrong = run("--url", url, "--key", "nobody.0000000000000000000000", "-e", "SELECT 1");
-        assertThat(wrong.exitCode()).isEqualTo(1);
-        assertThat(wrong.err()).contains("ERROR");
+        Result wrong = run("--url", url, "--key", "nobody.0000000000000000000000", "-e", "SELECT 1; SELECT 2");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).isEqualTo("Sluice at " + url + " refused the API key (pass --key, set SLUICE_API_KEY, or put key= in ~/.sluice/config)\n");
 
-        Result unreachable = run("--url", "http://127.0.0.1:1", "--key", SluiceTestServer.ADMIN_KEY, "-e", "SELECT 1");
-        assertThat(unreachable.exitCode()).isEqualTo(1);
-        assertThat(unreachable.err()).contains("Cannot reach Sluice at http://127.0.0.1:1");
+        Result unreachable = run("--url", "http://127.0.0.1:1", "--key", SluiceTestServer.ADMIN_KEY, "--continue-on-error", "-e", "SELECT 1; SELECT 2");
+        assertThat(unreachable.exitCode()).isEqualTo(2);
+        assertThat(unreachable.err()).isEqualTo("Cannot reach Sluice at http://127.0.0.1:1: connection refused\n");
 
         Result badFormat = run("--url", url, "--key", SluiceTestServer.ADMIN_KEY, "-o", "xml", "-e", "SELECT 1");
         assertThat(badFormat.exitCode()).isEqualTo(2);
@@ -162,24 +170,26 @@ class SqlCommandTest {
     void shellRunsMultiLineStatementsAndKeepsHistory() throws Exception {
         String typed = "SELECT 1 AS one,\n  'two' AS two\n;\n\\format csv\nSELECT 3 AS three;\n\\q\n";
 
-        Result result = run(Map.of(), new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+        Result result = run(true, Map.of(), new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
                 "--url", url, "--key", SluiceTestServer.ADMIN_KEY);
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("Sluice at " + url, "one | two", "1   | two", "(1 row, ", "Output format: csv", "three\n3\n");
-        String history = Files.readString(home.resolve(".sluice").resolve("history"));
-        assertThat(history).contains("SELECT 3 AS three;");
+        assertThat(result.out()).contains("Sluice at " + url, "one | two", "  1 | two", "(1 row)", "Output format: csv", "three\n3\n");
+        Path historyFile = home.resolve(".sluice").resolve("history");
+        assertThat(Files.readString(historyFile)).contains("SELECT 3 AS three;");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(historyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(historyFile.getParent()))).isEqualTo("rwx------");
     }
 
     @Test
     void cancellingStopsTheRunningStatementOnTheServer() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         var runner = new StatementRunner(new SluiceClient(url, SluiceTestServer.ADMIN_KEY),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), true);
+        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
-        CompletableFuture<Boolean> run = CompletableFuture.supplyAsync(() -> runner.run(
-                "SELECT sum(a.range * b.range) FROM range(300000) a CROSS JOIN range(300000) b", OutputFormat.TABLE));
+        CompletableFuture<StatementRunner.Outcome> run = CompletableFuture.supplyAsync(() -> runner.run(
+                "SELECT sum(a.range * b.range) FROM range(300000) a CROSS JOIN range(300000) b", Display.of(OutputFormat.TABLE), out, null));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!runner.running() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -187,7 +197,7 @@ class SqlCommandTest {
         Thread.sleep(1_300); // long enough for the progress line
         runner.cancelCurrent(); // what Ctrl-C does
 
-        assertThat(run.get(30, TimeUnit.SECONDS)).isFalse();
+        assertThat(run.get(30, TimeUnit.SECONDS)).isEqualTo(StatementRunner.Outcome.FAILED);
         String shown = err.toString(StandardCharsets.UTF_8);
         assertThat(shown).contains("running s", "rows", "(Ctrl-C cancels)", "Cancelled");
         JsonNode statements = SluiceTestServer.json(sluice.get("/sluice/v1/statements?limit=1")).get("statements");
