@@ -47,6 +47,20 @@ class EngineStartupTest {
     }
 
     @Test
+    void spillFilesLeftByADeadEngineAreRemovedAtStart() throws Exception {
+        Path spill = data.resolve("engine").resolve("duckdb-tmp");
+        Files.createDirectories(spill.resolve("nested"));
+        Files.writeString(spill.resolve("duckdb_temp_storage-0.tmp"), "left by an engine that was killed");
+        Files.writeString(spill.resolve("nested").resolve("block"), "x");
+        try (ProcessEngine engine = new ProcessEngine(DuckDbConfig.defaults(data.resolve("engine")), settings(512L * 1024 * 1024))) {
+            assertThat(engine.status()).isEqualTo("UP");
+            try (var left = Files.list(spill)) {
+                assertThat(left.toList()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aCeilingTooSmallToOpenTheDatabaseIsRefused() {
         assertThatThrownBy(() -> settings(100L * 1024 * 1024)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("engine.memoryLimit must be at least 256MB");
