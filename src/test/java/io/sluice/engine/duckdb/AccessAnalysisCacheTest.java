@@ -68,12 +68,15 @@ class AccessAnalysisCacheTest {
     }
 
     @Test
-    void aParameterValueThatNamesATableIsPartOfTheKey() {
-        String sql = "SELECT * FROM query_table(?)";
+    void aTableNamedAtRunTimeIsRefusedBeforeTheEngineBindsIt() {
+        // query_table(?) names its table only when bound, and DuckDB would open a file of that name while binding,
+        // before any check of the plan: the parse-tree guard refuses it, whatever the value, so no cached analysis of
+        // one value can ever answer for another.
         Parameters publicRows = new Parameters.Positional(List.of(ParameterValue.of("public_rows")));
-        Parameters secretRows = new Parameters.Positional(List.of(ParameterValue.of("secret_rows")));
-        assertThat(analyse(sql, publicRows, SessionContext.DEFAULT).reads()).containsExactly("test.main.public_rows");
-        assertThat(analyse(sql, secretRows, SessionContext.DEFAULT).reads()).containsExactly("test.main.secret_rows");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> analyse("SELECT * FROM query_table(?)", publicRows, SessionContext.DEFAULT))
+                .isInstanceOf(io.sluice.core.error.SluiceException.class).hasMessageContaining("query_table");
+        assertThat(analyse("SELECT * FROM query_table('public_rows')").reads()).containsExactly("test.main.public_rows");
+        assertThat(analyse("SELECT * FROM query_table('secret_rows')").reads()).containsExactly("test.main.secret_rows");
     }
 
     @Test
