@@ -161,12 +161,20 @@ public final class TrinoApi implements HttpApi {
                 urlEncode(name) + "=" + urlEncode(sql)));
         effects.deallocatedPrepare().forEach(name -> context.res().addHeader(prefix + "Deallocated-Prepare",
                 urlEncode(name)));
-        List<TrinoResponses.Column> columns = local.columnNames() == null ? null : local.columnNames().stream()
-                .map(name -> TrinoTypes.column(name, io.sluice.core.types.SqlType.VARCHAR)).toList();
-        long rows = local.rows() == null ? 0 : local.rows().size();
+        List<TrinoResponses.Column> columns;
+        List<List<Object>> rows;
+        if (local.columnNames() == null) {
+            // Trino answers a session statement with one boolean column "result" holding true; drivers read it.
+            columns = List.of(TrinoTypes.column("result", io.sluice.core.types.SqlType.BOOLEAN));
+            rows = List.of(List.of(true));
+        } else {
+            columns = local.columnNames().stream()
+                    .map(name -> TrinoTypes.column(name, io.sluice.core.types.SqlType.VARCHAR)).toList();
+            rows = local.rows();
+        }
         write(context, 200, new TrinoResponses.QueryResults(id, infoUri(context, id), null, null, columns,
-                local.rows() == null || local.rows().isEmpty() ? null : local.rows(), TrinoResults.finishedAtOnce(rows),
-                null, List.of(), local.updateType(), null));
+                rows.isEmpty() ? null : rows, TrinoResults.finishedAtOnce(rows.size()), null, List.of(),
+                local.updateType(), null));
     }
 
     // ---- GET nextUri -----------------------------------------------------------------------------------

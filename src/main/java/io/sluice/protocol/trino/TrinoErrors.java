@@ -81,6 +81,10 @@ final class TrinoErrors {
     /** The engine says what it could not find in its message; Trino has a code for each kind of object. */
     private static Standard missing(String message) {
         String text = message.toLowerCase(Locale.ROOT);
+        // DuckDB prefixes every such message with "Catalog Error:", whatever was missing.
+        if (text.startsWith("catalog error:")) {
+            text = text.substring("catalog error:".length());
+        }
         if (text.contains("function")) {
             return Standard.FUNCTION_NOT_FOUND;
         }
