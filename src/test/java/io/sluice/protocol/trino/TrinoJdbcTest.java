@@ -3,8 +3,6 @@ package io.sluice.protocol.trino;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.http.HttpServerConfig;
-import io.sluice.server.SluiceConfig;
 import io.sluice.testing.SluiceTestServer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -47,23 +45,15 @@ class TrinoJdbcTest {
     static SluiceTestServer sluice;
     static String catalog;
 
-    static final String PASSWORD = "changeit-test-only";
+    static final String PASSWORD = TlsSluice.PASSWORD;
+    static TlsSluice tls;
     static Path keystore;
 
     @BeforeAll
     static void start() throws Exception {
-        keystore = data.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "sluice", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD)
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        SluiceConfig defaults = SluiceConfig.defaults(data.resolve("data"));
-        sluice = new SluiceTestServer(defaults.withTrinoClientTimeout(Duration.ofSeconds(30))
-                .withHttp(defaults.http().withTls(new HttpServerConfig.Tls(keystore, PASSWORD, null, "PKCS12"))), false);
+        tls = TlsSluice.start(data, Duration.ofSeconds(30));
+        sluice = tls.server();
+        keystore = tls.keystore();
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE trino_meta (id BIGINT, label VARCHAR, amount DECIMAL(10,2), seen DATE)");
             statement.execute("INSERT INTO trino_meta VALUES (1, 'one', 1.50, DATE '2024-01-31'), (2, 'two', 2.25, NULL)");
