@@ -68,6 +68,7 @@ public final class TrinoApi implements HttpApi {
         routes.post("/v1/statement", context -> handle(context, this::submit));
         routes.get("/v1/statement/executing/{id}/{slug}/{token}", context -> handle(context, this::next));
         routes.delete("/v1/statement/executing/{id}/{slug}/{token}", context -> handle(context, this::cancel));
+        routes.delete("/v1/query/{id}", context -> handle(context, this::kill));
         routes.get("/v1/info", context -> context.json(Map.of("nodeVersion", Map.of("version", "sluice"),
                 "environment", "sluice", "coordinator", true, "starting", false)));
     }
@@ -265,6 +266,18 @@ public final class TrinoApi implements HttpApi {
         TrinoQuery query = queries.find(context.pathParam("id"), context.pathParam("slug"), principal);
         query.cancelledByClient = true;
         statements.abandon(principal, query.id(), "Query was canceled");
+        context.status(204);
+    }
+
+    /** Trino's kill-query endpoint, which some clients (npm trino-client) cancel with, by query id alone. */
+    private void kill(Context context, Principal principal) {
+        String id = context.pathParam("id");
+        context.attribute("trino.queryId", id);
+        TrinoQuery query = queries.find(id, principal);
+        if (query != null) {
+            query.cancelledByClient = true;
+        }
+        statements.cancel(principal, id);
         context.status(204);
     }
 

@@ -68,6 +68,12 @@ final class TrinoQueries {
         return query;
     }
 
+    /** The caller's query by id alone, or null (for the kill endpoint, which has no slug). */
+    TrinoQuery find(String id, Principal principal) {
+        TrinoQuery query = queries.get(id);
+        return query != null && query.principal().id().equals(principal.id()) ? query : null;
+    }
+
     private void abandonIdle() {
         long now = System.nanoTime();
         for (TrinoQuery query : queries.values()) {
