@@ -92,7 +92,10 @@ public final class TrinoApi implements HttpApi {
             SluiceError error = SluiceError.of(ErrorCode.MALFORMED_REQUEST, e.getMessage());
             write(context, e.status(), failed(context, queryId(context), TrinoErrors.render(error, e.standard())));
         } catch (SluiceException e) {
-            write(context, 200, failed(context, queryId(context), TrinoErrors.render(e.error())));
+            // A result past its retention is gone, as an abandoned query's nextUri is: 410. Anything else is the
+            // query failing, which Trino answers with 200 and an error.
+            int status = e.error().code() == ErrorCode.RESULT_EXPIRED ? 410 : 200;
+            write(context, status, failed(context, queryId(context), TrinoErrors.render(e.error())));
         }
     }
 

@@ -2,7 +2,6 @@ package io.sluice.protocol.trino;
 
 import io.sluice.core.engine.ParameterValue;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -160,11 +159,5 @@ final class TrinoStatements {
             trimmed = trimmed.substring(0, trimmed.length() - 1).stripTrailing();
         }
         return trimmed;
-    }
-
-    static Map<String, String> merged(Map<String, String> base, Map<String, String> added) {
-        Map<String, String> merged = new LinkedHashMap<>(base);
-        merged.putAll(added);
-        return merged;
     }
 }
