@@ -19,6 +19,12 @@ record TlsSluice(SluiceTestServer server, Path keystore) implements AutoCloseabl
     static final String PASSWORD = "changeit-test-only";
 
     static TlsSluice start(Path directory, Duration clientTimeout) throws Exception {
+        return start(directory, clientTimeout, java.util.function.UnaryOperator.identity());
+    }
+
+    /** With {@code configure} applied to the configuration (another engine, say). */
+    static TlsSluice start(Path directory, Duration clientTimeout, java.util.function.UnaryOperator<SluiceConfig> configure)
+            throws Exception {
         Path keystore = directory.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "sluice", "-keyalg", "EC",
@@ -29,8 +35,8 @@ record TlsSluice(SluiceTestServer server, Path keystore) implements AutoCloseabl
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         SluiceConfig defaults = SluiceConfig.defaults(directory.resolve("data"));
-        SluiceTestServer server = new SluiceTestServer(defaults.withTrinoClientTimeout(clientTimeout)
-                .withHttp(defaults.http().withTls(new HttpServerConfig.Tls(keystore, PASSWORD, null, "PKCS12"))), false);
+        SluiceTestServer server = new SluiceTestServer(configure.apply(defaults.withTrinoClientTimeout(clientTimeout)
+                .withHttp(defaults.http().withTls(new HttpServerConfig.Tls(keystore, PASSWORD, null, "PKCS12")))), false);
         return new TlsSluice(server, keystore);
     }
 
