@@ -261,6 +261,9 @@ public final class SluiceHttpServer implements AutoCloseable {
         if (path.startsWith("/api/v1/sql-query")) {
             return "nekt";
         }
+        if (path.startsWith("/v1/statement")) {
+            return "trino";
+        }
         return switch (path) {
             case "/query", "/query-stream", "/ksql", "/inserts-stream", "/close-query" -> "ksql";
             default -> "other";

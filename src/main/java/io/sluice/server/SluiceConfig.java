@@ -30,17 +30,20 @@ public record SluiceConfig(
         Duration snowflakeSyncWait,
         io.sluice.core.access.AccessControl.Limits principalLimits,
         io.sluice.storage.ClusterSettings cluster,
-        EngineSettings engines) {
+        EngineSettings engines,
+        Duration trinoClientTimeout) {
 
     /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
+    /** How long a Trino client may leave its query unpolled before it is abandoned (Trino's query.client.timeout). */
+    static final Duration DEFAULT_TRINO_CLIENT_TIMEOUT = Duration.ofMinutes(5);
 
     public static SluiceConfig defaults(Path dataDirectory) {
         StatementConfig statements = StatementConfig.defaults();
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), statements, EngineIsolation.DEFAULT_MEMORY_LIMIT,
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
                 ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT, principalLimitsFor(statements),
-                io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults());
+                io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults(), DEFAULT_TRINO_CLIENT_TIMEOUT);
     }
 
     /**
@@ -53,58 +56,63 @@ public record SluiceConfig(
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withSnowflakeSyncWait(Duration wait) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster, engines);
+                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withCluster(io.sluice.storage.ClusterSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines, trinoClientTimeout);
     }
 
     /** The engine's memory ceiling, e.g. {@code 1GB} or {@code 50%} of the host (see {@link EngineIsolation#bytes}). */
     public SluiceConfig withEngineMemoryLimit(String limit) {
         return new SluiceConfig(dataDirectory, http, statements, limit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     public SluiceConfig withEngines(EngineSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings, trinoClientTimeout);
     }
 
     public SluiceConfig withPrincipalLimits(io.sluice.core.access.AccessControl.Limits limits) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, limits, cluster, engines);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, limits, cluster, engines, trinoClientTimeout);
+    }
+
+    public SluiceConfig withTrinoClientTimeout(Duration timeout) {
+        return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, timeout);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines);
+                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -171,7 +179,8 @@ public record SluiceConfig(
                                 duration(properties, "limits.engineCrashWindowSeconds", crashes.window()),
                                 duration(properties, "limits.engineCoolDownSeconds", crashes.coolDown()))),
                 io.sluice.storage.ClusterSettings.fromProperties(properties),
-                EngineSettings.fromProperties(properties));
+                EngineSettings.fromProperties(properties),
+                duration(properties, "trino.clientTimeoutSeconds", defaults.trinoClientTimeout()));
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
@@ -182,7 +191,7 @@ public record SluiceConfig(
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "statements.maxShareWhileOthersWait", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
             "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes", "limits.engineCrashesBeforeCoolDown",
-            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds"),
+            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 

@@ -163,6 +163,7 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.snowflake.SnowflakeApi(statements, authentication, publicKeys, json, clock, config.statements().maxTimeout(), config.snowflakeSyncWait()),
                 new NektApi(exporter, authentication, json), new ExportDownloads(exporter.signedFiles()),
                 new DruidApi(statements, authentication, json),
+                new io.sluice.protocol.trino.TrinoApi(statements, authentication, json, clock, config.trinoClientTimeout()),
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.protocol.admin.AdminApi(access, authentication, json),
                 new io.sluice.console.ConsoleApi()));

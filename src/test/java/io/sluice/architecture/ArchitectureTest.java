@@ -50,7 +50,7 @@ class ArchitectureTest {
 
     @Test
     void protocolAdaptersDoNotDependOnEachOtherOrOnTheEngine() {
-        for (String protocol : new String[] {"nativeapi", "druid", "snowflake", "ncp", "nekt", "ksql"}) {
+        for (String protocol : new String[] {"nativeapi", "druid", "snowflake", "ncp", "nekt", "ksql", "trino"}) {
             noClasses().that().resideInAPackage("io.sluice.protocol." + protocol + "..")
                     .should().dependOnClassesThat().resideInAnyPackage("io.sluice.engine..", "io.sluice.server..")
                     .allowEmptyShould(true)
