@@ -39,7 +39,7 @@ class ClusterPostgresOutageTest {
                         .get("id").asText();
                 HttpResponse<String> ready = node.get("/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-                assertThat(json(ready).get("dependencies").toString()).isEqualTo("[{\"healthy\":true,\"name\":\"postgresql\"}]");
+                assertThat(json(ready).get("dependencies").toString()).isEqualTo("[{\"healthy\":true,\"name\":\"postgresql\",\"status\":\"UP\"}]");
 
                 postgres.stop();
                 long start = System.nanoTime();
@@ -56,7 +56,7 @@ class ClusterPostgresOutageTest {
                 assertThat(node.get("/sluice/v1/statements/s0123456789abcdef0123456789abcdef").statusCode()).isEqualTo(503);
                 // The node says it is not ready once a heartbeat fails (a beat is a third of the 3 s lease).
                 HttpResponse<String> notReady = eventually(() -> node.get("/health/ready"), response -> response.statusCode() == 503);
-                assertThat(json(notReady).get("dependencies").toString()).isEqualTo("[{\"healthy\":false,\"name\":\"postgresql\"}]");
+                assertThat(json(notReady).get("dependencies").toString()).isEqualTo("[{\"healthy\":false,\"name\":\"postgresql\",\"status\":\"DOWN\"}]");
 
                 postgres.start();
                 HttpResponse<String> after = eventually(

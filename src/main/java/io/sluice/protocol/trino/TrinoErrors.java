@@ -85,6 +85,10 @@ final class TrinoErrors {
         if (text.startsWith("catalog error:")) {
             text = text.substring("catalog error:".length());
         }
+        if (text.startsWith("object '") && text.contains("does not exist or not authorized")) {
+            // A missing or hidden object named in a statement (Sluice words both alike): in practice a table or view.
+            return Standard.TABLE_NOT_FOUND;
+        }
         if (text.contains("function")) {
             return Standard.FUNCTION_NOT_FOUND;
         }
