@@ -209,8 +209,12 @@ class PrincipalQuotaTest {
     @Test
     void theAccountingSurvivesARestartAndExpiredResultsNoLongerCount(@TempDir Path own) throws Exception {
         StatementConfig defaults = StatementConfig.defaults();
-        SluiceConfig config = SluiceConfig.defaults(own).withStatements(new StatementConfig(defaults.maxRunning(),
-                defaults.maxQueued(), defaults.defaultTimeout(), defaults.maxTimeout(), Duration.ofSeconds(6),
+        // The engine inside the server: this test is about the spool's accounting across a restart, and the restart
+        // must fit well inside the retention (an engine process and its spare take seconds to start on a busy machine).
+        SluiceConfig base = SluiceConfig.defaults(own);
+        SluiceConfig config = base.withEngines(base.engines().withIsolation(io.sluice.server.EngineIsolation.inProcess()))
+                .withStatements(new StatementConfig(defaults.maxRunning(),
+                defaults.maxQueued(), defaults.defaultTimeout(), defaults.maxTimeout(), Duration.ofSeconds(12),
                 defaults.shutdownGrace()));
         long held;
         String first;
@@ -231,11 +235,11 @@ class PrincipalQuotaTest {
             if (refused.statusCode() == 429) {
                 assertThat(json(refused).get("code").asText()).isEqualTo("SPOOL_QUOTA_EXCEEDED");
             } else {
-                // The six seconds of retention were over by the time it ran: then it had to succeed.
+                // The twelve seconds of retention were over by the time it ran: then it had to succeed.
                 assertThat(json(refused).get("state").asText()).isEqualTo("SUCCEEDED");
             }
             // Once the first result expired, its bytes no longer stand in the way.
-            Thread.sleep(6_500);
+            Thread.sleep(12_500);
             JsonNode later = json(nativeStatement(after, SMALL, after.otherUserKey));
             assertThat(later.get("state").asText()).as(later.toString()).isEqualTo("SUCCEEDED");
             // Only the new result counts now (the same rows, so the same size).
