@@ -29,46 +29,7 @@ final class NcpResponses {
     record Column(
             @JsonProperty("name") String name,
             @JsonProperty("type") String type,
-            @JsonProperty("typeSignature") TypeSignature typeSignature) {
-    }
-
-    @JsonPropertyOrder({"rawType", "arguments"})
-    record TypeSignature(
-            @JsonProperty("rawType") String rawType,
-            @JsonProperty("arguments") List<TypeArgument> arguments) {
-    }
-
-    /**
-     * ClientTypeSignatureParameter: {@code value} is a number for LONG, a type signature for TYPE, a
-     * {@link NamedType} for NAMED_TYPE and a string for VARIABLE.
-     */
-    @JsonPropertyOrder({"kind", "value"})
-    record TypeArgument(@JsonProperty("kind") String kind, @JsonProperty("value") Object value) {
-
-        static TypeArgument ofLong(long value) {
-            return new TypeArgument("LONG", value);
-        }
-
-        static TypeArgument ofType(TypeSignature signature) {
-            return new TypeArgument("TYPE", signature);
-        }
-
-        static TypeArgument ofNamedType(String fieldName, TypeSignature signature) {
-            return new TypeArgument("NAMED_TYPE", new NamedType(new FieldName(fieldName), signature));
-        }
-
-        static TypeArgument ofVariable(String name) {
-            return new TypeArgument("VARIABLE", name);
-        }
-    }
-
-    @JsonPropertyOrder({"fieldName", "typeSignature"})
-    record NamedType(
-            @JsonProperty("fieldName") FieldName fieldName,
-            @JsonProperty("typeSignature") TypeSignature typeSignature) {
-    }
-
-    record FieldName(@JsonProperty("name") String name) {
+            @JsonProperty("typeSignature") io.sluice.format.trino.TrinoTypes.TypeSignature typeSignature) {
     }
 
     /** GET /api/v2/queries: one page of the caller's query history. */

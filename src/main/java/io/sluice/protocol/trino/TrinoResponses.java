@@ -36,39 +36,7 @@ final class TrinoResponses {
     record Column(
             @JsonProperty("name") String name,
             @JsonProperty("type") String type,
-            @JsonProperty("typeSignature") TypeSignature typeSignature) {
-    }
-
-    @JsonPropertyOrder({"rawType", "arguments"})
-    record TypeSignature(
-            @JsonProperty("rawType") String rawType,
-            @JsonProperty("arguments") List<TypeArgument> arguments) {
-    }
-
-    /** ClientTypeSignatureParameter: {@code value} is a number (LONG), a signature (TYPE) or a named type (NAMED_TYPE). */
-    @JsonPropertyOrder({"kind", "value"})
-    record TypeArgument(@JsonProperty("kind") String kind, @JsonProperty("value") Object value) {
-
-        static TypeArgument ofLong(long value) {
-            return new TypeArgument("LONG", value);
-        }
-
-        static TypeArgument ofType(TypeSignature signature) {
-            return new TypeArgument("TYPE", signature);
-        }
-
-        static TypeArgument ofNamedType(String fieldName, TypeSignature signature) {
-            return new TypeArgument("NAMED_TYPE", new NamedType(new FieldName(fieldName), signature));
-        }
-    }
-
-    @JsonPropertyOrder({"fieldName", "typeSignature"})
-    record NamedType(
-            @JsonProperty("fieldName") FieldName fieldName,
-            @JsonProperty("typeSignature") TypeSignature typeSignature) {
-    }
-
-    record FieldName(@JsonProperty("name") String name) {
+            @JsonProperty("typeSignature") io.sluice.format.trino.TrinoTypes.TypeSignature typeSignature) {
     }
 
     /**
