@@ -102,8 +102,10 @@ public final class TrinoApi implements HttpApi {
     // ---- POST /v1/statement ----------------------------------------------------------------------------
 
     private void submit(Context context, Principal principal) {
-        ClientSession session = ClientSession.of(context);
+        // The body first: an answer given before the request body is read resets an HTTP/2 stream, and the client then
+        // sees no answer at all for a malformed header.
         String sql = context.body();
+        ClientSession session = ClientSession.of(context);
         if (session.user() != null && !session.user().equals(principal.name())) {
             throw new TrinoRequestException(200, TrinoErrors.Standard.PERMISSION_DENIED, "Access Denied: User "
                     + principal.name() + " cannot impersonate user " + session.user());
