@@ -86,7 +86,6 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.before("/metrics", authentication::require);
             routes.after(context -> countResponseBytes(meters, context));
             routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
-            routes.after(SluiceHttpServer::closeAfterTooLarge);
             routes.get("/metrics", context -> {
                 // Prometheus's own filter (?name[]=…, repeatable): only the named metrics are collected, so a
                 // frequent scrape of a few gauges does not pay for the engine's memory query or thread states.
@@ -217,16 +216,6 @@ public final class SluiceHttpServer implements AutoCloseable {
 
     /** Something besides the engines that must answer for the node to be ready. */
     public record ReadinessCheck(String name, java.util.function.BooleanSupplier healthy) {
-    }
-
-    /**
-     * A 413 leaves the rest of the body unread, so the connection cannot carry another request: say so (HTTP/1.1), or
-     * a client that reuses it races the server closing it and sees no answer at all.
-     */
-    private static void closeAfterTooLarge(io.javalin.http.Context context) {
-        if (context.statusCode() == 413 && !context.res().isCommitted() && context.req().getProtocol().startsWith("HTTP/1")) {
-            context.header("Connection", "close");
-        }
     }
 
     /**

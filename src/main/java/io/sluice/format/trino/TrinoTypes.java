@@ -1,7 +1,5 @@
 package io.sluice.format.trino;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.sluice.core.types.SqlType;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -25,15 +23,12 @@ public final class TrinoTypes {
     private TrinoTypes() {
     }
 
-    @JsonPropertyOrder({"rawType", "arguments"})
-    public record TypeSignature(
-            @JsonProperty("rawType") String rawType,
-            @JsonProperty("arguments") List<TypeArgument> arguments) {
+    // Plain records: Jackson writes a record's components by name, in declaration order, which is the wire order.
+    public record TypeSignature(String rawType, List<TypeArgument> arguments) {
     }
 
     /** ClientTypeSignatureParameter: {@code value} is a number (LONG), a signature (TYPE) or a named type (NAMED_TYPE). */
-    @JsonPropertyOrder({"kind", "value"})
-    public record TypeArgument(@JsonProperty("kind") String kind, @JsonProperty("value") Object value) {
+    public record TypeArgument(String kind, Object value) {
 
         static TypeArgument ofLong(long value) {
             return new TypeArgument("LONG", value);
@@ -48,13 +43,10 @@ public final class TrinoTypes {
         }
     }
 
-    @JsonPropertyOrder({"fieldName", "typeSignature"})
-    public record NamedType(
-            @JsonProperty("fieldName") FieldName fieldName,
-            @JsonProperty("typeSignature") TypeSignature typeSignature) {
+    public record NamedType(FieldName fieldName, TypeSignature typeSignature) {
     }
 
-    public record FieldName(@JsonProperty("name") String name) {
+    public record FieldName(String name) {
     }
 
     public static String name(SqlType type) {
