@@ -34,7 +34,7 @@ final class WrittenNames {
         while (position < length && names.size() < LIMIT) {
             char c = sql.charAt(position);
             if (c == '\'') {
-                position = skipQuoted(sql, position, '\'');
+                position = io.sluice.core.engine.SqlText.skipQuoted(sql, position, '\'');
             } else if (c == '-' && position + 1 < length && sql.charAt(position + 1) == '-') {
                 int end = sql.indexOf('\n', position);
                 position = end < 0 ? length : end + 1;
@@ -62,7 +62,7 @@ final class WrittenNames {
         while (true) {
             int start = position;
             if (position < sql.length() && sql.charAt(position) == '"') {
-                int end = skipQuoted(sql, position, '"');
+                int end = io.sluice.core.engine.SqlText.skipQuoted(sql, position, '"');
                 parts.add(sql.substring(start + 1, Math.max(start + 1, end - 1)).replace("\"\"", "\""));
                 position = end;
             } else if (position < sql.length() && isIdentifierStart(sql.charAt(position))) {
@@ -83,22 +83,6 @@ final class WrittenNames {
             }
             return position;
         }
-    }
-
-    /** The position after a quoted run that starts at {@code position}; a doubled quote stays inside. */
-    private static int skipQuoted(String sql, int position, char quote) {
-        int index = position + 1;
-        while (index < sql.length()) {
-            if (sql.charAt(index) == quote) {
-                if (index + 1 < sql.length() && sql.charAt(index + 1) == quote) {
-                    index += 2;
-                    continue;
-                }
-                return index + 1;
-            }
-            index++;
-        }
-        return sql.length();
     }
 
     private static int skipSpace(String sql, int position) {

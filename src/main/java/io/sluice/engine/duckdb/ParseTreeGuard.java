@@ -151,10 +151,10 @@ final class ParseTreeGuard {
                 if (previousWord.equals("FROM") || previousWord.equals("JOIN")) {
                     throw FileAccessGuard.denied("a file path used as a table");
                 }
-                index = skip(sql, index, '\'');
+                index = io.sluice.core.engine.SqlText.skipQuoted(sql, index, '\'');
                 previousWord = "";
             } else if (c == '"') {
-                index = skip(sql, index, '"');
+                index = io.sluice.core.engine.SqlText.skipQuoted(sql, index, '"');
                 previousWord = "";
             } else if (c == '-' && index + 1 < sql.length() && sql.charAt(index + 1) == '-') {
                 int end = sql.indexOf('\n', index);
@@ -175,20 +175,5 @@ final class ParseTreeGuard {
                 index++;
             }
         }
-    }
-
-    private static int skip(String sql, int start, char quote) {
-        int index = start + 1;
-        while (index < sql.length()) {
-            if (sql.charAt(index) == quote) {
-                if (index + 1 < sql.length() && sql.charAt(index + 1) == quote) {
-                    index += 2;
-                    continue;
-                }
-                return index + 1;
-            }
-            index++;
-        }
-        return sql.length();
     }
 }
