@@ -34,6 +34,8 @@ public final class EngineHost {
 
     /** The environment variable that carries the connection secret (not an argument: those show in ps). */
     static final String TOKEN_VARIABLE = "SLUICE_ENGINE_TOKEN";
+    /** Set by the supervisor when {@code java.io.tmpdir} is this process's own directory, so its files may be deleted. */
+    static final String PRIVATE_TMP_PROPERTY = "sluice.engine.privateTmp";
     /** Exit codes the supervisor tells apart. */
     static final int EXIT_BAD_ARGUMENTS = 64;
     static final int EXIT_DATABASE = 65;
@@ -73,6 +75,7 @@ public final class EngineHost {
             // A warm spare: the JVM, the classes and DuckDB's native library are loaded now, the database is opened
             // only when the server hands over (the file has one writer, and the engine it replaces holds it).
             preload();
+            forgetUnpackedLibraries();
             awaitHandOver();
         }
         watchParent();
@@ -80,6 +83,7 @@ public final class EngineHost {
         try {
             engine = new DuckDbEngine(arguments.config());
             opened = engine;
+            forgetUnpackedLibraries();
         } catch (RuntimeException e) {
             System.err.println("sluice engine: " + e.getMessage());
             Runtime.getRuntime().halt(EXIT_DATABASE);
@@ -103,6 +107,28 @@ public final class EngineHost {
             new RootAllocator().close();
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             System.err.println("sluice engine: preloading failed (the start will do it): " + e);
+        }
+    }
+
+    /**
+     * Deletes the native libraries that DuckDB's driver and Arrow unpacked into this process's private temporary
+     * directory. They are mapped once loaded, so the files are no longer needed, and a process that is killed or halts
+     * (which skips delete-on-exit) then leaves nothing behind.
+     */
+    private static void forgetUnpackedLibraries() {
+        if (!Boolean.getBoolean(PRIVATE_TMP_PROPERTY)) {
+            return;
+        }
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            files.filter(Files::isRegularFile).forEach(file -> {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // Left for the supervisor, which removes the directory when this process ends.
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            System.err.println("sluice engine: could not empty the temporary directory: " + e);
         }
     }
 

@@ -2,12 +2,17 @@ package io.sluice.engine.process;
 
 import io.sluice.engine.duckdb.DuckDbConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One engine process (one generation): how it is started, its resident memory, and why it ended. The reason
@@ -16,19 +21,24 @@ import java.util.Optional;
  */
 final class EngineProcess {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EngineProcess.class);
+
     private final long generation;
     private final Process process;
     private final MemoryCeiling.Group group;
     private final long ceilingBytes;
     private final Path log;
+    private final Path scratch;
     private volatile String killedBecause;
 
-    private EngineProcess(long generation, Process process, MemoryCeiling.Group group, long ceilingBytes, Path log) {
+    private EngineProcess(long generation, Process process, MemoryCeiling.Group group, long ceilingBytes, Path log,
+                          Path scratch) {
         this.generation = generation;
         this.process = process;
         this.group = group;
         this.ceilingBytes = ceilingBytes;
         this.log = log;
+        this.scratch = scratch;
     }
 
     /** Starts the process; it is ready once its socket answers (see {@link EngineSupervisor}). */
@@ -40,10 +50,14 @@ final class EngineProcess {
                 group = MemoryCeiling.create(place.get(), ProcessHandle.current().pid() + "-" + generation,
                         settings.ceilingBytes());
             } catch (IOException | RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(EngineProcess.class)
-                        .debug("no cgroup for engine generation {}; the watchdog alone enforces its ceiling", generation, e);
+                LOG.debug("no cgroup for engine generation {}; the watchdog alone enforces its ceiling", generation, e);
             }
         }
+        // The JVM's temporary directory is private to this process: DuckDB's JDBC driver unpacks its 70 MB native
+        // library there on every start and deletes it only at a clean JVM exit, which an engine that is killed or
+        // halted never has. In /tmp, every restart and every spare would leave one behind until the disk is full.
+        Path scratch = scratchRoot(config).resolve(ProcessHandle.current().pid() + "-" + generation);
+        Files.createDirectories(scratch);
         List<String> command = new ArrayList<>();
         if (group != null) {
             command.addAll(group.shellPrefix());
@@ -53,6 +67,8 @@ final class EngineProcess {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:-UsePerfData");
         command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Djava.io.tmpdir=" + scratch);
+        command.add("-D" + EngineHost.PRIVATE_TMP_PROPERTY + "=true");
         command.addAll(settings.jvmFlags());
         command.add("-cp");
         command.add(settings.classPath());
@@ -65,11 +81,13 @@ final class EngineProcess {
         builder.environment().put(EngineHost.TOKEN_VARIABLE, EngineHost.hex(token));
         // The standard input stays a pipe the engine watches: when this server dies, the pipe closes and the engine stops.
         try {
-            return new EngineProcess(generation, builder.start(), group, settings.ceilingBytes(), log);
+            return new EngineProcess(generation, builder.start(), group, settings.ceilingBytes(), log, scratch);
         } catch (IOException | RuntimeException e) {
             if (group != null) {
                 group.remove();
             }
+            removeContents(scratch);
+            deleteQuietly(scratch);
             throw e;
         }
     }
@@ -173,10 +191,38 @@ final class EngineProcess {
         return null;
     }
 
-    /** Frees the cgroup once the process is gone. */
+    /** Frees the cgroup and the scratch directory once the process is gone. */
     void cleanUp() {
         if (group != null) {
             group.remove();
+        }
+        removeContents(scratch);
+        deleteQuietly(scratch);
+    }
+
+    /** Where engine processes of this database keep their JVM's temporary files, one directory per process. */
+    static Path scratchRoot(DuckDbConfig config) {
+        return config.databaseFile().toAbsolutePath().resolveSibling("engine-scratch");
+    }
+
+    /** Removes everything under {@code directory}, keeping the directory; what cannot be removed is left and logged. */
+    static void removeContents(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).filter(path -> !path.equals(directory))
+                    .forEach(EngineProcess::deleteQuietly);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not clean {}", directory, e);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("could not remove {}", path, e);
         }
     }
 

@@ -9,14 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,23 +154,13 @@ final class EngineSupervisor implements AutoCloseable {
         return null;
     }
 
-    /** Spill files of an engine that died are never read again; DuckDB only cleans up those of a clean shutdown. */
+    /**
+     * Spill files of an engine that died are never read again; DuckDB only cleans up those of a clean shutdown. The
+     * scratch directories of engines whose server was killed are emptied for the same reason.
+     */
     private void removeLeftSpillFiles() {
-        Path spill = config.tempDirectory();
-        if (!Files.isDirectory(spill)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(spill)) {
-            files.sorted(Comparator.reverseOrder()).filter(path -> !path.equals(spill)).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.debug("could not remove the spill file {}", path, e);
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("could not clean the engine's spill directory {}", spill, e);
-        }
+        EngineProcess.removeContents(config.tempDirectory());
+        EngineProcess.removeContents(EngineProcess.scratchRoot(config));
     }
 
     private EngineProcess launch(boolean standby) {

@@ -191,6 +191,45 @@ class EngineIsolationTest {
         assertBackWithin(Duration.ofSeconds(10));
     }
 
+    @Test
+    void enginesThatAreKilledLeaveNoUnpackedLibrariesBehind() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            kill9(enginePid());
+            assertBackWithin(Duration.ofSeconds(10));
+        }
+        Path scratch;
+        try (var found = Files.walk(data)) {
+            scratch = found.filter(path -> path.getFileName().toString().equals("engine-scratch")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no engine-scratch directory under " + data));
+        }
+        // A spare that was just started may still be unpacking; it deletes the library once it has loaded it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Path> left;
+        do {
+            sleep(100);
+            try (var found = Files.walk(scratch)) {
+                left = found.filter(path -> !path.equals(scratch)).toList();
+            }
+        } while ((hasLibrary(left) || countDirectories(left) > liveEngines()) && System.nanoTime() < deadline);
+        // DuckDB's driver unpacks a 70 MB library on every start; once loaded it is deleted, and the directories of
+        // dead engines are removed, so restarts cannot fill the disk.
+        assertThat(left).noneMatch(path -> path.getFileName().toString().startsWith("libduckdb_java"));
+        assertThat(countDirectories(left)).isLessThanOrEqualTo(liveEngines());
+    }
+
+    private static boolean hasLibrary(List<Path> paths) {
+        return paths.stream().anyMatch(path -> path.getFileName().toString().startsWith("libduckdb_java"));
+    }
+
+    private static long countDirectories(List<Path> paths) {
+        return paths.stream().filter(Files::isDirectory).count();
+    }
+
+    private static long liveEngines() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(process -> commandLine(process.pid()).contains(EngineHost.class.getName())).count();
+    }
+
     private static void assertBackWithin(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         String last = "";
@@ -242,9 +281,25 @@ class EngineIsolationTest {
     static long enginePid() {
         return ProcessHandle.current().descendants()
                 .filter(process -> commandLine(process.pid()).contains(EngineHost.class.getName()))
+                .filter(process -> holdsTheDatabase(process.pid()))
                 .filter(ProcessHandle::isAlive)
                 .mapToLong(ProcessHandle::pid).findFirst()
                 .orElseThrow(() -> new AssertionError("no engine process"));
+    }
+
+    /** The serving engine has the database file open; a warm spare has not opened it yet. */
+    private static boolean holdsTheDatabase(long pid) {
+        try (var descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return descriptors.anyMatch(descriptor -> {
+                try {
+                    return Files.readSymbolicLink(descriptor).getFileName().toString().equals("sluice.duckdb");
+                } catch (IOException | RuntimeException e) {
+                    return false;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String commandLine(long pid) {
