@@ -9,6 +9,7 @@ import io.sluice.core.engine.Engine;
 import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.engine.SessionContext;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
@@ -112,6 +113,7 @@ public final class AccessControl implements StatementGuard {
     private final Map<String, Boolean> adminOwners = new ConcurrentHashMap<>();
     private final Map<String, io.sluice.core.statement.ClientConnection> clients = new ConcurrentHashMap<>();
     private final EngineCrashLedger engineCrashes;
+    private final KnownAccess knownAccess = new KnownAccess();
 
     public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
                          Clock clock, boolean auditText) {
@@ -217,7 +219,7 @@ public final class AccessControl implements StatementGuard {
             return new AdminStatement(principal, command.get(), engineRequest);
         }
         EngineStatement statement = engine.open(engineRequest);
-        return new CheckedStatement(principal, statementId, request.sql(), statement);
+        return new CheckedStatement(principal, statementId, request.sql(), engineRequest.session(), statement);
     }
 
     @Override
@@ -530,22 +532,43 @@ public final class AccessControl implements StatementGuard {
 
     // ---- statements ----------------------------------------------------------------------------------
 
-    /** An engine statement that is checked against the grants before it runs. */
+    /**
+     * An engine statement that is checked against the grants before it runs. When the same text ran before in the
+     * same session context, what it touched is known: the grants are checked against that, and the engine runs the
+     * statement only if it still touches exactly that (one step instead of two); otherwise it is analysed afresh.
+     */
     private final class CheckedStatement implements EngineStatement {
         private final Principal principal;
         private final String statementId;
         private final String sql;
+        private final KnownAccess.Key key;
         private final EngineStatement delegate;
 
-        CheckedStatement(Principal principal, String statementId, String sql, EngineStatement delegate) {
+        CheckedStatement(Principal principal, String statementId, String sql, SessionContext session,
+                         EngineStatement delegate) {
             this.principal = principal;
             this.statementId = statementId;
             this.sql = sql;
+            this.key = KnownAccess.Key.of(delegate.engineName(), sql, session);
             this.delegate = delegate;
         }
 
         @Override
         public EngineResult execute() {
+            AccessedTables known = key == null ? null : knownAccess.get(key);
+            if (known != null && allowed(known)) {
+                EngineResult result;
+                try {
+                    result = delegate.executeIfAccessing(known);
+                } catch (UnsupportedOperationException e) {
+                    result = null;
+                } catch (SluiceException e) {
+                    throw visibility.forReader(principal, sql, e);
+                }
+                if (result != null) {
+                    return result;
+                }
+            }
             AccessedTables accessed;
             try {
                 accessed = delegate.accessedTables();
@@ -558,10 +581,23 @@ public final class AccessControl implements StatementGuard {
                 throw visibility.forReader(principal, sql, e);
             }
             check(principal, statementId, accessed, sql);
+            if (key != null) {
+                knownAccess.put(key, accessed);
+            }
             try {
                 return delegate.execute();
             } catch (SluiceException e) {
                 throw visibility.forReader(principal, sql, e);
+            }
+        }
+
+        /** Whether the grants allow what the statement touched last time; a refusal is decided afresh below. */
+        private boolean allowed(AccessedTables known) {
+            try {
+                check(principal, statementId, known, sql);
+                return true;
+            } catch (SluiceException refused) {
+                return false;
             }
         }
 

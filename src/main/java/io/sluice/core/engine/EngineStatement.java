@@ -29,6 +29,20 @@ public interface EngineStatement extends AutoCloseable {
     }
 
     /**
+     * Runs the statement only if it touches exactly {@code approved} (tables read and written, table functions), as
+     * {@link #accessedTables()} would say; otherwise runs nothing and returns null, and {@link #accessedTables()} then
+     * tells what it does touch. Callers that already know what a statement text touches (from an earlier run of the
+     * same text) use it to check grants and run in one step: an engine in another process answers both in one round
+     * trip, and a stale guess can only cost the second step, never run something unchecked.
+     *
+     * @throws UnsupportedOperationException when the engine cannot tell what the statement touches
+     * @throws io.sluice.core.error.SluiceException as {@link #execute()} and {@link #accessedTables()} do
+     */
+    default EngineResult executeIfAccessing(AccessedTables approved) {
+        return accessedTables().equals(approved) ? execute() : null;
+    }
+
+    /**
      * How far the statement is while it runs; may be called from any thread at any time and must be cheap (admin
      * listings ask it of every running statement). Engines without an estimate keep the default.
      */

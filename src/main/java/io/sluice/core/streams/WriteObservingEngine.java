@@ -78,10 +78,35 @@ final class WriteObservingEngine implements Engine {
 
         @Override
         public EngineResult execute() {
+            return observed(statement::execute);
+        }
+
+        @Override
+        public EngineResult executeIfAccessing(AccessedTables approved) {
+            AccessedTables before = accessed;
+            accessed = approved;
+            try {
+                EngineResult result = observed(() -> statement.executeIfAccessing(approved));
+                if (result == null) {
+                    accessed = before;
+                }
+                return result;
+            } catch (RuntimeException e) {
+                accessed = before;
+                throw e;
+            }
+        }
+
+        /** Runs with the gates of the tables it writes held, so subscribers see the write once it committed. */
+        private EngineResult observed(java.util.function.Supplier<EngineResult> run) {
             ExternalWrite write = streams.beginExternalWrite(written());
             boolean wrote = true; // a failed script may have committed its first statements
             try {
-                EngineResult result = statement.execute();
+                EngineResult result = run.get();
+                if (result == null) {
+                    wrote = false;
+                    return null;
+                }
                 wrote = result.modifiesData();
                 if (wrote && result instanceof EngineResult.Rows) {
                     openWrite = write;

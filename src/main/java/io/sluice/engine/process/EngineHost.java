@@ -5,6 +5,7 @@ import io.sluice.engine.duckdb.DuckDbConfig;
 import io.sluice.engine.duckdb.DuckDbEngine;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -17,7 +18,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -36,6 +41,8 @@ public final class EngineHost {
     static final String TOKEN_VARIABLE = "SLUICE_ENGINE_TOKEN";
     /** Set by the supervisor when {@code java.io.tmpdir} is this process's own directory, so its files may be deleted. */
     static final String PRIVATE_TMP_PROPERTY = "sluice.engine.privateTmp";
+    /** How long rows written but not yet sent may wait for the next batch before they are flushed anyway. */
+    static final Duration FLUSH_DELAY = Duration.ofMillis(1);
     /** Exit codes the supervisor tells apart. */
     static final int EXIT_BAD_ARGUMENTS = 64;
     static final int EXIT_DATABASE = 65;
@@ -51,6 +58,8 @@ public final class EngineHost {
     /** Cancels that arrived before their statement (the cancel travels on another connection); kept briefly. */
     private final Set<Long> earlyCancels = ConcurrentHashMap.newKeySet();
     private final byte[] token;
+    /** Flushes results whose next batch is slow in coming; see {@link HostSession}. */
+    private final ScheduledThreadPoolExecutor flusher = flusher();
 
     private EngineHost(DuckDbEngine engine, byte[] token) {
         this.engine = engine;
@@ -215,6 +224,29 @@ public final class EngineHost {
     EngineStatement statement(long id) {
         Running entry = running.get(id);
         return entry == null ? null : entry.statement();
+    }
+
+    /**
+     * Flushes {@code out} unless the returned future is cancelled within {@link #FLUSH_DELAY}: rows already written go
+     * to the server while DuckDB works on the next batch. The flush itself runs on a virtual thread, since a server
+     * that reads slowly blocks it, and that must not hold up the flushes of other connections.
+     */
+    Future<?> flushLater(OutputStream out) {
+        return flusher.schedule(() -> Thread.startVirtualThread(() -> {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                // The connection is gone; the session notices on its next write.
+            }
+        }), FLUSH_DELAY.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static ScheduledThreadPoolExecutor flusher() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("result-flusher").factory());
+        // Nearly every timer is cancelled (the next batch came in time); keep the queue from filling with them.
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     /** Marks the statement as inside (or out of) a call into DuckDB, for {@link #stuckNanos}. */

@@ -104,6 +104,7 @@ final class HostSession implements Runnable {
             }
             case Wire.ANALYZE -> analyze();
             case Wire.EXECUTE -> execute();
+            case Wire.EXECUTE_IF -> executeIf(Wire.readAccess(in));
             case Wire.CLOSE -> closeStatement();
             case Wire.CANCEL -> {
                 host.cancel(in.readLong());
@@ -207,21 +208,38 @@ final class HostSession implements Runnable {
     }
 
     private void analyze() throws IOException {
+        AccessedTables access = analysisOrReply();
+        if (access != null) {
+            replyAccess(access);
+        }
+    }
+
+    /** Runs the statement if it touches what the server approved; else answers what it touches, running nothing. */
+    private void executeIf(AccessedTables approved) throws IOException {
+        AccessedTables access = analysisOrReply();
+        if (access == null) {
+            return;
+        }
+        if (!access.equals(approved)) {
+            replyAccess(access);
+            return;
+        }
+        execute();
+    }
+
+    /** What the statement touches, or null after answering why that cannot be told. */
+    private AccessedTables analysisOrReply() throws IOException {
         if (statement == null) {
             replyError(openFailure != null ? openFailure : noStatement());
-            return;
+            return null;
         }
         try {
             host.busy(statementId, true);
-            AccessedTables access;
             try {
-                access = statement.accessedTables();
+                return statement.accessedTables();
             } finally {
                 host.busy(statementId, false);
             }
-            out.writeByte(Wire.ACCESS);
-            Wire.writeAccess(out, access);
-            out.flush();
         } catch (UnsupportedOperationException e) {
             reply(Wire.UNSUPPORTED);
         } catch (SluiceException e) {
@@ -229,6 +247,13 @@ final class HostSession implements Runnable {
         } catch (RuntimeException e) {
             replyError(internal(e));
         }
+        return null;
+    }
+
+    private void replyAccess(AccessedTables access) throws IOException {
+        out.writeByte(Wire.ACCESS);
+        Wire.writeAccess(out, access);
+        out.flush();
     }
 
     private void execute() throws IOException {
@@ -253,6 +278,8 @@ final class HostSession implements Runnable {
         }
         switch (result) {
             case EngineResult.UpdateCount count -> {
+                // Done: the statement is closed before the answer, so the server need not send CLOSE.
+                closeStatement();
                 out.writeByte(Wire.COUNT);
                 out.writeLong(count.count());
                 out.writeBoolean(count.modifiesData());
@@ -263,29 +290,38 @@ final class HostSession implements Runnable {
     }
 
     /**
-     * The rows as an Arrow IPC stream, one message per batch, flushed batch by batch so the socket's back-pressure
-     * reaches DuckDB; then the trailer. An error while rows flow ends the IPC stream cleanly before the ERROR
-     * trailer, so the server can tell a failed result from a cut connection.
+     * The rows as an Arrow IPC stream, one message per batch, then the trailer. An error while rows flow ends the IPC
+     * stream cleanly before the ERROR trailer, so the server can tell a failed result from a cut connection. Before
+     * the trailer the statement is closed (a write that streams rows commits then), so the server need not send
+     * CLOSE and sees the trailer only once the engine is done with the statement.
+     *
+     * <p>Nothing is flushed per batch: the buffer goes out when it is full (so the socket's back-pressure still
+     * reaches DuckDB), with the trailer, or when DuckDB takes longer than {@link EngineHost#FLUSH_DELAY} for the
+     * next batch. A small result is then one write and one wake-up of the server, not one per message.
      */
     private void stream(BatchStream result, boolean modifiesData) throws IOException {
+        SluiceError failure;
         try (BatchStream rows = result) {
-            streamRows(rows, modifiesData);
+            failure = streamRows(rows, modifiesData);
+        }
+        closeStatement();
+        if (failure == null) {
+            reply(Wire.END);
+        } else {
+            replyError(failure);
         }
     }
 
-    private void streamRows(BatchStream rows, boolean modifiesData) throws IOException {
+    private SluiceError streamRows(BatchStream rows, boolean modifiesData) throws IOException {
         out.writeByte(Wire.ROWS);
         out.writeBoolean(modifiesData);
         Wire.writeSchema(out, rows.schema());
         SluiceError failure = null;
         try (ArrowStreamWriter writer = new ArrowStreamWriter(rows.root(), null, new KeepOpen(Channels.newChannel(out)))) {
             writer.start();
-            // The schema goes out at once: execute() on the server returns when it arrives, before the first batch.
-            out.flush();
             try {
                 while (next(rows)) {
                     writer.writeBatch();
-                    out.flush();
                 }
             } catch (SluiceException e) {
                 failure = e.error();
@@ -294,19 +330,17 @@ final class HostSession implements Runnable {
             }
             writer.end();
         }
-        if (failure == null) {
-            reply(Wire.END);
-        } else {
-            replyError(failure);
-        }
+        return failure;
     }
 
     /** The next batch, marked as time inside DuckDB (writing to the socket is not: a slow reader is no stuck engine). */
     private boolean next(BatchStream rows) {
         host.busy(statementId, true);
+        java.util.concurrent.Future<?> flush = host.flushLater(out);
         try {
             return rows.next();
         } finally {
+            flush.cancel(false);
             host.busy(statementId, false);
         }
     }

@@ -47,6 +47,10 @@ final class RemoteStatement implements EngineStatement {
     /** When a thread started waiting for the engine's answer; 0 while nobody waits. */
     private volatile long waitingSinceNanos;
     private boolean closed;
+    /** The engine closed the statement itself (after a count, or after a result's trailer): no CLOSE to send. */
+    private volatile boolean hostClosed;
+    /** What the engine said the statement touches when it declined an EXECUTE_IF. */
+    private volatile AccessedTables toldAccess;
 
     RemoteStatement(EngineSupervisor supervisor, EngineRequest request, Lease lease) {
         this.supervisor = supervisor;
@@ -56,6 +60,10 @@ final class RemoteStatement implements EngineStatement {
 
     @Override
     public AccessedTables accessedTables() {
+        AccessedTables told = toldAccess;
+        if (told != null) {
+            return told;
+        }
         HostConnection engine = connect();
         try {
             engine.out().writeByte(Wire.ANALYZE);
@@ -77,18 +85,38 @@ final class RemoteStatement implements EngineStatement {
 
     @Override
     public EngineResult execute() {
+        return run(null);
+    }
+
+    /**
+     * One round trip: the engine analyses the statement, and runs it only if it touches what the server approved;
+     * otherwise it answers what it touches, which {@link #accessedTables()} then returns without asking again.
+     */
+    @Override
+    public EngineResult executeIfAccessing(AccessedTables approved) {
+        return run(approved);
+    }
+
+    /** EXECUTE, or EXECUTE_IF with {@code approved} when it is not null; null when the engine refused to run it. */
+    private EngineResult run(AccessedTables approved) {
         if (cancelled) {
             throw cancelledError();
         }
         HostConnection engine = connect();
         try {
-            engine.out().writeByte(Wire.EXECUTE);
+            if (approved == null) {
+                engine.out().writeByte(Wire.EXECUTE);
+            } else {
+                engine.out().writeByte(Wire.EXECUTE_IF);
+                Wire.writeAccess(engine.out(), approved);
+            }
             engine.out().flush();
-            byte reply = await(engine, Wire.ROWS, Wire.COUNT, Wire.ERROR);
+            byte reply = await(engine, Wire.ROWS, Wire.COUNT, Wire.ERROR, Wire.ACCESS, Wire.UNSUPPORTED);
             try {
                 switch (reply) {
                     case Wire.COUNT -> {
                         long count = engine.in().readLong();
+                        hostClosed = true;
                         return new EngineResult.UpdateCount(count, engine.in().readBoolean());
                     }
                     case Wire.ROWS -> {
@@ -100,6 +128,11 @@ final class RemoteStatement implements EngineStatement {
                         }
                         return new EngineResult.Rows(stream, modifies);
                     }
+                    case Wire.ACCESS -> {
+                        toldAccess = Wire.readAccess(engine.in());
+                        return null;
+                    }
+                    case Wire.UNSUPPORTED -> throw new UnsupportedOperationException("the engine cannot tell what this statement touches");
                     default -> throw new SluiceException(Wire.readError(engine.in()));
                 }
             } finally {
@@ -251,7 +284,9 @@ final class RemoteStatement implements EngineStatement {
                 return;
             }
         }
-        if (reusable) {
+        // A result read to its trailer, or a count, was closed by the engine itself; anything else (an error, a
+        // statement refused before it ran) is closed here.
+        if (open == null && !hostClosed) {
             try {
                 held.out().writeByte(Wire.CLOSE);
                 held.out().flush();

@@ -63,6 +63,8 @@ final class Wire {
     static final byte PING = 15;
     static final byte APPEND = 16;
     static final byte STUCK = 17;
+    /** EXECUTE, but only if the statement touches the tables that follow; else the engine answers ACCESS. */
+    static final byte EXECUTE_IF = 18;
 
     // Replies, engine → server.
     static final byte OK = 64;
