@@ -22,7 +22,8 @@ class SluiceConfigTest {
         assertThat(config.snowflakeSyncWait()).isEqualTo(Duration.ofSeconds(45));
         // As many statements at once per principal as the engine has slots, not more than can run.
         assertThat(config.principalLimits().maxConcurrent()).isEqualTo(config.statements().maxRunning());
-        assertThat(config.principalLimits().statementsPerMinute()).isEqualTo(60_000);
+        assertThat(config.principalLimits().statementsPerMinute())
+                .isEqualTo(600_000 * Runtime.getRuntime().availableProcessors());
         assertThat(config.statements().maxShareWhileOthersWait()).isEqualTo(0.5);
         assertThat(config.principalLimits().engineCrashes())
                 .isEqualTo(new io.sluice.core.access.CrashCoolDown(3, Duration.ofMinutes(10), Duration.ofMinutes(15)));

@@ -40,13 +40,20 @@ public final class AccessControl implements StatementGuard {
 
     /**
      * Limits per principal; admins have them too (a runaway script should not starve everyone). The defaults
-     * (64 at once, 60,000 a minute) stop a flood without getting in the way of a busy application; both are
-     * configuration keys. A server sets the concurrent limit to its running slots (statements.maxRunning): more
-     * statements at once than the engine runs would only wait in the queue.
+     * (64 at once, {@link #DEFAULT_PER_MINUTE} a minute) stop a flood without getting in the way of a busy
+     * application; both are configuration keys. A server sets the concurrent limit to its running slots
+     * (statements.maxRunning): more statements at once than the engine runs would only wait in the queue.
      */
     public record Limits(int maxConcurrent, int statementsPerMinute, java.time.Duration maxTimeout, long spoolBytes,
                          CrashCoolDown engineCrashes) {
-        public static final Limits DEFAULT = new Limits(64, 60_000, null, 0);
+        /**
+         * Above what the server can run: one keep-alive client reaches about 5,000 small statements a second per
+         * 2 cores (BENCHMARKS.md), so 10,000 a second per core never throttles a well-behaved client below the
+         * server's capacity; the rate limit is a guard against floods, and concurrency is bounded separately.
+         */
+        public static final int DEFAULT_PER_MINUTE =
+                (int) Math.min(Integer.MAX_VALUE, 600_000L * Runtime.getRuntime().availableProcessors());
+        public static final Limits DEFAULT = new Limits(64, DEFAULT_PER_MINUTE, null, 0);
 
         /**
          * @param maxTimeout how long any one principal's statement may run, whatever it asks for (roles may set

@@ -93,9 +93,10 @@ public final class StatementService implements AutoCloseable {
     private final AtomicInteger finishedStreamingCount = new AtomicInteger();
     /** Statements not yet ended, per principal: counted, not scanned, because every submission asks. */
     private final Map<String, AtomicInteger> activeByPrincipal = new ConcurrentHashMap<>();
-    // Platform threads: a statement spends its life in the engine's native code, where a virtual thread would
-    // pin its carrier. Admission control bounds how many exist (running plus queued).
-    private final ExecutorService runners = Executors.newThreadPerTaskExecutor(
+    // Platform threads: a statement spends its life in the engine's native code (or waiting on the engine process),
+    // where a virtual thread would pin its carrier. Admission control bounds how many exist (running plus queued).
+    // Reused rather than one per statement: starting a thread cost a small statement about a tenth of its time.
+    private final ExecutorService runners = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("statement-", 0).daemon().factory());
     /**
      * Readers of large streamed results, one batch ahead of the encoder (see ReadAheadBatchStream): platform
@@ -941,7 +942,10 @@ public final class StatementService implements AutoCloseable {
      */
     private void save(StatementStatus status, Statement statement) {
         if (!statement.streaming()) {
-            store.save(status);
+            // The first record is written (a killed server loses no written file) but not synced: an fsync here was
+            // most of a small statement's time. A machine crash can lose it; the statement is then unknown after
+            // the restart, never SUCCEEDED, since a large result's end is synced after its rows (README, Durability).
+            store.save(status, shared);
         } else if (sharedStreaming(statement)) {
             try {
                 store.save(status);
