@@ -9,7 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code INFORMATION_SCHEMA.TABLES / COLUMNS / SCHEMATA} become fixed subqueries over DuckDB's
  *       information_schema that answer in Druid's columns and vocabulary (catalog {@code druid}, the default
- *       schema as {@code druid}, Druid SQL type names);</li>
+ *       schema as {@code druid}, Druid SQL type names); for a principal that is not an admin they read the part of
+ *       the catalog it may see instead ({@link DruidCatalogSources});</li>
  *   <li>{@code druid.<table>} loses its qualifier: Druid's schema of datasources is the engine's default schema
  *       (unless the query declares an alias {@code AS druid}; an engine schema named {@code druid} is not reachable);</li>
  *   <li>{@code APPROX_COUNT_DISTINCT(x)} becomes {@code druid_count_distinct(x)}, an exact count (see
@@ -41,10 +42,6 @@ final class DruidSql {
             + "AND table_schema NOT IN ('information_schema', 'pg_catalog')";
     private static final String VISIBLE_TO_ALL = REAL_SCHEMAS + " AND NOT " + INTERNAL_TABLE;
 
-    static String tables(boolean admin) {
-        return tables(admin, DruidCatalogSources.ENGINE);
-    }
-
     static String tables(boolean admin, DruidCatalogSources sources) {
         return "(SELECT 'druid' AS \"TABLE_CATALOG\", " + SCHEMA_NAME + " AS \"TABLE_SCHEMA\", "
             + "table_name AS \"TABLE_NAME\", CASE WHEN table_type = 'VIEW' THEN 'VIEW' ELSE 'TABLE' END AS \"TABLE_TYPE\", "
@@ -71,10 +68,6 @@ final class DruidSql {
             + "WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('HUGEINT', 'UHUGEINT') THEN 'DECIMAL' "
             + "WHEN data_type LIKE '%[]' THEN 'ARRAY' ELSE 'OTHER' END";
 
-    static String columns(boolean admin) {
-        return columns(admin, DruidCatalogSources.ENGINE);
-    }
-
     static String columns(boolean admin, DruidCatalogSources sources) {
         return "(SELECT \"TABLE_CATALOG\", \"TABLE_SCHEMA\", \"TABLE_NAME\", \"COLUMN_NAME\", "
             + "\"ORDINAL_POSITION\", \"COLUMN_DEFAULT\", \"IS_NULLABLE\", \"DATA_TYPE\", "
@@ -94,10 +87,6 @@ final class DruidSql {
             + "CAST(numeric_precision_radix AS BIGINT) AS \"NUMERIC_PRECISION_RADIX\", "
             + "CAST(numeric_scale AS BIGINT) AS \"NUMERIC_SCALE\" "
             + "FROM " + sources.columns() + " WHERE " + visible(admin) + ") AS c)";
-    }
-
-    static String schemata(boolean admin) {
-        return schemata(admin, DruidCatalogSources.ENGINE);
     }
 
     static String schemata(boolean admin, DruidCatalogSources sources) {
