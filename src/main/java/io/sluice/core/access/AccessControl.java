@@ -341,6 +341,16 @@ public final class AccessControl implements StatementGuard {
         throw visibility.refusal(principal, table, sql);
     }
 
+    /** Admins see every table but Sluice's own (which they read by name); others what they hold a privilege on. */
+    @Override
+    public boolean sees(Principal principal, String table) {
+        if (principal.admin()) {
+            return !reserved(table);
+        }
+        store.refresh();
+        return visibility.sees(principal, table);
+    }
+
     /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
     static boolean reserved(String object) {
         String[] parts = object.split("\\.");

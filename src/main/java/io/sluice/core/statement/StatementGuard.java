@@ -54,4 +54,12 @@ public interface StatementGuard {
     /** Called once when a statement ends, whatever the outcome. */
     default void finished(StatementStatus status) {
     }
+
+    /**
+     * Whether the principal may be told that {@code table} (lower-case {@code catalog.schema.name}) exists, so that
+     * catalog views built for it ({@link StatementService#visibleCatalog}) list it. Without a guard every table is.
+     */
+    default boolean sees(Principal principal, String table) {
+        return true;
+    }
 }

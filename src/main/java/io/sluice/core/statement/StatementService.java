@@ -681,6 +681,15 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
+     * The columns of the tables and views the principal may be told exist, read from the engine's catalog on the
+     * server's authority (the principal may not read the catalog itself) and filtered by the guard: what protocol
+     * adapters build their catalog views from for principals that are not admins.
+     */
+    public List<CatalogColumn> visibleCatalog(Principal principal) {
+        return new VisibleCatalog(engine, rootAllocator).columns(principal, guard);
+    }
+
+    /**
      * The caller's own statements, newest first; with {@code everyone} an admin gets every principal's
      * (others still get only their own).
      */

@@ -2,6 +2,8 @@ package io.sluice.protocol.druid;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import io.javalin.http.Context;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.SessionContext;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -87,6 +90,19 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         routes.get("/druid/v2/datasources/{name}", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::datasource));
         routes.post("/druid/v2", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::nativeQuery));
         routes.post("/druid/v2/", context -> guarded(context, ErrorStyle.LEGACY, serverInfo::nativeQuery));
+        // Registered last, so every route above wins: Druid's other endpoints (the MSQ task API, the coordinator's and
+        // the overlord's) answer a 404 in Druid's shape that says so, rather than Sluice's own error body.
+        for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE)) {
+            routes.addEndpoint(new Endpoint(method, "/druid/<path>",
+                    context -> guarded(context, ErrorStyle.LEGACY, this::notServed)));
+        }
+    }
+
+    private void notServed(Context context, Principal principal) {
+        io.sluice.http.Authentication.discardBody(context);
+        throw new SluiceException(ErrorCode.NOT_FOUND, "Sluice does not serve Druid's " + context.method() + " "
+                + context.path() + "; its Druid API is POST /druid/v2/sql, /druid/v2/sql/statements and /druid/v2, "
+                + "GET /druid/v2/datasources and /status");
     }
 
     /** Authenticates, runs the route, and renders any failure in Druid's shape (or cuts a started response). */
@@ -132,7 +148,7 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         DruidQuery query = DruidQuery.parse(context.contentType(), io.sluice.http.RequestBodies.utf8(context), json);
         String sqlQueryId = query.sqlQueryId() == null ? UUID.randomUUID().toString() : query.sqlQueryId();
         context.header(QUERY_ID_HEADER, sqlQueryId);
-        StatementRequest request = statementRequest(query, principal).withClient(io.sluice.http.ClientConnections.of(context));
+        StatementRequest request = statementRequest(query, principal, statements).withClient(io.sluice.http.ClientConnections.of(context));
         DruidResultWriter.Options options = new DruidResultWriter.Options(query.resultFormat(), query.header(),
                 query.typesHeader(), query.sqlTypesHeader(), query.timeZone(), false, query.stringifyArrays());
         try (StreamingStatement stream = statements.stream(principal, request.withTags(Map.of(SQL_QUERY_ID_TAG, sqlQueryId)))) {
@@ -140,9 +156,10 @@ public final class DruidApi implements io.sluice.http.HttpApi {
         }
     }
 
-    static StatementRequest statementRequest(DruidQuery query, Principal principal) {
+    static StatementRequest statementRequest(DruidQuery query, Principal principal, StatementService statements) {
         long timeout = query.timeoutMillis();
-        return new StatementRequest(DruidSql.rewrite(query.query(), principal.admin()), query.parameters(),
+        return new StatementRequest(DruidSql.rewrite(query.query(), principal.admin(),
+                DruidCatalogSources.of(statements, principal)), query.parameters(),
                 new SessionContext(query.catalog(), query.schema(), query.timeZone(), principal.name()),
                 timeout == 0 ? null : Duration.ofMillis(timeout), query.outerLimit(), null, null, PROTOCOL);
     }

@@ -180,7 +180,8 @@ final class DruidServerInfo {
      * refuses the catalog (or a table) to gets Druid's 403, as Druid answers a user without access to a resource.
      */
     Rows run(Principal principal, String druidSql, Parameters parameters) {
-        StatementRequest request = new StatementRequest(DruidSql.rewrite(druidSql, principal.admin()), parameters,
+        StatementRequest request = new StatementRequest(
+                DruidSql.rewrite(druidSql, principal.admin(), DruidCatalogSources.of(statements, principal)), parameters,
                 new SessionContext(null, null, ZoneOffset.UTC, principal.name()), null, 0, null, null,
                 DruidApi.PROTOCOL);
         List<List<Object>> rows = new ArrayList<>();

@@ -9,7 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code INFORMATION_SCHEMA.TABLES / COLUMNS / SCHEMATA} become fixed subqueries over DuckDB's
  *       information_schema that answer in Druid's columns and vocabulary (catalog {@code druid}, the default
- *       schema as {@code druid}, Druid SQL type names);</li>
+ *       schema as {@code druid}, Druid SQL type names); for a principal that is not an admin they read the part of
+ *       the catalog it may see instead ({@link DruidCatalogSources});</li>
  *   <li>{@code druid.<table>} loses its qualifier: Druid's schema of datasources is the engine's default schema
  *       (unless the query declares an alias {@code AS druid}; an engine schema named {@code druid} is not reachable);</li>
  *   <li>{@code APPROX_COUNT_DISTINCT(x)} becomes {@code druid_count_distinct(x)}, an exact count (see
@@ -41,10 +42,10 @@ final class DruidSql {
             + "AND table_schema NOT IN ('information_schema', 'pg_catalog')";
     private static final String VISIBLE_TO_ALL = REAL_SCHEMAS + " AND NOT " + INTERNAL_TABLE;
 
-    static String tables(boolean admin) {
+    static String tables(boolean admin, DruidCatalogSources sources) {
         return "(SELECT 'druid' AS \"TABLE_CATALOG\", " + SCHEMA_NAME + " AS \"TABLE_SCHEMA\", "
             + "table_name AS \"TABLE_NAME\", CASE WHEN table_type = 'VIEW' THEN 'VIEW' ELSE 'TABLE' END AS \"TABLE_TYPE\", "
-            + "'NO' AS \"IS_JOINABLE\", 'NO' AS \"IS_BROADCAST\" FROM information_schema.tables WHERE " + visible(admin)
+            + "'NO' AS \"IS_JOINABLE\", 'NO' AS \"IS_BROADCAST\" FROM " + sources.tables() + " WHERE " + visible(admin)
             + " UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', t, 'SYSTEM_TABLE', 'NO', 'NO' "
             + "FROM (VALUES ('COLUMNS'), ('SCHEMATA'), ('TABLES')) AS s(t))";
     }
@@ -67,7 +68,7 @@ final class DruidSql {
             + "WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('HUGEINT', 'UHUGEINT') THEN 'DECIMAL' "
             + "WHEN data_type LIKE '%[]' THEN 'ARRAY' ELSE 'OTHER' END";
 
-    static String columns(boolean admin) {
+    static String columns(boolean admin, DruidCatalogSources sources) {
         return "(SELECT \"TABLE_CATALOG\", \"TABLE_SCHEMA\", \"TABLE_NAME\", \"COLUMN_NAME\", "
             + "\"ORDINAL_POSITION\", \"COLUMN_DEFAULT\", \"IS_NULLABLE\", \"DATA_TYPE\", "
             + "CAST(NULL AS BIGINT) AS \"CHARACTER_MAXIMUM_LENGTH\", CAST(NULL AS BIGINT) AS \"CHARACTER_OCTET_LENGTH\", "
@@ -85,17 +86,17 @@ final class DruidSql {
             + "CAST(numeric_precision AS BIGINT) AS \"NUMERIC_PRECISION\", "
             + "CAST(numeric_precision_radix AS BIGINT) AS \"NUMERIC_PRECISION_RADIX\", "
             + "CAST(numeric_scale AS BIGINT) AS \"NUMERIC_SCALE\" "
-            + "FROM information_schema.columns WHERE " + visible(admin) + ") AS c)";
+            + "FROM " + sources.columns() + " WHERE " + visible(admin) + ") AS c)";
     }
 
-    static String schemata(boolean admin) {
+    static String schemata(boolean admin, DruidCatalogSources sources) {
         return "(SELECT 'druid' AS \"CATALOG_NAME\", "
             + "CASE WHEN catalog_name = current_database() AND schema_name = 'main' THEN 'druid' "
             + "WHEN catalog_name = current_database() THEN schema_name ELSE catalog_name || '.' || schema_name END "
             + "AS \"SCHEMA_NAME\", CAST(NULL AS VARCHAR) AS \"SCHEMA_OWNER\", "
             + "CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_CATALOG\", CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_SCHEMA\", "
             + "CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_NAME\", CAST(NULL AS VARCHAR) AS \"SQL_PATH\" "
-            + "FROM information_schema.schemata WHERE catalog_name NOT IN ('system', 'temp') "
+            + "FROM " + sources.schemata() + " WHERE catalog_name NOT IN ('system', 'temp') "
             + "AND schema_name NOT IN ('information_schema', 'pg_catalog') "
             + (admin ? "" : "AND schema_name <> '" + INTERNAL_SCHEMA + "' ")
             + "UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', NULL, NULL, NULL, NULL, NULL"
@@ -121,6 +122,14 @@ final class DruidSql {
      * @param admin whether the principal may read Sluice's own tables (the catalog views show them only then)
      */
     static String rewrite(String sql, boolean admin) {
+        return rewrite(sql, admin, () -> DruidCatalogSources.ENGINE);
+    }
+
+    /**
+     * @param sources what the INFORMATION_SCHEMA views read from (asked for only when the statement names one)
+     */
+    static String rewrite(String sql, boolean admin, java.util.function.Supplier<DruidCatalogSources> sources) {
+        DruidCatalogSources read = null;
         List<Token> tokens = tokenize(sql);
         boolean druidIsAnAlias = declaresAliasDruid(tokens);
         StringBuilder out = new StringBuilder(sql.length() + 64);
@@ -139,10 +148,15 @@ final class DruidSql {
             }
             if (token.is("INFORMATION_SCHEMA") && !qualified && i + 2 < tokens.size() && tokens.get(i + 1).symbol('.')
                     && !(i + 3 < tokens.size() && tokens.get(i + 3).symbol('.'))) {
-                String view = switch (tokens.get(i + 2).text().toUpperCase(Locale.ROOT)) {
-                    case "TABLES" -> tables(admin);
-                    case "COLUMNS" -> columns(admin);
-                    case "SCHEMATA" -> schemata(admin);
+                String name = tokens.get(i + 2).text().toUpperCase(Locale.ROOT);
+                if (read == null && List.of("TABLES", "COLUMNS", "SCHEMATA").contains(name)
+                        && tokens.get(i + 2).kind() != Kind.STRING) {
+                    read = sources.get();
+                }
+                String view = switch (name) {
+                    case "TABLES" -> tables(admin, read);
+                    case "COLUMNS" -> columns(admin, read);
+                    case "SCHEMATA" -> schemata(admin, read);
                     default -> null;
                 };
                 if (view != null && tokens.get(i + 2).kind() != Kind.STRING) {

@@ -107,7 +107,7 @@ final class DruidStatements {
         } else {
             throw invalid("Invalid selectDestination [" + destination + "]: expected [taskReport] or [durableStorage]");
         }
-        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal)
+        StatementStatus status = statements.submit(principal, DruidApi.statementRequest(query, principal, statements)
                 .withClient(io.sluice.http.ClientConnections.of(context))
                 .withTags(new Submitted(durable, query.resultFormat()).tags()));
         status = statements.await(principal, status.id(), SUBMIT_WAIT);

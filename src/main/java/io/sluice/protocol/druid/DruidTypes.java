@@ -13,14 +13,18 @@ final class DruidTypes {
     private DruidTypes() {
     }
 
+    /**
+     * HUGEINT is reported as BIGINT: the engine widens {@code SUM} (and other arithmetic) of BIGINT to a 128-bit
+     * integer where Druid's longSum stays a LONG, and Druid clients read such a column as BIGINT/LONG.
+     */
     static String sqlType(SqlType type) {
         return switch (type.kind()) {
             case BOOLEAN -> "BOOLEAN";
             case TINYINT -> "TINYINT";
             case SMALLINT -> "SMALLINT";
             case INTEGER -> "INTEGER";
-            case BIGINT -> "BIGINT";
-            case HUGEINT, DECIMAL -> "DECIMAL";
+            case BIGINT, HUGEINT -> "BIGINT";
+            case DECIMAL -> "DECIMAL";
             case REAL -> "FLOAT";
             case DOUBLE -> "DOUBLE";
             case VARCHAR, UUID, INTERVAL, TIME -> "VARCHAR";
@@ -33,8 +37,8 @@ final class DruidTypes {
 
     static String nativeType(SqlType type) {
         return switch (type.kind()) {
-            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, DATE, TIMESTAMP, TIMESTAMP_WITH_TIME_ZONE -> "LONG";
-            case HUGEINT, DECIMAL, DOUBLE -> "DOUBLE";
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT, HUGEINT, DATE, TIMESTAMP, TIMESTAMP_WITH_TIME_ZONE -> "LONG";
+            case DECIMAL, DOUBLE -> "DOUBLE";
             case REAL -> "FLOAT";
             case VARCHAR, UUID, INTERVAL, TIME -> "STRING";
             case LIST -> "ARRAY<" + nativeType(((SqlType.ListOf) type).element()) + ">";

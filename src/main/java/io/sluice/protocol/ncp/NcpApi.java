@@ -3,6 +3,8 @@ package io.sluice.protocol.ncp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.auth.ReplayGuard;
 import io.sluice.core.engine.Parameters;
@@ -70,6 +72,22 @@ public final class NcpApi implements HttpApi {
         routes.get("/api/v2/queries", context -> handle(context, this::history));
         routes.get("/api/v2/queries/{executionId}", context -> handle(context, this::result));
         routes.delete("/api/v2/queries/{executionId}", context -> handle(context, this::cancel));
+        // Registered after the routes above, which win: the rest of /api/v2/queries is NCP's too (result downloads,
+        // other methods), so it answers NCP's 404 rather than the Snowflake API's catch-all for /api/v2.
+        for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE,
+                HandlerType.PATCH)) {
+            routes.addEndpoint(new Endpoint(method, "/api/v2/queries/<rest>", context -> handle(context, this::notServed)));
+        }
+        for (HandlerType method : List.of(HandlerType.PUT, HandlerType.DELETE, HandlerType.PATCH)) {
+            routes.addEndpoint(new Endpoint(method, "/api/v2/queries", context -> handle(context, this::notServed)));
+        }
+    }
+
+    private void notServed(Context context, Principal principal) {
+        Authentication.discardBody(context);
+        throw new SluiceException(ErrorCode.NOT_FOUND, "Sluice does not serve Data Query's " + context.method() + " "
+                + context.path() + "; it serves POST /api/v2/queries and /api/v2/queries/async, GET /api/v2/queries, "
+                + "GET and DELETE /api/v2/queries/{executionId}");
     }
 
     private interface Route {

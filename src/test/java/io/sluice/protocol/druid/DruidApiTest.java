@@ -430,11 +430,30 @@ class DruidApiTest {
         HttpResponse<String> datasources = druid("GET", "/druid/v2/datasources", null);
         assertThat(datasources.statusCode()).isEqualTo(200);
         assertThat(json(datasources).toString()).contains("\"wikipedia\"").doesNotContain("audit");
-        // Without a grant on the catalog a principal is refused it, in Druid's shape.
+        // A principal without grants is shown no datasource, as Druid filters the list by the caller's permissions.
         HttpResponse<String> other = sluice.get("/druid/v2/datasources", sluice.otherUserKey);
-        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
-        assertDruidError(other);
-        assertThat(other.body()).doesNotContain("audit");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+        assertThat(other.body()).isEqualTo("[]");
+    }
+
+    @Test
+    void nonAdminsSeeTheGrantedTablesInTheCatalogWhateverTheirNames() {
+        for (String statement : new String[] {"CREATE TABLE \"it's \"\"odd\"\"\" (\"a 'b'\" INTEGER, c VARCHAR)",
+                "CREATE TABLE catalog_hidden (secret INTEGER)", "CREATE USER odd_reader", "CREATE ROLE odd_readers",
+                "GRANT ROLE odd_readers TO USER odd_reader", "GRANT SELECT ON TABLE \"it's \"\"odd\"\"\" TO ROLE odd_readers"}) {
+            HttpResponse<String> done = sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", statement));
+            assertThat(done.statusCode()).as(statement + ": " + done.body()).isEqualTo(200);
+        }
+        String key = json(sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "CREATE API KEY FOR USER odd_reader")))
+                .get(0).get("api_key").asText();
+        HttpResponse<String> tables = sluice.post("/druid/v2/sql", query("SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES "
+                + "WHERE TABLE_SCHEMA <> 'INFORMATION_SCHEMA'", "\"resultFormat\": \"array\""), key);
+        assertThat(tables.statusCode()).as(tables.body()).isEqualTo(200);
+        assertThat(json(tables).toString()).isEqualTo("[[\"druid\",\"it's \\\"odd\\\"\"]]");
+        HttpResponse<String> columns = sluice.post("/druid/v2/sql", query("SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS "
+                + "ORDER BY ORDINAL_POSITION", "\"resultFormat\": \"array\""), key);
+        assertThat(json(columns).toString()).isEqualTo("[[\"a 'b'\",\"INTEGER\"],[\"c\",\"VARCHAR\"]]");
+        assertThat(sluice.get("/druid/v2/datasources", key).body()).isEqualTo("[\"it's \\\"odd\\\"\"]");
     }
 
     @Test
