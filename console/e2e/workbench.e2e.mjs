@@ -1,7 +1,8 @@
 // The console as a daily tool (issue 24), in Debian's Chromium: downloads of the stored result, a non-admin's
 // catalog, running the statement under the cursor / the selection / all of them, worksheets that survive a
 // reload, a history that opens statements and updates in place, the grid (sorting, resizing, copying, numbers,
-// header), time axes with round ticks, frame times while scrolling and streaming, and the layout at 1024x640.
+// header), time axes with round ticks, frame times while scrolling and streaming, the layout at 1024x640, and a
+// key revoked while signed in.
 // Usage: node e2e/workbench.e2e.mjs <sluice-url> <admin-key> <user-key> <screenshot-dir>
 // The user key's principal may read wikipedia only; the admin has created table console_t (v INTEGER).
 // Prints "PASS <step>" and "INFO <measurement>" lines and "E2E OK" at the end; "FAIL <step>: <why>" otherwise.
@@ -245,6 +246,16 @@ try {
   await pass('chart-time-axis-round-ticks');
   await page.click('#tab-grid');
 
+  session.step = 'explain';
+  await setSql('SELECT channel, count(*) AS edits FROM wikipedia GROUP BY channel');
+  await page.click('#explain');
+  await finished('SUCCEEDED');
+  await page.waitForSelector('#plan', { state: 'visible' });
+  const plan = await page.textContent('#plan');
+  check(/wikipedia/i.test(plan) && /AGGREGATE|GROUP/i.test(plan) && plan.includes('\n'), `the plan view shows ${plan.slice(0, 200)}`);
+  check(await page.isHidden('#grid'), 'the grid is shown over the plan');
+  await pass('explain-view');
+
   session.step = 'scrolling 24,000 rows';
   await run("SELECT range AS n, range % 97 AS bucket, 'row ' || range AS label, range * 0.5 AS half, range::VARCHAR || '-' || (range % 13)::VARCHAR AS code FROM range(24000)");
   await finished('SUCCEEDED');
@@ -326,6 +337,17 @@ try {
   check(layout.page[0] <= 1024 && layout.page[1] <= 640, `the page scrolls at 1024x640: ${layout.page}`);
   check(layout.grid >= 120 && layout.editor >= 80 && layout.statements >= 100, `at 1024x640 the grid is ${layout.grid} px, the editor ${layout.editor} px, the statements ${layout.statements} px high`);
   await pass('layout-1024x640');
+
+  session.step = 'key revoked while signed in';
+  const [{ api_key: doomedKey }] = await query('CREATE API KEY FOR USER console_reader');
+  await page.click('#sign-out');
+  await session.signIn(url, doomedKey);
+  await query(`DROP API KEY ${doomedKey.split('.')[0]}`);
+  await page.waitForSelector('#sign-in-form', { state: 'visible', timeout: 10_000 });
+  const farewell = await page.textContent('#sign-in-error');
+  check(/no longer valid/.test(farewell), `signed out without saying why: ${farewell}`);
+  check(await page.evaluate(() => sessionStorage.length === 0), 'the revoked key stayed in session storage');
+  await pass('revoked-key-signs-out');
 
   session.checkNoPageErrors();
   console.log('E2E OK');

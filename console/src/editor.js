@@ -132,9 +132,9 @@ export class SqlEditor {
   showError(message, position, start = 0) {
     if (!position) return;
     const doc = this.view.state.doc;
-    const first = doc.lineAt(Math.min(start, doc.length));
+    const first = doc.lineAt(Math.max(0, Math.min(start, doc.length)));
     const line = doc.line(Math.min(Math.max(1, first.number + position.line - 1), doc.lines));
-    const column = Math.max(0, (position.column ?? 1) - 1) + (position.line === 1 ? start - first.from : 0);
+    const column = Math.max(0, Math.max(0, (position.column ?? 1) - 1) + (position.line === 1 ? start - first.from : 0));
     const from = Math.min(line.from + column, line.to);
     const wordEnd = /^[\w$"]+/.exec(doc.sliceString(from, line.to));
     const to = Math.max(from + (wordEnd ? wordEnd[0].length : 1), from + 1);

@@ -4,7 +4,7 @@
 // range, the row number for whole rows) and press Ctrl/Cmd-C to copy them as tab-separated text.
 
 const ROW_HEIGHT = 24;
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 const ROW_NUMBER_WIDTH = 60;
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|REAL|FLOAT|DOUBLE|DECIMAL.*)$/i;
 

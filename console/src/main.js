@@ -104,6 +104,7 @@ function setUpWorkspace() {
   });
   $('run').addEventListener('click', () => run('current'));
   $('run-all').addEventListener('click', () => run('all'));
+  $('explain').addEventListener('click', () => run('explain'));
   $('cancel').addEventListener('click', cancelRunning);
   $('tab-grid').addEventListener('click', () => showTab('grid'));
   $('tab-chart').addEventListener('click', () => showTab('chart'));
@@ -119,15 +120,20 @@ function setUpWorkspace() {
 
 // ---- running statements ------------------------------------------------------------------------------
 
-/** Runs the selection or the statement under the cursor ('current'), or every statement ('all'), one after another. */
+/**
+ * Runs the selection or the statement under the cursor ('current'), every statement ('all') one after another, or
+ * shows the plan of the current ones ('explain').
+ */
 async function run(scope) {
   if (state.running) return;
-  const targets = state.editor.runTargets(scope);
+  const targets = state.editor.runTargets(scope === 'explain' ? 'current' : scope);
   if (!targets.length) return;
   hideError();
   const running = { controller: new AbortController(), started: performance.now(), current: null };
   state.running = running;
-  state.results = targets.map(target => newResult(target.sql, target.from));
+  state.results = targets.map(target => scope === 'explain'
+    ? { ...newResult(`EXPLAIN ${target.sql}`, target.from - 'EXPLAIN '.length), plan: true }
+    : newResult(target.sql, target.from));
   setRunning(true);
   const ticker = setInterval(() => showProgress(running), 100);
   try {
@@ -239,6 +245,7 @@ function showProgress(running) {
 function setRunning(isRunning) {
   $('run').disabled = isRunning;
   $('run-all').disabled = isRunning;
+  $('explain').disabled = isRunning;
   $('cancel').disabled = !isRunning;
   updateDownloads();
 }
@@ -275,7 +282,10 @@ function showResult(index) {
   state.active = index;
   const result = state.results[index];
   hideError();
-  if (!result) {
+  const plan = showPlan(result);
+  if (plan) {
+    // the plan is shown instead of the grid
+  } else if (!result) {
     state.grid.message('No result yet. Write a query and press Run.');
   } else if (result.error && !result.rows.length) {
     showError(result.error, result);
@@ -294,6 +304,19 @@ function showResult(index) {
   renderResultTabs();
   updateDownloads();
   if (result && TERMINAL.has(result.state)) refreshChartChoices();
+}
+
+/**
+ * An EXPLAIN's result is the engine's plan as text (DuckDB: explain_key, explain_value), shown as it is printed
+ * rather than as grid rows. Answers whether the plan is shown.
+ */
+function showPlan(result) {
+  const column = result?.plan ? result.columns.indexOf('explain_value') : -1;
+  const shown = column >= 0 && TERMINAL.has(result.state) && !result.error;
+  $('plan').hidden = !shown;
+  $('grid').hidden = shown || $('tab-grid').classList.contains('active') === false;
+  if (shown) $('plan').textContent = result.rows.map(row => row[column]).join('\n\n');
+  return shown;
 }
 
 function renderResultTabs() {
@@ -367,6 +390,7 @@ function showTab(tab) {
   $('tab-grid').classList.toggle('active', tab === 'grid');
   $('tab-chart').classList.toggle('active', tab === 'chart');
   $('grid').hidden = tab !== 'grid';
+  $('plan').hidden = true;
   $('chart-panel').hidden = tab !== 'chart';
   if (tab === 'chart') renderChart();
 }

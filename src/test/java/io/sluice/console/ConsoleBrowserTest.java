@@ -77,7 +77,7 @@ class ConsoleBrowserTest {
      * Issue 24: downloads of the stored result (never a second run), a non-admin's catalog, the statement under the
      * cursor and one result tab per statement, worksheets across a reload, a history that opens statements and is
      * updated in place, sorting/resizing/copying in the grid, time axes with round ticks, frame times while
-     * scrolling 24,000 rows and streaming 1,000,000, and the layout at 1024x640.
+     * scrolling 24,000 rows and streaming 1,000,000, the layout at 1024x640, and a key revoked while signed in.
      */
     @Test
     void consolePeopleWouldChooseInChromium() throws Exception {
@@ -102,8 +102,8 @@ class ConsoleBrowserTest {
                 "PASS non-admin-no-failed-statement", "PASS catalog-queries-not-in-history", "PASS download-does-not-run-again",
                 "PASS download-equals-grid", "PASS run-statement-under-cursor", "PASS run-selection", "PASS run-all-one-tab-each",
                 "PASS worksheets-after-reload", "PASS history-opens-statement", "PASS history-in-place", "PASS grid-header-scrolled",
-                "PASS grid-sort-resize-copy", "PASS chart-time-axis-round-ticks", "PASS scroll-24k-under-16ms",
-                "PASS million-rows-no-freeze", "PASS layout-1024x640", "E2E OK");
+                "PASS grid-sort-resize-copy", "PASS chart-time-axis-round-ticks", "PASS explain-view", "PASS scroll-24k-under-16ms",
+                "PASS million-rows-no-freeze", "PASS layout-1024x640", "PASS revoked-key-signs-out", "E2E OK");
         // The user's sign-in ran nothing that failed, and the million rows were read from the spool, not run twice.
         assertThat(sluice.get("/sluice/v1/statements?limit=200", readerKey).body()).doesNotContain("\"FAILED\"");
         for (String step : new String[] {"non-admin-catalog", "download-equals-grid", "run-all-one-tab-each", "grid-sort-resize-copy",
