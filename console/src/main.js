@@ -315,7 +315,8 @@ function showPlan(result) {
   const shown = column >= 0 && TERMINAL.has(result.state) && !result.error;
   $('plan').hidden = !shown;
   $('grid').hidden = shown || $('tab-grid').classList.contains('active') === false;
-  if (shown) $('plan').textContent = result.rows.map(row => row[column]).join('\n\n');
+  const key = result?.columns.indexOf('explain_key') ?? -1;
+  if (shown) $('plan').textContent = result.rows.map(row => (key >= 0 ? `${row[key]}\n${row[column]}` : row[column])).join('\n\n');
   return shown;
 }
 
