@@ -28,8 +28,17 @@ class ConsoleBrowserTest {
 
     static SluiceTestServer sluice;
 
+    /** Both browser tests keep their screenshots, so the last run's go before either starts. */
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        if (Files.isDirectory(SCREENSHOTS)) {
+            try (var old = Files.list(SCREENSHOTS)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
         sluice = SluiceTestServer.start(data);
     }
 
@@ -45,14 +54,6 @@ class ConsoleBrowserTest {
         assumeTrue(Files.isExecutable(CHROMIUM) || "true".equals(System.getenv("CI")),
                 "Chromium is not installed (.ci/run installs it); skipping the browser test");
         assertThat(Path.of("console", "node_modules", "playwright-core")).as("npm ci ran in the build").isDirectory();
-        if (Files.isDirectory(SCREENSHOTS)) {
-            try (var old = Files.list(SCREENSHOTS)) {
-                for (Path file : old.toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
         String url = "http://127.0.0.1:" + sluice.server.port() + "/";
         // Another user's statement, for the admin's "all users" list.
         assertThat(sluice.post("/sluice/v1/statements", SluiceTestServer.body("sql", "SELECT 'bob was here' AS note", "waitMs", 5000),
@@ -91,7 +92,6 @@ class ConsoleBrowserTest {
         }
         var created = sluice.post("/sluice/v1/query", SluiceTestServer.body("sql", "CREATE API KEY FOR USER console_reader"));
         String readerKey = SluiceTestServer.JSON.readTree(created.body()).get(0).get("api_key").asText();
-        Files.createDirectories(SCREENSHOTS);
         String url = "http://127.0.0.1:" + sluice.server.port() + "/";
 
         Run run = node("console/e2e/workbench.e2e.mjs", url, SluiceTestServer.ADMIN_KEY, readerKey,
