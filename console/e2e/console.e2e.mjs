@@ -1,57 +1,17 @@
 // End-to-end test of the web console in Debian's Chromium, driven by playwright-core (no browser download).
 // Usage: node e2e/console.e2e.mjs <sluice-url> <api-key> <screenshot-dir>
 // Prints one "PASS <step>" line per step and "E2E OK" at the end; exits 1 with "FAIL <step>: <why>" otherwise.
-import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { check, openBrowser } from './harness.mjs';
 
 const [url, key, screenshots] = process.argv.slice(2);
 if (!url || !key || !screenshots) {
   console.error('usage: node e2e/console.e2e.mjs <sluice-url> <api-key> <screenshot-dir>');
   process.exit(2);
 }
-mkdirSync(screenshots, { recursive: true });
-const profile = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  acceptDownloads: true,
-  viewport: { width: 1400, height: 900 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const page = context.pages()[0] ?? await context.newPage();
-page.setDefaultTimeout(20_000);
-const pageErrors = [];
-page.on('pageerror', error => pageErrors.push(String(error)));
-page.on('console', message => { if (message.type() === 'error') pageErrors.push(`${message.text()} ${message.location()?.url ?? ''}`); });
-
+const session = await openBrowser(screenshots);
+const { page, snap, pass, setSql, finished } = session;
 let step = 'start';
-let shot = 0;
-async function snap(name) {
-  shot += 1;
-  await page.screenshot({ path: join(screenshots, `${String(shot).padStart(2, '0')}-${name}.png`) });
-}
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-async function pass(name) {
-  await snap(name);
-  console.log(`PASS ${name}`);
-}
-async function setSql(sql) {
-  await page.click('.cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape');
-}
-async function finished(expected) {
-  await page.waitForFunction(() => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(document.getElementById('run-status').dataset.state), null, { timeout: 60_000 });
-  const state = await page.getAttribute('#run-status', 'data-state');
-  check(state === expected, `expected ${expected} but the run ended ${state}: ${await page.textContent('#error')}`);
-}
 
 try {
   step = 'sign-in page';
@@ -71,7 +31,8 @@ try {
   await page.click('#sign-in');
   await page.waitForSelector('#app-view', { state: 'visible' });
   await page.waitForSelector('#catalog[data-columns]');
-  check(await page.evaluate(k => sessionStorage.getItem('sluice.apiKey') === k && localStorage.length === 0, key), 'the key is not (only) in session storage');
+  check(await page.evaluate(k => sessionStorage.getItem('sluice.apiKey') === k
+    && Object.keys(localStorage).every(name => !localStorage.getItem(name).includes(k.split('.')[1])), key), 'the key is not (only) in session storage');
   const catalogText = await page.textContent('#catalog');
   check(catalogText.includes('wikipedia'), `catalog browser lacks wikipedia: ${catalogText.slice(0, 200)}`);
   check(catalogText.includes('public_data'), 'catalog browser lacks the public_data catalog');
@@ -139,7 +100,7 @@ try {
 
   step = 'async run';
   await setSql('SELECT *\nFROM public_data.korea_trade_insurance.exchange_rate\nORDER BY 1, 2');
-  await page.click('#run-async');
+  await page.click('#run');
   await finished('SUCCEEDED');
   check((await page.textContent('#grid .head')).includes('currency_code'), 'async result header missing');
   const [parquet] = await Promise.all([page.waitForEvent('download'), page.click('#download-parquet')]);
@@ -181,7 +142,7 @@ try {
 
   step = 'cancel a long query';
   await setSql('SELECT sum(a.range * b.range) AS total\nFROM range(300000) a CROSS JOIN range(300000) b');
-  await page.click('#run-async');
+  await page.click('#run');
   await page.waitForFunction(() => document.getElementById('run-status').dataset.id, null, { timeout: 30_000 });
   const runningId = await page.getAttribute('#run-status', 'data-id');
   await page.waitForSelector('#statements tbody tr[data-state="RUNNING"]');
@@ -191,7 +152,7 @@ try {
   await page.waitForSelector(`#statements tbody tr[data-id="${runningId}"][data-state="CANCELLED"]`, { timeout: 15_000 });
   await pass('cancelled-in-list');
 
-  step = 'cancel a streamed query';
+  step = 'cancel a second query';
   await setSql('SELECT sum(a.range * b.range) AS streamed_total\nFROM range(300000) a CROSS JOIN range(300000) b');
   await page.click('#run');
   await page.waitForSelector('#statements tbody tr[data-state="RUNNING"]');
@@ -205,7 +166,7 @@ try {
 
   step = 'cancel from the list';
   await setSql('SELECT sum(a.range * b.range) AS total\nFROM range(300000) a CROSS JOIN range(300000) b');
-  await page.click('#run-async');
+  await page.click('#run');
   await page.waitForSelector('#statements tbody tr[data-state="RUNNING"] button.cancel-statement');
   await page.click('#statements tbody tr[data-state="RUNNING"] button.cancel-statement');
   await finished('CANCELLED');
@@ -226,18 +187,11 @@ try {
   check(await page.evaluate(() => sessionStorage.length === 0), 'the key stayed in session storage after sign-out');
   await pass('signed-out');
 
-  const unexpected = pageErrors.filter(message => !/status of 40[01]/.test(message) && !/status of 499/.test(message));
-  check(unexpected.length === 0, `the page logged errors: ${unexpected.join(' | ')}`);
+  session.checkNoPageErrors();
   console.log('E2E OK');
 } catch (error) {
-  console.log(`FAIL ${step}: ${error.message}`);
-  try {
-    await page.screenshot({ path: join(screenshots, 'failure.png') });
-  } catch {
-    // the browser may be gone
-  }
-  process.exitCode = 1;
-} finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  session.step = step;
+  await session.close(error);
+  process.exit();
 }
+await session.close();

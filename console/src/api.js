@@ -54,28 +54,23 @@ export class SluiceApi {
     return this.json('DELETE', `/sluice/v1/statements/${encodeURIComponent(id)}`);
   }
 
-  /** A whole query result through /sluice/v1/query as JSON objects (for small catalog queries). */
-  query(sql) {
-    return this.json('POST', '/sluice/v1/query?format=json', { sql });
+  /** The tables and columns this key may see: { currentCatalog, currentSchema, columns: [{catalog, schema, table, column, type}] }. */
+  catalog() {
+    return this.json('GET', '/console/catalog');
   }
 
   /**
-   * Runs sql through /sluice/v1/query as NDJSON, calling onStart(statementId) when the response starts and
-   * onRows(objects) for every chunk of parsed lines. Resolves when the stream ended; rejects with ApiError for
-   * an error body, or with an Error when the server cut the stream (a failure in the middle of a result).
+   * Reads a finished statement's whole result as arrays (column order kept; names come from its schema), handing
+   * onRows a few thousand rows at a time. onRows returns false to stop reading (the grid is full).
    */
-  async stream(sql, { signal, onStart, onRows }) {
-    const response = await this.call('POST', '/sluice/v1/query?format=ndjson', { sql }, signal);
-    await failUnlessOk(response);
-    onStart?.(response.headers.get('X-Sluice-Statement-Id'));
-    await readLines(response, signal, lines => onRows(lines.map(line => JSON.parse(line))));
-  }
-
-  /** Reads a finished statement's whole result as arrays (column order kept; names come from its schema). */
   async resultArrays(id, { signal, onRows }) {
-    const response = await this.call('GET', `/sluice/v1/statements/${encodeURIComponent(id)}/results?format=ndjson-array`, undefined, signal);
+    const reading = new AbortController();
+    signal?.addEventListener('abort', () => reading.abort(), { once: true });
+    const response = await this.call('GET', `/sluice/v1/statements/${encodeURIComponent(id)}/results?format=ndjson-array`, undefined, reading.signal);
     await failUnlessOk(response);
-    await readLines(response, signal, lines => onRows(lines.map(line => JSON.parse(line))));
+    await readLines(response, reading.signal, lines => {
+      if (onRows(lines.map(line => JSON.parse(line))) === false) reading.abort();
+    });
   }
 
   /** Downloads a result as a file: the key goes in a header, so fetch it and hand the browser a blob. */
@@ -105,25 +100,61 @@ async function failUnlessOk(response) {
   throw new ApiError(response.status, body);
 }
 
-/** Splits a response body into lines as it arrives; a body that does not end with a newline was cut short. */
+/**
+ * Text handed over at once: a network chunk may hold megabytes, and splitting and parsing 32 K characters of lines
+ * takes a few milliseconds, so the page stays responsive between slices.
+ */
+const SLICE_CHARS = 32 * 1024;
+/** After this much work in one go, let the page draw and take input before going on. */
+const BUSY_MILLIS = 8;
+
+/**
+ * Splits a response body into lines as it arrives and hands them over in small batches, yielding to the page
+ * between them, so a million streamed rows never freeze it. A body that does not end with a newline was cut short.
+ */
 async function readLines(response, signal, onLines) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let pending = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    pending += decoder.decode(value, { stream: true });
-    const end = pending.lastIndexOf('\n');
-    if (end >= 0) {
-      const lines = pending.slice(0, end).split('\n').filter(line => line.length > 0);
-      pending = pending.slice(end + 1);
-      if (lines.length) onLines(lines);
+  try {
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw new Error(`The connection was lost while the result arrived (${error.message})`);
+      }
+      if (chunk.done) break;
+      let busySince = performance.now();
+      pending += decoder.decode(chunk.value, { stream: true });
+      let start = 0;
+      for (;;) {
+        const limit = Math.min(pending.length, start + SLICE_CHARS);
+        let end = pending.lastIndexOf('\n', limit - 1);
+        if (end < start) end = limit < pending.length ? pending.indexOf('\n', limit) : -1; // one line longer than a slice
+        if (end < start) break;
+        const lines = pending.slice(start, end).split('\n').filter(line => line.length > 0);
+        start = end + 1;
+        if (lines.length) onLines(lines);
+        if (signal?.aborted) return;
+        if (performance.now() - busySince > BUSY_MILLIS) {
+          await yieldToPage();
+          busySince = performance.now();
+        }
+      }
+      pending = pending.slice(start);
     }
-    if (signal?.aborted) break;
+  } finally {
+    if (signal?.aborted) reader.cancel().catch(() => {});
   }
   pending += decoder.decode();
   if (pending.length > 0) {
     throw new Error('The server ended the result early (the statement failed while streaming)');
   }
+}
+
+/** Lets the browser draw a frame and handle input (a macrotask, so rendering may run in between). */
+function yieldToPage() {
+  return new Promise(resolve => setTimeout(resolve, 0));
 }

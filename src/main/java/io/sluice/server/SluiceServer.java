@@ -166,7 +166,7 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.trino.TrinoApi(statements, authentication, json, clock, config.trinoClientTimeout()),
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.protocol.admin.AdminApi(access, authentication, json),
-                new io.sluice.console.ConsoleApi()));
+                new io.sluice.console.ConsoleApi(authentication, engines, access, allocator)));
     }
 
     /**

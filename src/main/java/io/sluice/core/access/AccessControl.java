@@ -328,6 +328,18 @@ public final class AccessControl implements StatementGuard {
     }
 
     /**
+     * Whether the principal may be told that {@code table} (lower-case {@code catalog.schema.table}) exists: admins
+     * see everything, others the tables they hold a privilege on (what a catalog browser may list for them).
+     */
+    public boolean sees(Principal principal, String table) {
+        if (principal.admin()) {
+            return true;
+        }
+        store.refresh();
+        return visibility.sees(principal, table);
+    }
+
+    /**
      * A table the principal holds some privilege on may be named in the refusal; one it holds none on is refused
      * exactly like a table that does not exist, so refusals tell nothing of what exists.
      */
