@@ -328,18 +328,6 @@ public final class AccessControl implements StatementGuard {
     }
 
     /**
-     * Whether the principal may be told that {@code table} (lower-case {@code catalog.schema.table}) exists: admins
-     * see everything, others the tables they hold a privilege on (what a catalog browser may list for them).
-     */
-    public boolean sees(Principal principal, String table) {
-        if (principal.admin()) {
-            return true;
-        }
-        store.refresh();
-        return visibility.sees(principal, table);
-    }
-
-    /**
      * A table the principal holds some privilege on may be named in the refusal; one it holds none on is refused
      * exactly like a table that does not exist, so refusals tell nothing of what exists.
      */
@@ -353,7 +341,11 @@ public final class AccessControl implements StatementGuard {
         throw visibility.refusal(principal, table, sql);
     }
 
-    /** Admins see every table but Sluice's own (which they read by name); others what they hold a privilege on. */
+    /**
+     * Whether a catalog listing (Druid's INFORMATION_SCHEMA, the console's browser) shows {@code table} (lower-case
+     * {@code catalog.schema.table}): admins every table but Sluice's own (which they read by name), others the tables
+     * they hold a privilege on.
+     */
     @Override
     public boolean sees(Principal principal, String table) {
         if (principal.admin()) {
