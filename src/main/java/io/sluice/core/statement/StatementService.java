@@ -383,7 +383,7 @@ public final class StatementService implements AutoCloseable {
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
                     if (request.reuseMaxAge() != null && !result.modifiesData() && spooled.resultId() != null) {
                         try {
-                            reuse.remember(ResultReuse.key(principal, request), new ReuseIndex.Entry(statement.id(),
+                            reuse.remember(reuseKey(principal, request), new ReuseIndex.Entry(statement.id(),
                                     statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
                                     spooled.pageCount(), statement.snapshot().truncated()));
                         } catch (RuntimeException e) {
@@ -872,12 +872,23 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
+    /** Keyed by where the data comes from too: results of a node-local engine answer only on the node that made them. */
+    private String reuseKey(Principal principal, StatementRequest request) {
+        boolean nodeLocal;
+        try {
+            nodeLocal = engine.engineFor(request.sql(), request.session()).nodeLocal();
+        } catch (RuntimeException unroutable) {
+            nodeLocal = true; // the statement fails when it runs; nothing of another node may answer for it
+        }
+        return ResultReuse.key(principal, request, nodeLocal ? reuse.thisNode() : "");
+    }
+
     private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request, String id) {
         if (request.reuseMaxAge() == null || reuseEpochBehind) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<ReuseIndex.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
+        Optional<ReuseIndex.Entry> hit = reuse.lookup(reuseKey(principal, request), request.reuseMaxAge(), now);
         if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
             return Optional.empty();
         }
