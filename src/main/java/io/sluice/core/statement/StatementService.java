@@ -391,12 +391,17 @@ public final class StatementService implements AutoCloseable {
                             LOG.warn("could not remember [{}] for reuse", statement.id(), e);
                         }
                     }
-                    if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
+                    if (statement.succeedUnannounced(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             spooled.resultId())) {
                         // The export's last file is closed on its own thread; the statement does not wait for it.
                         tap.finish();
                         StatementStatus status = statement.snapshot();
-                        saveTerminal(status, !spooled.small());
+                        try {
+                            saveTerminal(status, !spooled.small());
+                        } finally {
+                            // Only now: a client woken by the end may read the result through another node at once.
+                            statement.announceEnd();
+                        }
                         finished(statement, status);
                     } else {
                         SluiceError ended = statement.snapshot().error();
