@@ -75,12 +75,15 @@ public final class SluiceHttpServer implements AutoCloseable {
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
                 // Each engine is asked once; the node is ready when all of them answer (a Trino that is down
-                // makes the node not ready, and the body says which engine it is).
+                // makes the node not ready, and the body says which engine it is). A dependency that only degrades
+                // the node (PostgreSQL: see docs/deployment.md) leaves it ready, as DEGRADED with the reason.
                 List<EngineHealth> health = engine.components().stream().map(each -> EngineHealth.of(each.name(), each.status())).toList();
-                List<EngineHealth> others = dependencies.stream()
-                        .map(check -> EngineHealth.of(check.name(), check.healthy().getAsBoolean() ? "UP" : "DOWN")).toList();
-                boolean ready = health.stream().allMatch(EngineHealth::healthy) && others.stream().allMatch(EngineHealth::healthy);
-                context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
+                List<DependencyHealth> others = dependencies.stream().map(DependencyHealth::of).toList();
+                boolean ready = health.stream().allMatch(EngineHealth::healthy)
+                        && others.stream().allMatch(each -> each.healthy() || each.degradesOnly());
+                boolean degraded = others.stream().anyMatch(each -> !each.healthy());
+                context.status(ready ? 200 : 503).json(new Readiness(!ready ? "DOWN" : degraded ? "DEGRADED" : "UP",
+                        health.getFirst(), health, others));
             });
             routes.before(context -> RequestAddress.usePublicUrl(context, config.publicUrl()));
             routes.before("/metrics", authentication::require);
@@ -209,13 +212,29 @@ public final class SluiceHttpServer implements AutoCloseable {
 
     /**
      * {@code engine} is the default engine (as before several engines existed); {@code engines} lists them all;
-     * {@code dependencies} the shared stores a cluster node needs (empty on a single node).
+     * {@code dependencies} the shared stores a cluster node needs (empty on a single node). {@code status}: UP,
+     * DEGRADED (ready, but a dependency that only degrades the node is down) or DOWN (not ready).
      */
-    record Readiness(String status, EngineHealth engine, List<EngineHealth> engines, List<EngineHealth> dependencies) {
+    record Readiness(String status, EngineHealth engine, List<EngineHealth> engines, List<DependencyHealth> dependencies) {
     }
 
-    /** Something besides the engines that must answer for the node to be ready. */
-    public record ReadinessCheck(String name, java.util.function.BooleanSupplier healthy) {
+    /** A dependency's state; {@code reason} says what is wrong, and is left out while it answers. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record DependencyHealth(boolean healthy, String name, String status, String reason,
+                            @com.fasterxml.jackson.annotation.JsonIgnore boolean degradesOnly) {
+        static DependencyHealth of(ReadinessCheck check) {
+            java.util.Optional<String> problem = check.problem().get();
+            return new DependencyHealth(problem.isEmpty(), check.name(), problem.isEmpty() ? "UP" : "DOWN",
+                    problem.orElse(null), check.degradesOnly());
+        }
+    }
+
+    /**
+     * Something besides the engines that must answer for the node to be ready: {@code problem} says what is wrong
+     * (empty while it answers; it must not block). With {@code degradesOnly} the node stays ready without it.
+     */
+    public record ReadinessCheck(String name, java.util.function.Supplier<java.util.Optional<String>> problem,
+                                 boolean degradesOnly) {
     }
 
     /**

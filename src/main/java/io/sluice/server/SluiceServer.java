@@ -57,6 +57,8 @@ public final class SluiceServer implements AutoCloseable {
     private final io.sluice.storage.postgres.PostgresCluster cluster;
     private final io.sluice.storage.s3.S3ResultStore sharedResults;
     private final java.util.concurrent.ScheduledExecutorService sharedRefresh;
+    /** Cluster mode only: whether the results bucket answers, asked every few seconds for readiness. */
+    private final PeriodicCheck bucketCheck;
     /**
      * Lent to the text encoders so one large NDJSON/JSON/CSV result renders on two cores. Half the cores:
      * every helped result already keeps its own thread, the engine and a read-ahead reader busy.
@@ -74,7 +76,11 @@ public final class SluiceServer implements AutoCloseable {
             DemoData.install(engine::executeTrusted);
         }
         DruidFunctions.installStatements().forEach(engine::executeTrusted);
-        this.engines = routing(engine, config.engines());
+        // Settled once: a node without a configured id gets a generated one, and every part must use the same.
+        io.sluice.storage.postgres.PostgresConfig clusterConfig = config.cluster().enabled()
+                ? config.cluster().postgres(config.statements().retention()) : null;
+        this.engines = routing(clusterConfig == null ? engine : new io.sluice.engine.duckdb.NodeLocalCatalogs(engine,
+                config.cluster().nodeLocalCatalogs(), clusterConfig.nodeId(), DUCKDB_DEFAULT_CATALOG), config.engines());
         this.spool = new ResultSpool(SpoolConfig.defaults(data.resolve("spool"))
                 .withPageRows(config.spoolPageRows()).withQuotaBytes(config.spoolQuotaBytes())
                 .withRetention(config.statements().retention()), allocator, clock);
@@ -97,15 +103,36 @@ public final class SluiceServer implements AutoCloseable {
             if (!config.export().store().equals("s3")) {
                 throw new IllegalArgumentException("cluster mode keeps results in S3: set export.store=s3 and export.s3.*");
             }
-            this.cluster = io.sluice.storage.postgres.PostgresCluster.start(
-                    config.cluster().postgres(config.statements().retention()));
+            try {
+                this.cluster = io.sluice.storage.postgres.PostgresCluster.start(clusterConfig);
+            } catch (RuntimeException e) {
+                // PostgreSQL unreachable or refusing: the node does not start, and gives back what it opened.
+                closeQuietly(engine);
+                closeQuietly(renderHelpers);
+                closeQuietly(allocator);
+                throw e;
+            }
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
+            this.bucketCheck = new PeriodicCheck("s3", sharedResults::bucketProblem, java.time.Duration.ofSeconds(2));
             spool.shareThrough(sharedResults);
             spool.keepAccountsIn(cluster.spoolLedger());
             statementRepository = cluster.statements();
-            this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
+            io.sluice.core.auth.MasterKey masterKey = io.sluice.core.auth.MasterKey.load(
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
-                    data.resolve("security").resolve("master.key")));
+                    data.resolve("security").resolve("master.key"));
+            try {
+                requireSameClusterSettings(config, masterKey);
+            } catch (RuntimeException e) {
+                // The node does not start: give back what it opened (the engine is a process of its own).
+                closeQuietly(cluster);
+                closeQuietly(bucketCheck);
+                closeQuietly(sharedResults);
+                closeQuietly(engine);
+                closeQuietly(renderHelpers);
+                closeQuietly(allocator);
+                throw e;
+            }
+            this.keys = new ApiKeyStore(cluster.document("api-keys"), masterKey);
             accessStore = new io.sluice.core.access.AccessStore(cluster.document("access"));
             publicKeys = new io.sluice.core.auth.PublicKeyStore(cluster.document("rsa-public-keys"));
             this.sharedRefresh = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -124,6 +151,7 @@ public final class SluiceServer implements AutoCloseable {
             this.cluster = null;
             this.sharedResults = null;
             this.sharedRefresh = null;
+            this.bucketCheck = null;
             statementRepository = io.sluice.core.statement.StatementRepository.local(data.resolve("statements"));
             this.keys = new ApiKeyStore(data.resolve("security").resolve("api-keys.tsv"));
             accessStore = new io.sluice.core.access.AccessStore(data.resolve("security").resolve("access.tsv"));
@@ -155,8 +183,11 @@ public final class SluiceServer implements AutoCloseable {
         exporter.quotas(principal -> access.exportQuotaBytes(principal, exportQuota));
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)
                 .description("Bytes of files written by exports").baseUnit("bytes").register(meters);
-        List<SluiceHttpServer.ReadinessCheck> dependencies = cluster == null ? List.of()
-                : List.of(new SluiceHttpServer.ReadinessCheck("postgresql", cluster::healthy));
+        // PostgreSQL only degrades a node: an outage hits every node alike, and the paths that need no shared state
+        // (admins' streaming queries) keep working, so balancers keep the nodes (docs/deployment.md, readiness).
+        List<SluiceHttpServer.ReadinessCheck> dependencies = cluster == null ? List.of() : List.of(
+                new SluiceHttpServer.ReadinessCheck("postgresql", cluster::problem, true),
+                new SluiceHttpServer.ReadinessCheck("s3", bucketCheck::problem, false));
         this.http = new SluiceHttpServer(config.http(), authentication, engines, dependencies, meters, List.of(
                 new NativeApi(statements, authentication, json, formats, clock, exporter),
                 new io.sluice.protocol.ncp.NcpApi(statements, authentication, replayGuard(clock), json, clock),
@@ -229,10 +260,23 @@ public final class SluiceServer implements AutoCloseable {
             sharedRefresh.shutdownNow();
         }
         closeQuietly(cluster);
+        closeQuietly(bucketCheck);
         closeQuietly(sharedResults);
         closeQuietly(access.audit());
         closeQuietly(engines);
         closeQuietly(allocator);
+    }
+
+    /**
+     * A node with another master key would seal keys the others cannot open (and fail NCP signatures only there);
+     * one with another bucket or prefix would keep results the others cannot find. Either is refused at start.
+     */
+    private void requireSameClusterSettings(SluiceConfig config, io.sluice.core.auth.MasterKey masterKey) {
+        cluster.requireSameSetting("master-key-fingerprint", masterKey.fingerprint(),
+                "this node's master key (SLUICE_MASTER_KEY, or data/security/master.key when unset)");
+        cluster.requireSameSetting("s3-results", "s3://" + config.export().s3().bucket() + "/" + config.cluster().spoolPrefix(),
+                "this node's result store (export.s3.bucket " + config.export().s3().bucket() + ", cluster.s3.prefix "
+                        + config.cluster().spoolPrefix() + ")");
     }
 
     /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
@@ -252,13 +296,18 @@ public final class SluiceServer implements AutoCloseable {
                 limit, isolation.cancelGrace(), isolation.startTimeout(), isolation.cgroups(), isolation.warmSpare()));
     }
 
-    private static io.sluice.core.engine.RoutingEngine routing(io.sluice.engine.duckdb.DuckDbDatabase duckDb, EngineSettings settings) {
+    /** The catalog of DuckDB's own database file ({@code sluice.duckdb}), where unqualified names resolve. */
+    private static final String DUCKDB_DEFAULT_CATALOG = "sluice";
+
+    /** {@code statementEngine} is DuckDB as statements see it (in a cluster, behind {@code NodeLocalCatalogs}). */
+    private static io.sluice.core.engine.RoutingEngine routing(io.sluice.core.engine.Engine statementEngine,
+                                                               EngineSettings settings) {
         java.util.Map<String, io.sluice.core.engine.Engine> byCatalog = new java.util.LinkedHashMap<>();
         settings.trino().ifPresent(trinoConfig -> {
             io.sluice.engine.trino.TrinoEngine trino = new io.sluice.engine.trino.TrinoEngine(trinoConfig);
             trinoConfig.catalogs().forEach(catalog -> byCatalog.put(catalog, trino));
         });
-        return new io.sluice.core.engine.RoutingEngine(duckDb, byCatalog);
+        return new io.sluice.core.engine.RoutingEngine(statementEngine, byCatalog);
     }
 
     private static Path tempDirectory(Path data) {

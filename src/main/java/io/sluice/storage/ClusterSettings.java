@@ -16,19 +16,21 @@ import java.util.Properties;
  * that under its data dir, as a single node always did.
  */
 public record ClusterSettings(String postgresUrl, String postgresUser, String postgresPassword, int poolSize,
-                              String nodeId, Duration lease, String spoolPrefix) {
+                              String nodeId, Duration lease, String spoolPrefix, java.util.Set<String> nodeLocalCatalogs) {
 
     public static final List<String> KEYS = List.of("cluster.nodeId", "cluster.postgres.url", "cluster.postgres.user",
-            "cluster.postgres.password", "cluster.postgres.poolSize", "cluster.leaseSeconds", "cluster.s3.prefix");
+            "cluster.postgres.password", "cluster.postgres.poolSize", "cluster.leaseSeconds", "cluster.s3.prefix",
+            "cluster.nodeLocalCatalogs");
 
     public ClusterSettings {
         postgresUrl = postgresUrl == null ? "" : postgresUrl.trim();
         nodeId = nodeId == null || nodeId.isBlank() ? "" : nodeId.trim();
         spoolPrefix = spoolPrefix == null ? "sluice-spool/" : spoolPrefix;
+        nodeLocalCatalogs = nodeLocalCatalogs == null ? java.util.Set.of() : java.util.Set.copyOf(nodeLocalCatalogs);
     }
 
     public static ClusterSettings defaults() {
-        return new ClusterSettings("", "", "", 8, "", Duration.ofSeconds(15), "sluice-spool/");
+        return new ClusterSettings("", "", "", 8, "", Duration.ofSeconds(15), "sluice-spool/", java.util.Set.of());
     }
 
     public boolean enabled() {
@@ -36,15 +38,23 @@ public record ClusterSettings(String postgresUrl, String postgresUser, String po
     }
 
     public ClusterSettings withPostgres(String url, String user, String password) {
-        return new ClusterSettings(url, user, password, poolSize, nodeId, lease, spoolPrefix);
+        return new ClusterSettings(url, user, password, poolSize, nodeId, lease, spoolPrefix, nodeLocalCatalogs);
     }
 
     public ClusterSettings withNodeId(String id) {
-        return new ClusterSettings(postgresUrl, postgresUser, postgresPassword, poolSize, id, lease, spoolPrefix);
+        return new ClusterSettings(postgresUrl, postgresUser, postgresPassword, poolSize, id, lease, spoolPrefix, nodeLocalCatalogs);
     }
 
     public ClusterSettings withLease(Duration duration) {
-        return new ClusterSettings(postgresUrl, postgresUser, postgresPassword, poolSize, nodeId, duration, spoolPrefix);
+        return new ClusterSettings(postgresUrl, postgresUser, postgresPassword, poolSize, nodeId, duration, spoolPrefix, nodeLocalCatalogs);
+    }
+
+    /**
+     * DuckDB catalogs whose tables each node keeps for itself on purpose (lower-case; {@code *} for all): in cluster
+     * mode writes to any other DuckDB catalog are refused, since the other nodes would never see them.
+     */
+    public ClusterSettings withNodeLocalCatalogs(java.util.Set<String> catalogs) {
+        return new ClusterSettings(postgresUrl, postgresUser, postgresPassword, poolSize, nodeId, lease, spoolPrefix, catalogs);
     }
 
     /** The node's PostgreSQL settings; a node without a configured id gets host name plus a random suffix. */
@@ -62,7 +72,10 @@ public record ClusterSettings(String postgresUrl, String postgresUser, String po
                 Math.toIntExact(ConfigNumbers.wholeNumber(properties, "cluster.postgres.poolSize", defaults.poolSize())),
                 properties.getProperty("cluster.nodeId", defaults.nodeId()),
                 Duration.ofSeconds(ConfigNumbers.wholeNumber(properties, "cluster.leaseSeconds", defaults.lease().toSeconds())),
-                properties.getProperty("cluster.s3.prefix", defaults.spoolPrefix()));
+                properties.getProperty("cluster.s3.prefix", defaults.spoolPrefix()),
+                java.util.Arrays.stream(properties.getProperty("cluster.nodeLocalCatalogs", "").split(","))
+                        .map(String::trim).filter(name -> !name.isEmpty()).map(name -> name.toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     private static String generatedNodeId() {

@@ -95,6 +95,21 @@ public final class MasterKey {
         Files.write(file, text);
     }
 
+    /**
+     * A fingerprint that tells two keys apart without revealing either: HMAC-SHA256 of a fixed label under the key,
+     * hex. Nodes of a cluster compare it at start, so a node with another key is refused before it signs anything.
+     */
+    public String fingerprint() {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(
+                    "sluice master key fingerprint v1".getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
+    }
+
     /** nonce || ciphertext+tag of {@code plain}, bound to {@code associated}. */
     public byte[] encrypt(byte[] plain, String associated) {
         byte[] nonce = new byte[NONCE_BYTES];

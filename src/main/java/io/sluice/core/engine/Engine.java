@@ -46,6 +46,24 @@ public interface Engine extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * True when the data this engine reads lives on this node alone (an embedded database): another node of a
+     * cluster may hold different rows under the same names, so its results must never answer there. False for an
+     * engine every node reaches alike (Trino).
+     */
+    default boolean nodeLocal() {
+        return false;
+    }
+
+    /**
+     * The engine {@code sql} would run on: itself, or for a router the engine that serves the statement's catalog.
+     *
+     * @throws io.sluice.core.error.SluiceException SQL_CATALOG_ERROR when no one engine can run it
+     */
+    default Engine engineFor(String sql, SessionContext session) {
+        return this;
+    }
+
     /** The engines behind this one, each checked on its own for readiness; an engine on its own is just itself. */
     default java.util.List<Engine> components() {
         return java.util.List.of(this);

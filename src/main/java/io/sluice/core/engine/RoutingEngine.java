@@ -81,35 +81,79 @@ public final class RoutingEngine implements Engine {
         return route(request.sql(), request.session()).open(request);
     }
 
+    @Override
+    public Engine engineFor(String sql, SessionContext session) {
+        return route(sql, session);
+    }
+
     /** The engine a statement runs on. */
     public Engine route(String sql, SessionContext session) {
         String catalog = session.catalog() == null ? null : session.catalog().toLowerCase(Locale.ROOT);
         if (catalog != null) {
             Engine engine = byCatalog.get(catalog);
             if (engine != null) {
+                refuseOtherEngines(sql, engine, catalog);
                 return engine;
             }
             Optional<Set<String>> known = defaultEngine.catalogs();
             if (known.isPresent() && !known.get().contains(catalog)) {
                 throw unknownCatalog(session.catalog());
             }
+            refuseOtherEngines(sql, defaultEngine, catalog);
             return defaultEngine;
         }
         if (byCatalog.isEmpty()) {
             return defaultEngine;
         }
-        Set<Engine> named = new LinkedHashSet<>();
+        Map<Engine, String> named = new LinkedHashMap<>();
         for (String first : QualifiedNames.catalogsIn(sql)) {
             Engine engine = byCatalog.get(first);
             if (engine != null) {
-                named.add(engine);
+                named.putIfAbsent(engine, first);
             }
         }
         if (named.size() > 1) {
-            throw new SluiceException(new SluiceError(ErrorCode.SQL_CATALOG_ERROR,
-                    "The statement names catalogs served by different engines; one statement runs on one engine", "0A000", null));
+            List<Map.Entry<Engine, String>> two = List.copyOf(named.entrySet());
+            throw crossEngine(two.get(0).getKey(), two.get(0).getValue(), two.get(1).getKey(), two.get(1).getValue());
         }
-        return named.isEmpty() ? defaultEngine : named.iterator().next();
+        if (named.isEmpty()) {
+            return defaultEngine;
+        }
+        Map.Entry<Engine, String> chosen = named.entrySet().iterator().next();
+        refuseOtherEngines(sql, chosen.getKey(), chosen.getValue());
+        return chosen.getKey();
+    }
+
+    /**
+     * A statement runs on one engine, so a name of another engine's catalog in it could only fail with that engine's
+     * puzzled message ("Catalog 'sluice' not found"); it is refused here instead, naming both engines. Only
+     * three-part names count (a hint from the text); DuckDB's catalogs are asked only when such a name is not one of
+     * the other engines' catalogs.
+     */
+    private void refuseOtherEngines(String sql, Engine chosen, String chosenCatalog) {
+        if (byCatalog.isEmpty()) {
+            return;
+        }
+        Set<String> defaultCatalogs = null;
+        for (String first : QualifiedNames.catalogsIn(sql)) {
+            Engine engine = byCatalog.get(first);
+            if (engine == null && chosen != defaultEngine) {
+                if (defaultCatalogs == null) {
+                    defaultCatalogs = defaultEngine.catalogs().orElse(Set.of());
+                }
+                engine = defaultCatalogs.contains(first) ? defaultEngine : null;
+            }
+            if (engine != null && engine != chosen) {
+                throw crossEngine(chosen, chosenCatalog, engine, first);
+            }
+        }
+    }
+
+    private static SluiceException crossEngine(Engine one, String oneCatalog, Engine other, String otherCatalog) {
+        return new SluiceException(new SluiceError(ErrorCode.SQL_CATALOG_ERROR, "Cross-engine statements are not"
+                + " supported: catalog '" + oneCatalog + "' is served by " + one.name() + " and catalog '" + otherCatalog
+                + "' by " + other.name() + "; one statement runs on one engine (copy the data into one of them, or query"
+                + " each separately)", "0A000", null));
     }
 
     /** Trino's and NCP's own wording, so every protocol reads the same whichever engine was asked. */

@@ -56,8 +56,13 @@ final class ResultReuse implements ReuseIndex {
         entries.values().removeIf(entry -> entry.resultId().equals(resultId));
     }
 
-    static String key(Principal principal, StatementRequest request) {
+    /**
+     * @param origin where the data comes from: the node's id for a node-local engine in a cluster, else empty (an
+     *     engine every node shares), so a result read from one node's own tables never answers on another
+     */
+    static String key(Principal principal, StatementRequest request, String origin) {
         StringBuilder text = new StringBuilder();
+        append(text, origin);
         append(text, principal.id());
         append(text, request.sql());
         append(text, request.session().catalog());

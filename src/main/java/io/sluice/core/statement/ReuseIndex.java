@@ -19,6 +19,14 @@ public interface ReuseIndex {
 
     long epoch();
 
+    /**
+     * The name under which results of a node-local engine (DuckDB, whose tables each node holds for itself) are
+     * kept: this node's id in a cluster, so such a result never answers on another node; empty on one node.
+     */
+    default String thisNode() {
+        return "";
+    }
+
     /** The entry for {@code key} of the current epoch that finished at most {@code maxAge} before {@code now}. */
     Optional<Entry> lookup(String key, Duration maxAge, Instant now);
 

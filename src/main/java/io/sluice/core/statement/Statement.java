@@ -177,7 +177,20 @@ final class Statement {
 
     /** Ends the statement successfully; returns false if it had already ended. */
     boolean succeed(Instant now, long finalRows, long finalUpdateCount, int pages, boolean wasReused, String result) {
-        StatementStatus status;
+        if (!succeedUnannounced(now, finalRows, finalUpdateCount, pages, wasReused, result)) {
+            return false;
+        }
+        announceEnd();
+        return true;
+    }
+
+    /**
+     * Ends the statement successfully without waking those who await it yet ({@link #announceEnd()} does): in a
+     * cluster the end is recorded in the shared store first, or a client told "SUCCEEDED" by this node could ask
+     * another node at once and hear "RUNNING".
+     */
+    boolean succeedUnannounced(Instant now, long finalRows, long finalUpdateCount, int pages, boolean wasReused,
+                               String result) {
         synchronized (this) {
             if (state.isTerminal()) {
                 return false;
@@ -193,10 +206,13 @@ final class Statement {
                 startedAt = now;
             }
             engineStatement = null;
-            status = snapshot();
         }
-        completion.complete(status);
         return true;
+    }
+
+    /** Wakes those who await the end of a statement {@link #succeedUnannounced ended}. */
+    void announceEnd() {
+        completion.complete(snapshot());
     }
 
     /** Ends the statement with an error: CANCELLED when the error is a cancellation, FAILED otherwise. */

@@ -384,7 +384,7 @@ public final class StatementService implements AutoCloseable {
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
                     if (request.reuseMaxAge() != null && !result.modifiesData() && spooled.resultId() != null) {
                         try {
-                            reuse.remember(ResultReuse.key(principal, request), new ReuseIndex.Entry(statement.id(),
+                            reuse.remember(reuseKey(principal, request), new ReuseIndex.Entry(statement.id(),
                                     statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
                                     spooled.pageCount(), statement.snapshot().truncated()));
                         } catch (RuntimeException e) {
@@ -392,12 +392,17 @@ public final class StatementService implements AutoCloseable {
                             LOG.warn("could not remember [{}] for reuse", statement.id(), e);
                         }
                     }
-                    if (statement.succeed(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
+                    if (statement.succeedUnannounced(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             spooled.resultId())) {
                         // The export's last file is closed on its own thread; the statement does not wait for it.
                         tap.finish();
                         StatementStatus status = statement.snapshot();
-                        saveTerminal(status, !spooled.small());
+                        try {
+                            saveTerminal(status, !spooled.small());
+                        } finally {
+                            // Only now: a client woken by the end may read the result through another node at once.
+                            statement.announceEnd();
+                        }
                         finished(statement, status);
                     } else {
                         SluiceError ended = statement.snapshot().error();
@@ -882,12 +887,23 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
+    /** Keyed by where the data comes from too: results of a node-local engine answer only on the node that made them. */
+    private String reuseKey(Principal principal, StatementRequest request) {
+        boolean nodeLocal;
+        try {
+            nodeLocal = engine.engineFor(request.sql(), request.session()).nodeLocal();
+        } catch (RuntimeException unroutable) {
+            nodeLocal = true; // the statement fails when it runs; nothing of another node may answer for it
+        }
+        return ResultReuse.key(principal, request, nodeLocal ? reuse.thisNode() : "");
+    }
+
     private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request, String id) {
         if (request.reuseMaxAge() == null || reuseEpochBehind) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<ReuseIndex.Entry> hit = reuse.lookup(ResultReuse.key(principal, request), request.reuseMaxAge(), now);
+        Optional<ReuseIndex.Entry> hit = reuse.lookup(reuseKey(principal, request), request.reuseMaxAge(), now);
         if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
             return Optional.empty();
         }

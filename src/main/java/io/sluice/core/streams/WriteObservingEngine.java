@@ -39,6 +39,16 @@ final class WriteObservingEngine implements Engine {
     }
 
     @Override
+    public boolean nodeLocal() {
+        return engine.nodeLocal();
+    }
+
+    @Override
+    public Engine engineFor(String sql, io.sluice.core.engine.SessionContext session) {
+        return engine.engineFor(sql, session);
+    }
+
+    @Override
     public Optional<String> resolveTable(List<String> nameParts) {
         return engine.resolveTable(nameParts);
     }

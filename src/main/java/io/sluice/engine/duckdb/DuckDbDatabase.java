@@ -10,6 +10,12 @@ import java.util.List;
  */
 public interface DuckDbDatabase extends Engine {
 
+    /** Each node has its own database file: its tables are its own, even in a cluster. */
+    @Override
+    default boolean nodeLocal() {
+        return true;
+    }
+
     /** Trusted setup SQL (demo tables, migrations), never user SQL; still locked down. */
     void executeTrusted(String sql);
 

@@ -34,6 +34,36 @@ public final class PostgresCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * Makes sure this node shares a setting with the cluster: the first node to start records {@code value} under
+     * {@code name}; every later node must bring the same value.
+     *
+     * @param shown how the setting is named in the refusal (never the value itself: it may be a secret's fingerprint)
+     * @throws IllegalStateException when the cluster recorded another value (the node must not start)
+     */
+    public void requireSameSetting(String name, String value, String shown) {
+        String recorded = database.transaction(connection -> {
+            try (java.sql.PreparedStatement claim = connection.prepareStatement("INSERT INTO sluice_cluster_settings"
+                    + " (name, value, set_by) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING");
+                 java.sql.PreparedStatement read = connection.prepareStatement(
+                         "SELECT value, set_by FROM sluice_cluster_settings WHERE name = ?")) {
+                claim.setString(1, name);
+                claim.setString(2, value);
+                claim.setString(3, config.nodeId());
+                claim.executeUpdate();
+                read.setString(1, name);
+                try (java.sql.ResultSet row = read.executeQuery()) {
+                    row.next();
+                    return row.getString(1).equals(value) ? null : row.getString(2);
+                }
+            }
+        });
+        if (recorded != null) {
+            throw new IllegalStateException(shown + " differs from the cluster's (first set by node " + recorded
+                    + " in PostgreSQL table sluice_cluster_settings); every node of a cluster must share it");
+        }
+    }
+
     public String nodeId() {
         return config.nodeId();
     }
@@ -43,13 +73,18 @@ public final class PostgresCluster implements AutoCloseable {
         return nodes.reachable();
     }
 
+    /** Why this node cannot reach PostgreSQL now (its last heartbeat failed), or empty while it can. */
+    public java.util.Optional<String> problem() {
+        return nodes.reachable() ? java.util.Optional.empty() : java.util.Optional.of(nodes.lastFailure());
+    }
+
     public StatementRepository statements() {
         return statements;
     }
 
     /** The result-reuse index every node shares. */
     public io.sluice.core.statement.ReuseIndex reuseIndex() {
-        return new PostgresReuseIndex(database);
+        return new PostgresReuseIndex(database, config.nodeId());
     }
 
     /** The ledger of spooled results every node shares (per-principal spool quotas across nodes). */

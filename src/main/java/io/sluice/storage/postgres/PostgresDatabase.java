@@ -104,7 +104,14 @@ final class PostgresDatabase implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS sluice_used_tokens (
                 token text PRIMARY KEY,
                 expires_at timestamptz NOT NULL)""",
-            "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"));
+            "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"),
+            // 5: settings every node must share (the master key's fingerprint, where results live), set by the first.
+            List.of("""
+            CREATE TABLE IF NOT EXISTS sluice_cluster_settings (
+                name text PRIMARY KEY,
+                value text NOT NULL,
+                set_by text NOT NULL,
+                set_at timestamptz NOT NULL DEFAULT now())"""));
 
     private final HikariDataSource pool;
 
@@ -131,16 +138,49 @@ final class PostgresDatabase implements AutoCloseable {
         hikari.addDataSourceProperty("ApplicationName", "sluice " + config.nodeId());
         this.pool = new HikariDataSource(hikari);
         try {
-            migrate();
+            migrate(config.url());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
+    /**
+     * How long a starting node tries to reach PostgreSQL: longer than one pool timeout, since the first connection of
+     * a cold JVM on a busy host (or a database that is itself just starting) takes a while; short enough that a node
+     * pointed at the wrong place says so within seconds.
+     */
+    private static final long START_ATTEMPTS_MILLIS = 10_000;
+
+    /** The first connection, tried again until {@link #START_ATTEMPTS_MILLIS}; then the refusal says why it failed. */
+    private Connection firstConnection(String url) {
+        long deadline = System.nanoTime() + START_ATTEMPTS_MILLIS * 1_000_000;
+        while (true) {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    Throwable cause = e;
+                    while (cause.getCause() != null) {
+                        cause = cause.getCause();
+                    }
+                    // The URL without its parameters: they may hold a password.
+                    throw new IllegalStateException("cannot reach the cluster's PostgreSQL at " + url.replaceAll("\\?.*$", "")
+                            + ": " + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""), e);
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reaching PostgreSQL", interrupted);
+                }
+            }
+        }
+    }
+
     /** Creates or updates the schema; every statement is idempotent, so a crash half-way is repaired next start. */
-    private void migrate() {
-        try (Connection connection = pool.getConnection()) {
+    private void migrate(String url) {
+        try (Connection connection = firstConnection(url)) {
             connection.setAutoCommit(false);
             try (Statement sql = connection.createStatement()) {
                 sql.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");

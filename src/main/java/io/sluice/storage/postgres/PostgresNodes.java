@@ -29,6 +29,8 @@ final class PostgresNodes implements AutoCloseable {
      * to reconnect.
      */
     private volatile long healthySince = -1;
+    /** Why the last heartbeat failed (for readiness); meaningful only while {@link #reachable()} is false. */
+    private volatile String lastFailure = "no heartbeat yet";
 
     PostgresNodes(PostgresDatabase database, PostgresConfig config) {
         this.database = database;
@@ -84,6 +86,7 @@ final class PostgresNodes implements AutoCloseable {
                 purge();
             }
         } catch (RuntimeException e) {
+            lastFailure = String.valueOf(e.getMessage());
             healthySince = -1;
             LOG.warn("cluster heartbeat failed: {}", e.getMessage());
         }
@@ -92,6 +95,11 @@ final class PostgresNodes implements AutoCloseable {
     /** True while this node's last heartbeat reached PostgreSQL (for readiness; at most one beat stale). */
     boolean reachable() {
         return healthySince >= 0;
+    }
+
+    /** Why the last heartbeat failed. */
+    String lastFailure() {
+        return lastFailure;
     }
 
     /** Fails the running statements of nodes whose lease expired; returns how many. */

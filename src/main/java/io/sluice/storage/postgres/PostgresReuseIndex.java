@@ -18,9 +18,16 @@ import java.util.Optional;
 final class PostgresReuseIndex implements ReuseIndex {
 
     private final PostgresDatabase database;
+    private final String nodeId;
 
-    PostgresReuseIndex(PostgresDatabase database) {
+    PostgresReuseIndex(PostgresDatabase database, String nodeId) {
         this.database = database;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public String thisNode() {
+        return nodeId;
     }
 
     @Override

@@ -90,6 +90,27 @@ public final class S3ResultStore implements SharedResultStore, AutoCloseable {
         }
     }
 
+    /**
+     * Why results cannot be kept in the bucket now (it does not exist, access is denied, S3 does not answer), or
+     * empty when it answers a HEAD request: asked for readiness, so a node without its bucket is not ready.
+     */
+    public java.util.Optional<String> bucketProblem() {
+        String where = "S3 bucket " + config.bucket() + (config.endpoint().isEmpty() ? "" : " at " + config.endpoint());
+        try {
+            client.headBucket(b -> b.bucket(config.bucket()));
+            return java.util.Optional.empty();
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            return java.util.Optional.of(where + switch (e.statusCode()) {
+                case 404 -> " does not exist";
+                case 403 -> " refuses this node's credentials (403)";
+                default -> " answered " + e.statusCode();
+            });
+        } catch (SdkException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            return java.util.Optional.of(where + " cannot be reached: " + message);
+        }
+    }
+
     private SluiceException unavailable(String what, SdkException e) {
         String message = e.getMessage() == null ? "unknown error" : e.getMessage().lines().findFirst().orElse("");
         return new SluiceException(SluiceError.of(ErrorCode.STORAGE_UNAVAILABLE, "The shared result store (S3 bucket "
