@@ -129,6 +129,15 @@ public final class NodeLocalCatalogs implements Engine {
         }
 
         @Override
+        public EngineResult executeIfAccessing(io.sluice.core.engine.AccessedTables approved) {
+            try {
+                return statement.executeIfAccessing(approved);
+            } catch (SluiceException e) {
+                throw explained(e);
+            }
+        }
+
+        @Override
         public io.sluice.core.engine.QueryProgress progress() {
             return statement.progress();
         }
