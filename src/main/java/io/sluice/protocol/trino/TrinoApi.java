@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.SessionContext;
+import io.sluice.core.engine.SqlDialect;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
@@ -135,7 +136,8 @@ public final class TrinoApi implements HttpApi {
             tags.put("trino.clientInfo", session.clientInfo());
         }
         StatementRequest request = new StatementRequest(run.sql(), new Parameters.Positional(run.parameters()),
-                new SessionContext(session.catalog(), session.schema(), session.timeZone(), principal.name()),
+                new SessionContext(session.catalog(), session.schema(), session.timeZone(), principal.name(),
+                        SqlDialect.TRINO),
                 timeout, 0, null, null, PROTOCOL)
                 .withClient(ClientConnections.of(context))
                 .withTags(tags);

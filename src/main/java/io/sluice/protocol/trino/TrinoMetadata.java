@@ -29,8 +29,11 @@ final class TrinoMetadata {
     private static final Pattern SYSTEM_JDBC =
             Pattern.compile("\\b\"?system\"?\\s*\\.\\s*\"?jdbc\"?\\s*\\.\\s*\"?([A-Za-z_]+)\"?", FLAGS);
 
-    /** Catalogs DuckDB lists that are its own internals, not the user's. */
-    private static final String USER_CATALOGS = "NOT IN ('system', 'temp')";
+    /**
+     * Catalogs DuckDB lists that are its own internals, not the user's; trino_functions holds the Trino functions
+     * that Trino statements resolve on DuckDB.
+     */
+    private static final String USER_CATALOGS = "NOT IN ('system', 'temp', 'trino_functions')";
 
     /** DuckDB's type text in Trino's spelling (the common types; others lower-cased). */
     private static final String TRINO_TYPE = "CASE WHEN data_type = 'VARCHAR' THEN 'varchar' "
