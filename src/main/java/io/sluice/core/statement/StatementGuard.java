@@ -51,6 +51,14 @@ public interface StatementGuard {
     default void resultRead(Principal principal, String statementId, ResultReader reader, Integer page, long rows) {
     }
 
+    /**
+     * The tables' columns the principal may be told exist, for protocols that answer catalog listings (DatabaseMetaData
+     * and the like) to principals that may not read the engine's catalog; empty when nothing is hidden from it.
+     */
+    default java.util.Optional<java.util.List<CatalogColumn>> visibleCatalog(Principal principal) {
+        return java.util.Optional.empty();
+    }
+
     /** Called once when a statement ends, whatever the outcome. */
     default void finished(StatementStatus status) {
     }

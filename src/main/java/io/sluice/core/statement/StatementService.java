@@ -148,6 +148,14 @@ public final class StatementService implements AutoCloseable {
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
+    /**
+     * The tables' columns {@code principal} may be told exist, for a protocol's catalog listings; empty when nothing is
+     * hidden from it (an admin, or no access control), and the protocol then lists the engine's catalog as it is.
+     */
+    public java.util.Optional<java.util.List<CatalogColumn>> visibleCatalog(Principal principal) {
+        return guard.visibleCatalog(principal);
+    }
+
     private int activeStatements(Principal principal) {
         AtomicInteger active = activeByPrincipal.get(principal.id());
         return active == null ? 0 : active.get();

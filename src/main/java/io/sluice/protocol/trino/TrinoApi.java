@@ -114,7 +114,9 @@ public final class TrinoApi implements HttpApi {
         if (sql.isBlank()) {
             throw TrinoRequestException.badRequest("SQL statement is empty");
         }
-        TrinoStatements.Plan plan = TrinoStatements.plan(sql, session);
+        // A principal that may not read the engine's catalog gets listings of what it sees, made by access control.
+        TrinoStatements.Plan plan = TrinoStatements.plan(sql, session, () -> statements.visibleCatalog(principal)
+                .map(TrinoMetadata.Sources::of).orElse(TrinoMetadata.Sources.ENGINE));
         switch (plan) {
             case TrinoStatements.Local local -> answerLocal(context, local);
             case TrinoStatements.Run run -> start(context, principal, run, updateType(sql));
