@@ -174,9 +174,10 @@ public final class TrinoApi implements HttpApi {
         List<TrinoResponses.Column> columns;
         List<List<Object>> rows;
         if (local.columnNames() == null) {
-            // Trino answers a session statement with one boolean column "result" holding true; drivers read it.
-            columns = List.of(TrinoTypes.column("result", io.sluice.core.types.SqlType.BOOLEAN));
-            rows = List.of(List.of(true));
+            // As Trino answers a session statement: no columns (an empty list; null would tell clients the columns are
+            // still to come) and no rows, so trino-cli prints just the update type and drivers see an update.
+            columns = List.of();
+            rows = List.of();
         } else {
             columns = local.columnNames().stream()
                     .map(name -> TrinoTypes.column(name, io.sluice.core.types.SqlType.VARCHAR)).toList();
