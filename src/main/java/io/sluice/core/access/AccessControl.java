@@ -283,6 +283,16 @@ public final class AccessControl implements StatementGuard {
                 statementId, null, null, List.of(), "READ", null, rows, 0, bytes, AuditRecord.RESULT_READ, page));
     }
 
+    /** Admins see the whole catalog; anyone else the tables it holds a privilege on. */
+    @Override
+    public Optional<List<io.sluice.core.statement.CatalogColumn>> visibleCatalog(Principal principal) {
+        if (principal.admin()) {
+            return Optional.empty();
+        }
+        store.refresh();
+        return Optional.of(visibility.catalog(principal));
+    }
+
     /** Statements refused because the principal may not run them (admin statements from non-admins). */
     public void auditRefusal(Principal principal, String protocol, String what) {
         record(principal.id(), principal.admin(), null, protocol, null, what, List.of(), "REFUSED", ErrorCode.FORBIDDEN.name(), 0, 0);
@@ -346,7 +356,6 @@ public final class AccessControl implements StatementGuard {
      * {@code catalog.schema.table}): admins every table but Sluice's own (which they read by name), others the tables
      * they hold a privilege on.
      */
-    @Override
     public boolean sees(Principal principal, String table) {
         if (principal.admin()) {
             return !reserved(table);

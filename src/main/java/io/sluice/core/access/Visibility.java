@@ -2,6 +2,16 @@ package io.sluice.core.access;
 
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.Engine;
+import io.sluice.core.engine.EngineRequest;
+import io.sluice.core.engine.EngineResult;
+import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.engine.Parameters;
+import io.sluice.core.engine.SessionContext;
+import io.sluice.core.result.BatchStream;
+import io.sluice.core.statement.CatalogColumn;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.HiddenObjects;
 import io.sluice.core.error.SluiceError;
@@ -16,6 +26,17 @@ import java.util.Optional;
  * grants hide). Names are resolved by the engine; this class only decides.
  */
 final class Visibility {
+
+    /** Every column of every table, with its table's kind; numbers as text, so any engine's integer types read alike. */
+    private static final String CATALOG_COLUMNS = "SELECT c.table_catalog, c.table_schema, c.table_name, t.table_type, "
+            + "c.column_name, CAST(c.ordinal_position AS VARCHAR), c.data_type, c.is_nullable, "
+            + "CAST(c.numeric_precision AS VARCHAR), CAST(c.numeric_scale AS VARCHAR), "
+            + "CAST(c.numeric_precision_radix AS VARCHAR), CAST(c.character_maximum_length AS VARCHAR) "
+            + "FROM information_schema.columns c JOIN information_schema.tables t "
+            + "ON c.table_catalog = t.table_catalog AND c.table_schema = t.table_schema AND c.table_name = t.table_name "
+            + "ORDER BY 1, 2, 3, c.ordinal_position";
+    /** Arrow memory one catalog listing may use at once (a batch of names). */
+    private static final long CATALOG_MEMORY = 256L * 1024 * 1024;
 
     private final AccessStore store;
     private final Engine engine;
@@ -42,6 +63,53 @@ final class Visibility {
             }
         }
         return false;
+    }
+
+    /**
+     * The columns of every table and view of the default engine that the principal sees, read from the engine's
+     * information_schema on Sluice's own behalf: the principal itself may not read the catalog (it would list what
+     * its grants hide), so listings are answered from this instead.
+     */
+    List<CatalogColumn> catalog(Principal principal) {
+        List<CatalogColumn> visible = new java.util.ArrayList<>();
+        Map<String, Boolean> seen = new java.util.HashMap<>();
+        try (BufferAllocator allocator = new RootAllocator(CATALOG_MEMORY);
+             EngineStatement statement = engine.open(new EngineRequest(CATALOG_COLUMNS,
+                     new Parameters.Positional(List.of()), SessionContext.DEFAULT, allocator))) {
+            if (!(statement.execute() instanceof EngineResult.Rows(BatchStream rows, boolean modifies))) {
+                return visible;
+            }
+            try (rows) {
+                while (rows.next()) {
+                    VectorSchemaRoot batch = rows.root();
+                    for (int row = 0; row < batch.getRowCount(); row++) {
+                        CatalogColumn column = column(batch, row);
+                        String table = (column.catalog() + "." + column.schema() + "." + column.table())
+                                .toLowerCase(java.util.Locale.ROOT);
+                        if (seen.computeIfAbsent(table, name -> sees(principal, name))) {
+                            visible.add(column);
+                        }
+                    }
+                }
+            }
+        }
+        return visible;
+    }
+
+    private static CatalogColumn column(VectorSchemaRoot batch, int row) {
+        return new CatalogColumn(text(batch, 0, row), text(batch, 1, row), text(batch, 2, row), text(batch, 3, row),
+                text(batch, 4, row), number(batch, 5, row), text(batch, 6, row), "YES".equals(text(batch, 7, row)),
+                number(batch, 8, row), number(batch, 9, row), number(batch, 10, row), number(batch, 11, row));
+    }
+
+    private static String text(VectorSchemaRoot batch, int column, int row) {
+        Object value = batch.getVector(column).getObject(row);
+        return value == null ? null : value.toString();
+    }
+
+    private static Integer number(VectorSchemaRoot batch, int column, int row) {
+        String value = text(batch, column, row);
+        return value == null ? null : Integer.valueOf(value);
     }
 
     /** The last part of the name {@code sql} wrote for {@code table}, as written; empty when it wrote none. */

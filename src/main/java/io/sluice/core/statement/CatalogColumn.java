@@ -1,13 +1,14 @@
 package io.sluice.core.statement;
 
 /**
- * One column of a table or view as the engine's {@code information_schema} describes it (its own type text and
- * spelling of names): what a protocol's catalog views are built from for a principal that may not read the
- * catalog itself. Numbers are null where the engine has none.
+ * One column of a table or view, as a catalog listing shows it to a principal that may not read the engine's own
+ * catalog ({@link StatementService#visibleCatalog}). Names are as the engine spells them; numbers are null where
+ * the engine gives none.
  *
- * @param tableType the engine's {@code table_type} ({@code BASE TABLE}, {@code VIEW}, …)
+ * @param tableType the engine's kind of table ({@code BASE TABLE}, {@code VIEW}, …)
+ * @param dataType the engine's type text
  */
 public record CatalogColumn(String catalog, String schema, String table, String tableType, String column, int ordinal,
-                            String nullable, String dataType, Integer numericPrecision, Integer numericPrecisionRadix,
-                            Integer numericScale) {
+                            String dataType, boolean nullable, Integer numericPrecision, Integer numericScale,
+                            Integer numericPrecisionRadix, Integer characterMaximumLength) {
 }

@@ -68,6 +68,8 @@ final class ResultReuse implements ReuseIndex {
         append(text, request.session().catalog());
         append(text, request.session().schema());
         append(text, request.session().timeZone().getId());
+        // The same text can mean something else in another dialect (Trino's date_diff is not DuckDB's).
+        append(text, request.session().dialect().name());
         append(text, Long.toString(request.maxRows()));
         switch (request.parameters()) {
             case Parameters.Positional positional -> {

@@ -51,15 +51,15 @@ public interface StatementGuard {
     default void resultRead(Principal principal, String statementId, ResultReader reader, Integer page, long rows) {
     }
 
-    /** Called once when a statement ends, whatever the outcome. */
-    default void finished(StatementStatus status) {
+    /**
+     * The tables' columns the principal may be told exist, for protocols that answer catalog listings (DatabaseMetaData
+     * and the like) to principals that may not read the engine's catalog; empty when nothing is hidden from it.
+     */
+    default java.util.Optional<java.util.List<CatalogColumn>> visibleCatalog(Principal principal) {
+        return java.util.Optional.empty();
     }
 
-    /**
-     * Whether the principal may be told that {@code table} (lower-case {@code catalog.schema.name}) exists, so that
-     * catalog views built for it ({@link StatementService#visibleCatalog}) list it. Without a guard every table is.
-     */
-    default boolean sees(Principal principal, String table) {
-        return true;
+    /** Called once when a statement ends, whatever the outcome. */
+    default void finished(StatementStatus status) {
     }
 }

@@ -149,6 +149,14 @@ public final class StatementService implements AutoCloseable {
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
+    /**
+     * The tables' columns {@code principal} may be told exist, for a protocol's catalog listings; empty when nothing is
+     * hidden from it (an admin, or no access control), and the protocol then lists the engine's catalog as it is.
+     */
+    public java.util.Optional<java.util.List<CatalogColumn>> visibleCatalog(Principal principal) {
+        return guard.visibleCatalog(principal);
+    }
+
     private int activeStatements(Principal principal) {
         AtomicInteger active = activeByPrincipal.get(principal.id());
         return active == null ? 0 : active.get();
@@ -683,15 +691,6 @@ public final class StatementService implements AutoCloseable {
             }
         }
         return found.values().stream().sorted(java.util.Comparator.comparing(StatementStatus::createdAt)).toList();
-    }
-
-    /**
-     * The columns of the tables and views the principal may be told exist, read from the engine's catalog on the
-     * server's authority (the principal may not read the catalog itself) and filtered by the guard: what protocol
-     * adapters build their catalog views from for principals that are not admins.
-     */
-    public List<CatalogColumn> visibleCatalog(Principal principal) {
-        return new VisibleCatalog(engine, rootAllocator).columns(principal, guard);
     }
 
     /**

@@ -32,7 +32,7 @@ final class AccessAnalysisCache {
     private static final int MAX_PARAMETERS = 32;
     private static final int MAX_TEXT_PARAMETER = 1024;
 
-    record Key(String sql, String catalog, String schema, Parameters parameters) {
+    record Key(String sql, String catalog, String schema, io.sluice.core.engine.SqlDialect dialect, Parameters parameters) {
     }
 
     private record Entry(long generation, AccessedTables tables) {
@@ -71,7 +71,8 @@ final class AccessAnalysisCache {
                 return Optional.empty();
             }
         }
-        return Optional.of(new Key(request.sql(), request.session().catalog(), request.session().schema(), parameters));
+        return Optional.of(new Key(request.sql(), request.session().catalog(), request.session().schema(),
+                request.session().dialect(), parameters));
     }
 
     private static boolean keyable(Object value) {

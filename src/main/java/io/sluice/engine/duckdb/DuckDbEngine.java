@@ -34,6 +34,8 @@ public final class DuckDbEngine implements DuckDbDatabase {
     private final AccessAnalysisCache analyses = new AccessAnalysisCache(1024);
     /** Idle connections for plain queries; plans are dropped with the access analyses (both follow the catalog). */
     private final ConnectionPool pool = new ConnectionPool(IDLE_CONNECTIONS, analyses::generation);
+    /** The same for statements in Trino's dialect, whose connections keep Trino's functions on their search path. */
+    private final ConnectionPool trinoPool = new ConnectionPool(IDLE_CONNECTIONS, analyses::generation);
     private volatile boolean closed;
 
     /**
@@ -86,6 +88,7 @@ public final class DuckDbEngine implements DuckDbDatabase {
                 String path = config.catalogFile(catalog).toString().replace("'", "''");
                 statement.execute("ATTACH IF NOT EXISTS '" + path + "' AS " + catalog);
             }
+            TrinoFunctions.install(statement);
             // Query progress for listings (getQueryProgress): a session setting, so set on the root connection that
             // every statement's connection duplicates, before the lock. Nothing is printed.
             statement.execute("SET enable_progress_bar = true");
@@ -129,11 +132,12 @@ public final class DuckDbEngine implements DuckDbDatabase {
         Objects.requireNonNull(request, "request");
         boolean pooled = ConnectionPool.reusable(SqlScanner.scan(request.sql()),
                 request.session().catalog() == null && request.session().schema() == null);
-        ConnectionPool.Lease lease = pooled ? pool.poll() : null;
+        ConnectionPool dialectPool = request.session().dialect() == io.sluice.core.engine.SqlDialect.TRINO ? trinoPool : pool;
+        ConnectionPool.Lease lease = pooled ? dialectPool.poll() : null;
         if (lease == null) {
-            lease = pool.adopt(newConnection());
+            lease = dialectPool.adopt(newConnection());
         }
-        return track(new DuckDbStatement(request, pool, lease, pooled, config.batchRows(), analyses,
+        return track(new DuckDbStatement(request, dialectPool, lease, pooled, config.batchRows(), analyses,
                 openStatements::remove));
     }
 
@@ -268,7 +272,8 @@ public final class DuckDbEngine implements DuckDbDatabase {
     @Override
     public java.util.Optional<Set<String>> catalogs() {
         try (DuckDBConnection connection = newConnection(); Statement statement = connection.createStatement();
-                var rows = statement.executeQuery("SELECT lower(database_name) FROM duckdb_databases()")) {
+                var rows = statement.executeQuery("SELECT lower(database_name) FROM duckdb_databases() WHERE database_name <> '"
+                        + TrinoFunctions.CATALOG + "'")) {
             Set<String> names = new java.util.TreeSet<>();
             while (rows.next()) {
                 names.add(rows.getString(1));
@@ -307,6 +312,7 @@ public final class DuckDbEngine implements DuckDbDatabase {
             statement.close();
         }
         pool.close();
+        trinoPool.close();
         try {
             rootConnection.close();
         } catch (SQLException e) {

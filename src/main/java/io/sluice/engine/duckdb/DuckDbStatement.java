@@ -357,15 +357,22 @@ final class DuckDbStatement implements EngineStatement {
     private void applySession() throws SQLException {
         String catalog = request.session().catalog();
         String schema = request.session().schema();
-        if (catalog == null && schema == null) {
+        boolean trino = request.session().dialect() == io.sluice.core.engine.SqlDialect.TRINO;
+        if (catalog == null && schema == null && !trino) {
             return;
         }
-        // Identifiers are quoted, never interpreted: these are names, not SQL.
-        String target = catalog == null ? DuckDbTypes.quoteIdentifier(schema)
-                : schema == null ? DuckDbTypes.quoteIdentifier(catalog)
-                : DuckDbTypes.quoteIdentifier(catalog) + "." + DuckDbTypes.quoteIdentifier(schema);
         try (var statement = connection.createStatement()) {
-            statement.execute("USE " + target);
+            if (catalog != null || schema != null) {
+                // Identifiers are quoted, never interpreted: these are names, not SQL.
+                String target = catalog == null ? DuckDbTypes.quoteIdentifier(schema)
+                        : schema == null ? DuckDbTypes.quoteIdentifier(catalog)
+                        : DuckDbTypes.quoteIdentifier(catalog) + "." + DuckDbTypes.quoteIdentifier(schema);
+                statement.execute("USE " + target);
+            }
+            if (trino) {
+                // After USE, which resets the search path; again on a pooled connection (the same path).
+                statement.execute(TrinoFunctions.SEARCH_PATH);
+            }
         }
     }
 

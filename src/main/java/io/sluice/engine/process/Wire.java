@@ -159,13 +159,15 @@ final class Wire {
         writeString(out, session.schema());
         writeString(out, session.timeZone().getId());
         writeString(out, session.user());
+        writeString(out, session.dialect().name());
     }
 
     static SessionContext readSession(DataInputStream in) throws IOException {
         String catalog = readString(in);
         String schema = readString(in);
         ZoneId zone = ZoneId.of(readString(in));
-        return new SessionContext(catalog, schema, zone, readString(in));
+        String user = readString(in);
+        return new SessionContext(catalog, schema, zone, user, io.sluice.core.engine.SqlDialect.valueOf(readString(in)));
     }
 
     static void writeParameters(DataOutputStream out, Parameters parameters) throws IOException {

@@ -34,7 +34,7 @@ record DruidCatalogSources(String tables, String columns, String schemata) {
         if (principal.admin()) {
             return () -> ENGINE;
         }
-        return () -> visible(statements.visibleCatalog(principal));
+        return () -> statements.visibleCatalog(principal).map(DruidCatalogSources::visible).orElse(ENGINE);
     }
 
     /** The columns as literal rows; the tables and schemata are the distinct ones they belong to. */
@@ -49,7 +49,7 @@ record DruidCatalogSources(String tables, String columns, String schemata) {
                 rows.append(i == 0 ? "(" : ", (").append(text(column.catalog())).append(", ").append(text(column.schema()))
                         .append(", ").append(text(column.table())).append(", ").append(text(column.tableType()))
                         .append(", ").append(text(column.column())).append(", ").append(number(column.ordinal()))
-                        .append(", ").append(text(column.nullable())).append(", ").append(text(column.dataType()))
+                        .append(", ").append(text(column.nullable() ? "YES" : "NO")).append(", ").append(text(column.dataType()))
                         .append(", ").append(number(column.numericPrecision())).append(", ")
                         .append(number(column.numericPrecisionRadix())).append(", ").append(number(column.numericScale()))
                         .append(')');

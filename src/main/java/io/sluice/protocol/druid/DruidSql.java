@@ -38,7 +38,7 @@ final class DruidSql {
             + "WHEN table_catalog = current_database() AND table_schema = 'main' "
             + "THEN 'druid' WHEN table_catalog = current_database() THEN table_schema "
             + "ELSE table_catalog || '.' || table_schema END";
-    private static final String REAL_SCHEMAS = "table_catalog NOT IN ('system', 'temp') "
+    private static final String REAL_SCHEMAS = "table_catalog NOT IN ('system', 'temp', 'trino_functions') "
             + "AND table_schema NOT IN ('information_schema', 'pg_catalog')";
     private static final String VISIBLE_TO_ALL = REAL_SCHEMAS + " AND NOT " + INTERNAL_TABLE;
 
@@ -96,7 +96,7 @@ final class DruidSql {
             + "AS \"SCHEMA_NAME\", CAST(NULL AS VARCHAR) AS \"SCHEMA_OWNER\", "
             + "CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_CATALOG\", CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_SCHEMA\", "
             + "CAST(NULL AS VARCHAR) AS \"DEFAULT_CHARACTER_SET_NAME\", CAST(NULL AS VARCHAR) AS \"SQL_PATH\" "
-            + "FROM " + sources.schemata() + " WHERE catalog_name NOT IN ('system', 'temp') "
+            + "FROM " + sources.schemata() + " WHERE catalog_name NOT IN ('system', 'temp', 'trino_functions') "
             + "AND schema_name NOT IN ('information_schema', 'pg_catalog') "
             + (admin ? "" : "AND schema_name <> '" + INTERNAL_SCHEMA + "' ")
             + "UNION ALL SELECT 'druid', 'INFORMATION_SCHEMA', NULL, NULL, NULL, NULL, NULL"

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.sluice.core.auth.Principal;
 import io.sluice.core.engine.Parameters;
 import io.sluice.core.engine.SessionContext;
+import io.sluice.core.engine.SqlDialect;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import io.sluice.core.error.SluiceException;
@@ -113,7 +114,9 @@ public final class TrinoApi implements HttpApi {
         if (sql.isBlank()) {
             throw TrinoRequestException.badRequest("SQL statement is empty");
         }
-        TrinoStatements.Plan plan = TrinoStatements.plan(sql, session);
+        // A principal that may not read the engine's catalog gets listings of what it sees, made by access control.
+        TrinoStatements.Plan plan = TrinoStatements.plan(sql, session, () -> statements.visibleCatalog(principal)
+                .map(TrinoMetadata.Sources::of).orElse(TrinoMetadata.Sources.ENGINE));
         switch (plan) {
             case TrinoStatements.Local local -> answerLocal(context, local);
             case TrinoStatements.Run run -> start(context, principal, run, updateType(sql));
@@ -135,7 +138,8 @@ public final class TrinoApi implements HttpApi {
             tags.put("trino.clientInfo", session.clientInfo());
         }
         StatementRequest request = new StatementRequest(run.sql(), new Parameters.Positional(run.parameters()),
-                new SessionContext(session.catalog(), session.schema(), session.timeZone(), principal.name()),
+                new SessionContext(session.catalog(), session.schema(), session.timeZone(), principal.name(),
+                        SqlDialect.TRINO),
                 timeout, 0, null, null, PROTOCOL)
                 .withClient(ClientConnections.of(context))
                 .withTags(tags);
@@ -170,9 +174,10 @@ public final class TrinoApi implements HttpApi {
         List<TrinoResponses.Column> columns;
         List<List<Object>> rows;
         if (local.columnNames() == null) {
-            // Trino answers a session statement with one boolean column "result" holding true; drivers read it.
-            columns = List.of(TrinoTypes.column("result", io.sluice.core.types.SqlType.BOOLEAN));
-            rows = List.of(List.of(true));
+            // As Trino answers a session statement: no columns (an empty list; null would tell clients the columns are
+            // still to come) and no rows, so trino-cli prints just the update type and drivers see an update.
+            columns = List.of();
+            rows = List.of();
         } else {
             columns = local.columnNames().stream()
                     .map(name -> TrinoTypes.column(name, io.sluice.core.types.SqlType.VARCHAR)).toList();

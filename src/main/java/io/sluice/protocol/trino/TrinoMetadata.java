@@ -1,9 +1,11 @@
 package io.sluice.protocol.trino;
 
 import io.sluice.core.engine.ParameterValue;
+import io.sluice.core.statement.CatalogColumn;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,9 @@ import java.util.regex.Pattern;
  * SHOW TABLES, SHOW COLUMNS and DESCRIBE answer with Trino's column names, and each {@code system.jdbc.*} table
  * trino-jdbc's DatabaseMetaData reads becomes a subquery with that table's columns, so the driver's own
  * filters and ordering run unchanged. The statements run as the caller, under the same access control as any
- * other statement. Names come from the statement's own text and are quoted as SQL strings here.
+ * other statement: an admin's read information_schema; anyone else's read the columns access control lists as
+ * visible to it, inlined ({@link Sources}), since reading the catalog itself would list what grants hide. Names
+ * come from the statement's own text and are quoted as SQL strings here.
  */
 final class TrinoMetadata {
 
@@ -29,8 +33,11 @@ final class TrinoMetadata {
     private static final Pattern SYSTEM_JDBC =
             Pattern.compile("\\b\"?system\"?\\s*\\.\\s*\"?jdbc\"?\\s*\\.\\s*\"?([A-Za-z_]+)\"?", FLAGS);
 
-    /** Catalogs DuckDB lists that are its own internals, not the user's. */
-    private static final String USER_CATALOGS = "NOT IN ('system', 'temp')";
+    /**
+     * Catalogs DuckDB lists that are its own internals, not the user's; trino_functions holds the Trino functions
+     * that Trino statements resolve on DuckDB.
+     */
+    private static final String USER_CATALOGS = "NOT IN ('system', 'temp', 'trino_functions')";
 
     /** DuckDB's type text in Trino's spelling (the common types; others lower-cased). */
     private static final String TRINO_TYPE = "CASE WHEN data_type = 'VARCHAR' THEN 'varchar' "
@@ -54,30 +61,8 @@ final class TrinoMetadata {
     private static final String NULL_TEXT = "CAST(NULL AS VARCHAR)";
     private static final String NULL_INT = "CAST(NULL AS INTEGER)";
 
-    /** The system.jdbc tables, each a query with the columns trino-jdbc reads from it. */
-    private static final Map<String, String> JDBC_TABLES = Map.ofEntries(
-            Map.entry("catalogs", "SELECT DISTINCT catalog_name AS TABLE_CAT FROM information_schema.schemata "
-                    + "WHERE catalog_name " + USER_CATALOGS),
-            Map.entry("schemas", "SELECT schema_name AS TABLE_SCHEM, catalog_name AS TABLE_CATALOG "
-                    + "FROM information_schema.schemata WHERE catalog_name " + USER_CATALOGS),
-            Map.entry("tables", "SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME, "
-                    + "CASE WHEN table_type = 'BASE TABLE' THEN 'TABLE' WHEN table_type = 'LOCAL TEMPORARY' THEN 'TABLE' "
-                    + "ELSE table_type END AS TABLE_TYPE, " + NULL_TEXT + " AS REMARKS, " + NULL_TEXT + " AS TYPE_CAT, "
-                    + NULL_TEXT + " AS TYPE_SCHEM, " + NULL_TEXT + " AS TYPE_NAME, " + NULL_TEXT
-                    + " AS SELF_REFERENCING_COL_NAME, " + NULL_TEXT + " AS REF_GENERATION "
-                    + "FROM information_schema.tables WHERE table_catalog " + USER_CATALOGS),
-            Map.entry("columns", "SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME, "
-                    + "column_name AS COLUMN_NAME, " + JDBC_TYPE + " AS DATA_TYPE, " + TRINO_TYPE + " AS TYPE_NAME, "
-                    + "CAST(coalesce(numeric_precision, character_maximum_length) AS INTEGER) AS COLUMN_SIZE, "
-                    + NULL_INT + " AS BUFFER_LENGTH, CAST(numeric_scale AS INTEGER) AS DECIMAL_DIGITS, "
-                    + "CAST(numeric_precision_radix AS INTEGER) AS NUM_PREC_RADIX, "
-                    + "CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END AS NULLABLE, " + NULL_TEXT + " AS REMARKS, "
-                    + "column_default AS COLUMN_DEF, " + NULL_INT + " AS SQL_DATA_TYPE, " + NULL_INT + " AS SQL_DATETIME_SUB, "
-                    + "CAST(character_octet_length AS INTEGER) AS CHAR_OCTET_LENGTH, "
-                    + "CAST(ordinal_position AS INTEGER) AS ORDINAL_POSITION, is_nullable AS IS_NULLABLE, "
-                    + NULL_TEXT + " AS SCOPE_CATALOG, " + NULL_TEXT + " AS SCOPE_SCHEMA, " + NULL_TEXT + " AS SCOPE_TABLE, "
-                    + "CAST(NULL AS SMALLINT) AS SOURCE_DATA_TYPE, 'NO' AS IS_AUTOINCREMENT, 'NO' AS IS_GENERATEDCOLUMN "
-                    + "FROM information_schema.columns WHERE table_catalog " + USER_CATALOGS),
+    /** The system.jdbc tables that read no catalog, each a query with the columns trino-jdbc reads from it. */
+    private static final Map<String, String> FIXED_JDBC_TABLES = Map.ofEntries(
             Map.entry("table_types", "SELECT * FROM (VALUES ('TABLE'), ('VIEW')) AS t(TABLE_TYPE)"),
             Map.entry("types", "SELECT * FROM (VALUES " + String.join(", ",
                     type("bigint", -5, 19), type("integer", 4, 10), type("smallint", 5, 5), type("tinyint", -6, 3),
@@ -111,16 +96,86 @@ final class TrinoMetadata {
     private TrinoMetadata() {
     }
 
+    /** The system.jdbc table {@code name} (lower case) as a query over {@code sources}; null for one there is not. */
+    private static String jdbcTable(String name, Sources sources) {
+        return switch (name) {
+            case "catalogs" -> "SELECT DISTINCT catalog_name AS TABLE_CAT FROM " + sources.schemata() + " "
+                    + "WHERE catalog_name " + USER_CATALOGS;
+            case "schemas" -> "SELECT schema_name AS TABLE_SCHEM, catalog_name AS TABLE_CATALOG "
+                    + "FROM " + sources.schemata() + " WHERE catalog_name " + USER_CATALOGS;
+            case "tables" -> "SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME, "
+                    + "CASE WHEN table_type = 'BASE TABLE' THEN 'TABLE' WHEN table_type = 'LOCAL TEMPORARY' THEN 'TABLE' "
+                    + "ELSE table_type END AS TABLE_TYPE, " + NULL_TEXT + " AS REMARKS, " + NULL_TEXT + " AS TYPE_CAT, "
+                    + NULL_TEXT + " AS TYPE_SCHEM, " + NULL_TEXT + " AS TYPE_NAME, " + NULL_TEXT
+                    + " AS SELF_REFERENCING_COL_NAME, " + NULL_TEXT + " AS REF_GENERATION "
+                    + "FROM " + sources.tables() + " WHERE table_catalog " + USER_CATALOGS;
+            case "columns" -> "SELECT table_catalog AS TABLE_CAT, table_schema AS TABLE_SCHEM, table_name AS TABLE_NAME, "
+                    + "column_name AS COLUMN_NAME, " + JDBC_TYPE + " AS DATA_TYPE, " + TRINO_TYPE + " AS TYPE_NAME, "
+                    + "CAST(coalesce(numeric_precision, character_maximum_length) AS INTEGER) AS COLUMN_SIZE, "
+                    + NULL_INT + " AS BUFFER_LENGTH, CAST(numeric_scale AS INTEGER) AS DECIMAL_DIGITS, "
+                    + "CAST(numeric_precision_radix AS INTEGER) AS NUM_PREC_RADIX, "
+                    + "CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END AS NULLABLE, " + NULL_TEXT + " AS REMARKS, "
+                    + "column_default AS COLUMN_DEF, " + NULL_INT + " AS SQL_DATA_TYPE, " + NULL_INT + " AS SQL_DATETIME_SUB, "
+                    + "CAST(character_octet_length AS INTEGER) AS CHAR_OCTET_LENGTH, "
+                    + "CAST(ordinal_position AS INTEGER) AS ORDINAL_POSITION, is_nullable AS IS_NULLABLE, "
+                    + NULL_TEXT + " AS SCOPE_CATALOG, " + NULL_TEXT + " AS SCOPE_SCHEMA, " + NULL_TEXT + " AS SCOPE_TABLE, "
+                    + "CAST(NULL AS SMALLINT) AS SOURCE_DATA_TYPE, 'NO' AS IS_AUTOINCREMENT, 'NO' AS IS_GENERATEDCOLUMN "
+                    + "FROM " + sources.columns() + " WHERE table_catalog " + USER_CATALOGS;
+            default -> FIXED_JDBC_TABLES.get(name);
+        };
+    }
+
+    /**
+     * Where listings read the catalog: the engine's information_schema, or, for a principal that may not read it,
+     * the columns access control says it sees ({@link io.sluice.core.statement.StatementService#visibleCatalog}),
+     * inlined as VALUES under information_schema's column names, so the same queries run over either.
+     */
+    record Sources(String tables, String columns, String schemata) {
+
+        static final Sources ENGINE = new Sources("information_schema.tables", "information_schema.columns",
+                "information_schema.schemata");
+
+        private static final String COLUMN_NAMES = "table_catalog, table_schema, table_name, table_type, column_name, "
+                + "ordinal_position, data_type, is_nullable, numeric_precision, numeric_scale, numeric_precision_radix, "
+                + "character_maximum_length, column_default, character_octet_length";
+
+        static Sources of(List<CatalogColumn> visible) {
+            StringBuilder rows = new StringBuilder();
+            for (CatalogColumn column : visible) {
+                rows.append(rows.isEmpty() ? "" : ", ").append('(').append(String.join(", ", quote(column.catalog()),
+                        quote(column.schema()), quote(column.table()), quote(column.tableType()), quote(column.column()),
+                        integer(column.ordinal()), quote(column.dataType()), quote(column.nullable() ? "YES" : "NO"),
+                        integer(column.numericPrecision()), integer(column.numericScale()),
+                        integer(column.numericPrecisionRadix()), integer(column.characterMaximumLength()), NULL_TEXT,
+                        NULL_INT)).append(')');
+            }
+            String columns = rows.isEmpty()
+                    ? "(SELECT * FROM (VALUES (" + NULL_TEXT + ", " + NULL_TEXT + ", " + NULL_TEXT + ", " + NULL_TEXT + ", "
+                            + NULL_TEXT + ", " + NULL_INT + ", " + NULL_TEXT + ", " + NULL_TEXT + ", " + NULL_INT + ", "
+                            + NULL_INT + ", " + NULL_INT + ", " + NULL_INT + ", " + NULL_TEXT + ", " + NULL_INT
+                            + ")) AS visible_columns(" + COLUMN_NAMES + ") WHERE false)"
+                    : "(SELECT * FROM (VALUES " + rows + ") AS visible_columns(" + COLUMN_NAMES + "))";
+            return new Sources("(SELECT DISTINCT table_catalog, table_schema, table_name, table_type FROM " + columns
+                    + " AS visible_tables)", columns, "(SELECT DISTINCT table_catalog AS catalog_name, "
+                    + "table_schema AS schema_name FROM " + columns + " AS visible_schemata)");
+        }
+
+        private static String integer(Integer value) {
+            return value == null ? NULL_INT : "CAST(" + value + " AS INTEGER)";
+        }
+    }
+
     /** {@code sql} as the engine should run it: metadata statements rewritten, anything else as sent. */
-    static TrinoStatements.Run rewrite(String sql, List<ParameterValue> parameters, ClientSession session) {
+    static TrinoStatements.Run rewrite(String sql, List<ParameterValue> parameters, ClientSession session,
+                                       Supplier<Sources> sources) {
         Matcher match;
         if ((match = SHOW_CATALOGS.matcher(sql)).matches()) {
-            return run("SELECT DISTINCT catalog_name AS \"Catalog\" FROM information_schema.schemata WHERE catalog_name "
+            return run("SELECT DISTINCT catalog_name AS \"Catalog\" FROM " + sources.get().schemata() + " WHERE catalog_name "
                     + USER_CATALOGS + like("catalog_name", match.group(1), match.group(2)) + " ORDER BY 1", session);
         }
         if ((match = SHOW_SCHEMAS.matcher(sql)).matches()) {
             String catalog = match.group(1) == null ? null : TrinoStatements.identifier(match.group(1));
-            return run("SELECT DISTINCT schema_name AS \"Schema\" FROM information_schema.schemata WHERE catalog_name = "
+            return run("SELECT DISTINCT schema_name AS \"Schema\" FROM " + sources.get().schemata() + " WHERE catalog_name = "
                     + catalogOf(catalog, session) + like("schema_name", match.group(2), match.group(3)) + " ORDER BY 1",
                     session);
         }
@@ -129,18 +184,23 @@ final class TrinoMetadata {
             String second = match.group(2) == null ? null : TrinoStatements.identifier(match.group(2));
             String catalog = second == null ? session.catalog() : first;
             String schema = second == null ? (first == null ? session.schema() : first) : second;
-            return run("SELECT table_name AS \"Table\" FROM information_schema.tables WHERE table_catalog = "
+            return run("SELECT table_name AS \"Table\" FROM " + sources.get().tables() + " WHERE table_catalog = "
                     + catalogOf(catalog, session) + " AND table_schema = " + schemaOf(schema)
                     + like("table_name", match.group(3), match.group(4)) + " ORDER BY 1", session);
         }
         if ((match = SHOW_COLUMNS.matcher(sql)).matches()) {
-            return describe(match, session);
+            return describe(match, session, sources.get());
         }
         Matcher jdbc = SYSTEM_JDBC.matcher(sql);
         StringBuilder rewritten = new StringBuilder();
         boolean found = false;
+        Sources listed = null;
         while (jdbc.find()) {
-            String table = JDBC_TABLES.get(jdbc.group(1).toLowerCase(Locale.ROOT));
+            String name = jdbc.group(1).toLowerCase(Locale.ROOT);
+            if (listed == null && !FIXED_JDBC_TABLES.containsKey(name)) {
+                listed = sources.get();
+            }
+            String table = jdbcTable(name, listed == null ? Sources.ENGINE : listed);
             if (table != null) {
                 found = true;
                 jdbc.appendReplacement(rewritten, Matcher.quoteReplacement("(" + table + ") AS " + jdbc.group(1)));
@@ -150,14 +210,14 @@ final class TrinoMetadata {
         return new TrinoStatements.Run(found ? rewritten.toString() : sql, parameters, session);
     }
 
-    private static TrinoStatements.Run describe(Matcher match, ClientSession session) {
+    private static TrinoStatements.Run describe(Matcher match, ClientSession session, Sources sources) {
         String[] parts = {match.group(1), match.group(2), match.group(3)};
         int count = parts[2] != null ? 3 : parts[1] != null ? 2 : 1;
         String table = TrinoStatements.identifier(parts[count - 1]);
         String schema = count >= 2 ? TrinoStatements.identifier(parts[count - 2]) : session.schema();
         String catalog = count == 3 ? TrinoStatements.identifier(parts[0]) : session.catalog();
         return run("SELECT column_name AS \"Column\", " + TRINO_TYPE + " AS \"Type\", '' AS \"Extra\", '' AS \"Comment\" "
-                + "FROM information_schema.columns WHERE table_catalog = " + catalogOf(catalog, session)
+                + "FROM " + sources.columns() + " WHERE table_catalog = " + catalogOf(catalog, session)
                 + " AND table_schema = " + schemaOf(schema) + " AND table_name = " + quote(table)
                 + " ORDER BY ordinal_position", session);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,7 +58,8 @@ final class TrinoStatements {
     private TrinoStatements() {
     }
 
-    static Plan plan(String text, ClientSession session) {
+    /** @param sources where metadata statements read the catalog, asked for only when the statement is one */
+    static Plan plan(String text, ClientSession session, Supplier<TrinoMetadata.Sources> sources) {
         String sql = trim(text);
         Matcher match;
         if ((match = USE.matcher(sql)).matches()) {
@@ -93,22 +95,23 @@ final class TrinoStatements {
             return new Local("DEALLOCATE", new Effects(null, null, Map.of(), List.of(), Map.of(), List.of(name)));
         }
         if ((match = EXECUTE_IMMEDIATE.matcher(sql)).matches()) {
-            return execute(match.group(1).replace("''", "'"), match.group(2), session);
+            return execute(match.group(1).replace("''", "'"), match.group(2), session, sources);
         }
         if ((match = EXECUTE.matcher(sql)).matches()) {
-            return execute(prepared(session, identifier(match.group(1))), match.group(2), session);
+            return execute(prepared(session, identifier(match.group(1))), match.group(2), session, sources);
         }
         if ((match = SHOW_SESSION.matcher(sql)).matches()) {
             return showSession(session, match.group(1));
         }
-        return TrinoMetadata.rewrite(sql, List.of(), session);
+        return TrinoMetadata.rewrite(sql, List.of(), session, sources);
     }
 
-    private static Plan execute(String preparedSql, String using, ClientSession session) {
+    private static Plan execute(String preparedSql, String using, ClientSession session,
+                                Supplier<TrinoMetadata.Sources> sources) {
         List<ParameterValue> parameters = using == null ? List.of() : TrinoLiterals.parseList(using);
-        Plan inner = plan(preparedSql, session);
+        Plan inner = plan(preparedSql, session, sources);
         if (inner instanceof Run run) {
-            return TrinoMetadata.rewrite(run.sql(), parameters, session);
+            return TrinoMetadata.rewrite(run.sql(), parameters, session, sources);
         }
         return inner;
     }

@@ -44,6 +44,27 @@ record TlsSluice(SluiceTestServer server, Path keystore) implements AutoCloseabl
         return server.server.port();
     }
 
+    /** A request of the native API over TLS with the admin's key, trusting only the test's certificate; the body. */
+    String adminRequest(String method, String path, String body) throws Exception {
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            trusted.load(in, PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + port() + path))
+                    .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY)
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
+    }
+
     @Override
     public void close() {
         server.close();
