@@ -138,6 +138,9 @@ public final class SluiceServer implements AutoCloseable {
                         allocator, meters, clock);
         this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
+        if (cluster != null) {
+            access.shareLimitsThrough(cluster.limits());
+        }
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);

@@ -14,12 +14,14 @@ public final class PostgresCluster implements AutoCloseable {
     private final PostgresDatabase database;
     private final PostgresNodes nodes;
     private final PostgresStatementRepository statements;
+    private final PostgresLimits limits;
 
     private PostgresCluster(PostgresConfig config) {
         this.config = config;
         this.database = new PostgresDatabase(config);
         this.nodes = new PostgresNodes(database, config);
         this.statements = new PostgresStatementRepository(database, config.nodeId());
+        this.limits = new PostgresLimits(database, config);
     }
 
     /** Connects, creates or updates the schema and joins (fails when PostgreSQL cannot be reached at start). */
@@ -27,6 +29,7 @@ public final class PostgresCluster implements AutoCloseable {
         PostgresCluster cluster = new PostgresCluster(config);
         try {
             cluster.nodes.join();
+            cluster.limits.forgetPreviousRun();
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -62,6 +65,11 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresReplayGuard(database, clock);
     }
 
+    /** Per-principal limits (running statements, rate, engine-crash cool-down) that hold across nodes. */
+    public io.sluice.core.access.SharedLimits limits() {
+        return limits;
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);
@@ -70,6 +78,7 @@ public final class PostgresCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.close();
+        limits.close();
         database.close();
     }
 }

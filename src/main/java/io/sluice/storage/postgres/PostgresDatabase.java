@@ -104,7 +104,10 @@ final class PostgresDatabase implements AutoCloseable {
             CREATE TABLE IF NOT EXISTS sluice_used_tokens (
                 token text PRIMARY KEY,
                 expires_at timestamptz NOT NULL)""",
-            "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"));
+            "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"),
+            // 5: per-principal limits that hold cluster-wide (PostgresLimits): running slots, per-minute buckets,
+            // engine crashes and cool-downs.
+            PostgresLimits.SCHEMA);
 
     private final HikariDataSource pool;
 
