@@ -102,6 +102,13 @@ public final class SluiceServer implements AutoCloseable {
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
             spool.shareThrough(sharedResults);
             spool.keepAccountsIn(cluster.spoolLedger());
+            // Trino queries are recorded while they run, so a survivor stops those of a node that died.
+            for (io.sluice.core.engine.Engine component : engines.engines()) {
+                if (component instanceof io.sluice.engine.trino.TrinoEngine trino) {
+                    trino.recordQueriesIn(cluster.outsideWork());
+                    cluster.stopOrphanedWorkWith(io.sluice.engine.trino.TrinoEngine.QUERY, trino::stopQuery);
+                }
+            }
             statementRepository = cluster.statements();
             this.keys = new ApiKeyStore(cluster.document("api-keys"), io.sluice.core.auth.MasterKey.load(
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),

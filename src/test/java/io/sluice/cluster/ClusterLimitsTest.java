@@ -18,9 +18,7 @@ import io.sluice.testing.SluiceTestServer;
 import io.sluice.testing.TwoNodeCluster;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,11 +161,9 @@ class ClusterLimitsTest {
         String database = PostgresTestServer.shared().createDatabase("cluster_limits_lease");
         try (S3TestServer s3 = new S3TestServer(directory.resolve("lease-s3"))) {
             ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory.resolve("lease"), lease);
-            Path properties = nodes.propertiesFile("doomed");
-            Files.writeString(properties, "limits.principalConcurrent=1\n", StandardOpenOption.APPEND);
             int port = ClusterNodeFailureTest.freePort();
             HttpClient client = HttpClient.newHttpClient();
-            Process doomed = ClusterNodeFailureTest.startNode(nodes, "doomed", port);
+            Process doomed = ClusterNodeFailureTest.startNode(nodes, "doomed", port, "limits.principalConcurrent=1\n");
             try {
                 ClusterNodeFailureTest.waitUntilReady(client, port, doomed, nodes.dataDirectory("doomed").resolve("server.log"));
                 SluiceConfig survivorConfig = nodes.config("survivor");

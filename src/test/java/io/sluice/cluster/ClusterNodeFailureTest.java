@@ -88,7 +88,13 @@ class ClusterNodeFailureTest {
     }
 
     static Process startNode(ClusterTestNodes nodes, String nodeId, int port) throws IOException {
+        return startNode(nodes, nodeId, port, "");
+    }
+
+    /** @param extraProperties lines added to the node's configuration file */
+    static Process startNode(ClusterTestNodes nodes, String nodeId, int port, String extraProperties) throws IOException {
         Path config = nodes.propertiesFile(nodeId);
+        Files.writeString(config, extraProperties, java.nio.file.StandardOpenOption.APPEND);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.sluice.server.SluiceMain", "serve",

@@ -107,7 +107,9 @@ final class PostgresDatabase implements AutoCloseable {
             "CREATE INDEX IF NOT EXISTS sluice_used_tokens_by_expiry ON sluice_used_tokens (expires_at)"),
             // 5: per-principal limits that hold cluster-wide (PostgresLimits): running slots, per-minute buckets,
             // engine crashes and cool-downs.
-            PostgresLimits.SCHEMA);
+            PostgresLimits.SCHEMA,
+            // 6: work nodes started outside themselves (Trino queries), stopped by a survivor when a node dies.
+            PostgresOutsideWork.SCHEMA);
 
     private final HikariDataSource pool;
 

@@ -29,6 +29,8 @@ final class PostgresNodes implements AutoCloseable {
      * to reconnect.
      */
     private volatile long healthySince = -1;
+    /** Runs after each sweep of expired leases (stopping dead nodes' outside work); its failures are only logged. */
+    private volatile Runnable afterSweep = () -> { };
 
     PostgresNodes(PostgresDatabase database, PostgresConfig config) {
         this.database = database;
@@ -82,11 +84,20 @@ final class PostgresNodes implements AutoCloseable {
                     LOG.warn("failed {} statement(s) of nodes whose lease expired", failed);
                 }
                 purge();
+                try {
+                    afterSweep.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cleaning up after expired leases failed: {}", e.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             healthySince = -1;
             LOG.warn("cluster heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    void afterSweep(Runnable work) {
+        this.afterSweep = work;
     }
 
     /** True while this node's last heartbeat reached PostgreSQL (for readiness; at most one beat stale). */
