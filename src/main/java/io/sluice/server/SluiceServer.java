@@ -100,7 +100,12 @@ public final class SluiceServer implements AutoCloseable {
             this.cluster = io.sluice.storage.postgres.PostgresCluster.start(
                     config.cluster().postgres(config.statements().retention()));
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
-            spool.shareThrough(sharedResults);
+            // Results are recorded while they are published, so a survivor removes the pages a dead node left half-way.
+            io.sluice.core.spool.TrackedResultStore trackedResults =
+                    new io.sluice.core.spool.TrackedResultStore(sharedResults, cluster.outsideWork());
+            spool.shareThrough(trackedResults);
+            cluster.stopOrphanedWorkWith(io.sluice.core.spool.TrackedResultStore.KIND,
+                    (resultId, owner) -> trackedResults.removeIfPartial(resultId));
             spool.keepAccountsIn(cluster.spoolLedger());
             // Trino queries are recorded while they run, so a survivor stops those of a node that died.
             for (io.sluice.core.engine.Engine component : engines.engines()) {
