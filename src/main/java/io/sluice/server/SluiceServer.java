@@ -166,6 +166,11 @@ public final class SluiceServer implements AutoCloseable {
         }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
+        if (cluster != null) {
+            // Exports are recorded while they write, so a survivor removes the files of an export a dead node left.
+            exporter.recordRunsIn(cluster.outsideWork());
+            cluster.stopOrphanedWorkWith(Exporter.RUN, (prefix, owner) -> exporter.removeFilesUnder(prefix));
+        }
         long exportQuota = config.export().export().quotaBytesPerPrincipal();
         exporter.quotas(principal -> access.exportQuotaBytes(principal, exportQuota));
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)

@@ -65,6 +65,50 @@ class ClusterPartialResultTest {
         }
     }
 
+    /**
+     * A node killed with SIGKILL while it exports a large result in many files: the files it committed so far are
+     * removed by a survivor once the lease expired (an export that fails on a live node deletes its files itself).
+     */
+    @Test
+    void aSurvivorRemovesTheFilesOfAnExportAKilledNodeWasWriting() throws Exception {
+        String database = PostgresTestServer.shared().createDatabase("cluster_partial_export");
+        try (S3TestServer s3 = new S3TestServer(directory.resolve("export-s3"))) {
+            ClusterTestNodes nodes = new ClusterTestNodes(database, s3, directory.resolve("export"), LEASE);
+            int port = ClusterNodeFailureTest.freePort();
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            Process doomed = ClusterNodeFailureTest.startNode(nodes, "doomed", port);
+            try (io.sluice.storage.s3.S3Storage exports = new io.sluice.storage.s3.S3Storage(s3.config("exports/"))) {
+                ClusterNodeFailureTest.waitUntilReady(client, port, doomed, nodes.dataDirectory("doomed").resolve("server.log"));
+                try (SluiceTestServer survivor = new SluiceTestServer(nodes.config("survivor"), false)) {
+                    var submitted = ClusterNodeFailureTest.post(client, port, io.sluice.testing.SluiceTestServer.body(
+                            "sql", "SELECT n, repeat('x', 200) AS padding FROM range(500000000) t(n)", "waitMs", 0,
+                            "export", java.util.Map.of("format", "csv", "splitBytes", 1_000_000)));
+                    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (exports.list("").size() < 2 && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(exports.list("")).as("files the export committed while it ran").hasSizeGreaterThanOrEqualTo(2);
+
+                    doomed.destroyForcibly().waitFor();
+                    long killedAt = System.nanoTime();
+                    int left = exports.list("").size();
+                    deadline = killedAt + LEASE.plusSeconds(15).toNanos();
+                    while (!exports.list("").isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                    System.out.printf("cluster: %d files of a killed node's export removed %d ms after SIGKILL (lease %d ms)%n",
+                            left, tookMillis, LEASE.toMillis());
+                    assertThat(exports.list("")).as("files of the killed node's export").isEmpty();
+                    assertThat(tookMillis).isLessThan(LEASE.toMillis() + LEASE.toMillis() / 3 + 5_000);
+                }
+            } finally {
+                doomed.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     private boolean exists(S3ResultStore store, String resultId, String file) throws Exception {
         Path target = Files.createTempFile(directory, "download", ".bin");
         return store.download(resultId, file, target);
