@@ -74,15 +74,25 @@ public final class EngineCrashLedger {
         if (sameCrash) {
             return false;
         }
+        Optional<Instant> until = Optional.empty();
+        boolean counted = false;
         if (shared != null) {
+            try {
+                until = shared.crashed(principalId, policy);
+                counted = true;
+            } catch (RuntimeException e) {
+                // The shared store is away: this node counts the crash itself rather than forget it.
+                LOG.warn("could not record the engine crash of principal {} in the cluster: {}", principalId, e.getMessage());
+            }
+        }
+        if (counted) {
             // Engines of other nodes count too; the shared store decides, and every node then refuses (claimSlot).
-            Optional<Instant> until = shared.crashed(principalId, policy);
-            until.ifPresent(end -> {
-                history.coolDownUntil = end;
+            if (until.isPresent()) {
+                history.coolDownUntil = until.get();
                 LOG.warn("principal {} had statements running on {} engine crashes across the cluster within {} s (the last:"
                         + " statement [{}]); its statements are refused until {}", principalId, policy.crashes(),
-                        policy.window().toSeconds(), statementId, end);
-            });
+                        policy.window().toSeconds(), statementId, until.get());
+            }
             return until.isPresent();
         }
         history.crashes.addLast(now);
