@@ -114,8 +114,20 @@ public final class SluiceServer implements AutoCloseable {
             }
             this.sharedResults = new io.sluice.storage.s3.S3ResultStore(config.export().s3(), config.cluster().spoolPrefix());
             this.bucketCheck = new PeriodicCheck("s3", sharedResults::bucketProblem, java.time.Duration.ofSeconds(2));
-            spool.shareThrough(sharedResults);
+            // Results are recorded while they are published, so a survivor removes the pages a dead node left half-way.
+            io.sluice.core.spool.TrackedResultStore trackedResults =
+                    new io.sluice.core.spool.TrackedResultStore(sharedResults, cluster.outsideWork());
+            spool.shareThrough(trackedResults);
+            cluster.stopOrphanedWorkWith(io.sluice.core.spool.TrackedResultStore.KIND,
+                    (resultId, owner) -> trackedResults.removeIfPartial(resultId));
             spool.keepAccountsIn(cluster.spoolLedger());
+            // Trino queries are recorded while they run, so a survivor stops those of a node that died.
+            for (io.sluice.core.engine.Engine component : engines.engines()) {
+                if (component instanceof io.sluice.engine.trino.TrinoEngine trino) {
+                    trino.recordQueriesIn(cluster.outsideWork());
+                    cluster.stopOrphanedWorkWith(io.sluice.engine.trino.TrinoEngine.QUERY, trino::stopQuery);
+                }
+            }
             statementRepository = cluster.statements();
             io.sluice.core.auth.MasterKey masterKey = io.sluice.core.auth.MasterKey.load(
                     Optional.ofNullable(System.getenv(io.sluice.core.auth.MasterKey.ENVIRONMENT_VARIABLE)),
@@ -166,6 +178,9 @@ public final class SluiceServer implements AutoCloseable {
                         allocator, meters, clock);
         this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock);
         access.limits(config.principalLimits());
+        if (cluster != null) {
+            access.shareLimitsThrough(cluster.limits());
+        }
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         Authentication authentication = new Authentication(keys);
@@ -179,6 +194,11 @@ public final class SluiceServer implements AutoCloseable {
         }
         this.exporter = new Exporter(statements, config.export().openStorage(data, clock),
                 new ExportFileEncoders(formats), config.export().export(), clock);
+        if (cluster != null) {
+            // Exports are recorded while they write, so a survivor removes the files of an export a dead node left.
+            exporter.recordRunsIn(cluster.outsideWork());
+            cluster.stopOrphanedWorkWith(Exporter.RUN, (prefix, owner) -> exporter.removeFilesUnder(prefix));
+        }
         long exportQuota = config.export().export().quotaBytesPerPrincipal();
         exporter.quotas(principal -> access.exportQuotaBytes(principal, exportQuota));
         io.micrometer.core.instrument.FunctionCounter.builder("sluice_export_bytes", exporter, Exporter::bytesWritten)

@@ -87,8 +87,14 @@ class ClusterNodeFailureTest {
         }
     }
 
-    private static Process startNode(ClusterTestNodes nodes, String nodeId, int port) throws IOException {
+    static Process startNode(ClusterTestNodes nodes, String nodeId, int port) throws IOException {
+        return startNode(nodes, nodeId, port, "");
+    }
+
+    /** @param extraProperties lines added to the node's configuration file */
+    static Process startNode(ClusterTestNodes nodes, String nodeId, int port, String extraProperties) throws IOException {
         Path config = nodes.propertiesFile(nodeId);
+        Files.writeString(config, extraProperties, java.nio.file.StandardOpenOption.APPEND);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.sluice.server.SluiceMain", "serve",
@@ -100,13 +106,13 @@ class ClusterNodeFailureTest {
         return builder.start();
     }
 
-    private static HttpResponse<String> post(HttpClient client, int port, String body) throws IOException, InterruptedException {
+    static HttpResponse<String> post(HttpClient client, int port, String body) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sluice/v1/statements"))
                 .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void waitUntilReady(HttpClient client, int port, Process process, Path log)
+    static void waitUntilReady(HttpClient client, int port, Process process, Path log)
             throws InterruptedException, IOException {
         for (int attempt = 0; attempt < 600 && process.isAlive(); attempt++) {
             try {
@@ -126,7 +132,7 @@ class ClusterNodeFailureTest {
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

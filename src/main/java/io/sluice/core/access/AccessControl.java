@@ -121,6 +121,8 @@ public final class AccessControl implements StatementGuard {
     private final Map<String, io.sluice.core.statement.ClientConnection> clients = new ConcurrentHashMap<>();
     private final EngineCrashLedger engineCrashes;
     private final KnownAccess knownAccess = new KnownAccess();
+    /** The cluster's shared counts of the limits; null on a single node, where this node's memory is enough. */
+    private volatile SharedLimits shared;
 
     public AccessControl(AccessStore store, ApiKeyStore keys, PublicKeyStore publicKeys, Engine engine, AuditLog audit,
                          Clock clock, boolean auditText) {
@@ -139,6 +141,15 @@ public final class AccessControl implements StatementGuard {
         this.limits = Objects.requireNonNull(limits, "limits");
         engineCrashes.policy(limits.engineCrashes());
         buckets.clear();
+    }
+
+    /**
+     * In a cluster: counts running statements, statements per minute and engine crashes of each principal in
+     * {@code limits}, which every node shares, so a limit holds for the cluster rather than for each node.
+     */
+    public void shareLimitsThrough(SharedLimits limits) {
+        this.shared = Objects.requireNonNull(limits, "limits");
+        engineCrashes.shareThrough(limits);
     }
 
     /** Who took engines down lately, and who is cooling down for it. */
@@ -162,8 +173,9 @@ public final class AccessControl implements StatementGuard {
         } else if (active >= current.maxConcurrent()) {
             refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this principal (limit "
                     + current.maxConcurrent() + "); retry when one has finished");
-        } else if (!buckets.computeIfAbsent(principal.id(), id -> new TokenBucket(current.statementsPerMinute()))
+        } else if (shared == null && !buckets.computeIfAbsent(principal.id(), id -> new TokenBucket(current.statementsPerMinute()))
                 .take(clock.millis())) {
+            // In a cluster the shared bucket is taken from in claimSlot, once the statement is really created.
             refusal = new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements per minute for this principal (limit "
                     + current.statementsPerMinute() + "); retry later");
         }
@@ -172,6 +184,35 @@ public final class AccessControl implements StatementGuard {
                     "REFUSED", refusal.code().name(), 0, 0);
             throw refusal;
         }
+    }
+
+    /**
+     * In a cluster, the principal's cluster-wide slot and per-minute token (one round trip to the shared storage);
+     * {@link #admit} has already checked this node's own count, so a refusal here means other nodes hold the rest.
+     */
+    @Override
+    public Runnable claimSlot(Principal principal, String statementId, StatementRequest request) {
+        SharedLimits limitsStore = shared;
+        if (limitsStore == null) {
+            return NO_SLOT;
+        }
+        Limits current = limits;
+        SharedLimits.Claim claim = limitsStore.claim(principal.id(), statementId, current.maxConcurrent(),
+                current.statementsPerMinute());
+        SluiceException refusal = switch (claim.outcome()) {
+            case GRANTED -> null;
+            case TOO_MANY_RUNNING -> new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this "
+                    + "principal across the cluster (limit " + current.maxConcurrent() + "); retry when one has finished");
+            case TOO_MANY_PER_MINUTE -> new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements per minute for "
+                    + "this principal across the cluster (limit " + current.statementsPerMinute() + "); retry later");
+            case COOLING_DOWN -> new SluiceException(engineCrashes.refusal(claim.coolDownUntil()));
+        };
+        if (refusal != null) {
+            record(principal.id(), principal.admin(), request.client(), request.protocol(), null, request.sql(), List.of(),
+                    "REFUSED", refusal.code().name(), 0, 0);
+            throw refusal;
+        }
+        return () -> limitsStore.release(statementId);
     }
 
     /**

@@ -32,6 +32,8 @@ public final class EngineCrashLedger {
     private final Clock clock;
     private CrashCoolDown policy;
     private final Map<String, History> byPrincipal = new HashMap<>();
+    /** In a cluster, where crashes on every node are counted and cool-downs kept; null on a single node. */
+    private SharedLimits shared;
 
     private static final class History {
         final ArrayDeque<Instant> crashes = new ArrayDeque<>();
@@ -46,6 +48,11 @@ public final class EngineCrashLedger {
 
     public synchronized void policy(CrashCoolDown policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Counts crashes and keeps cool-downs in the cluster's shared limits from now on (see {@link SharedLimits#crashed}). */
+    public synchronized void shareThrough(SharedLimits limits) {
+        this.shared = Objects.requireNonNull(limits, "limits");
     }
 
     public synchronized CrashCoolDown policy() {
@@ -67,6 +74,27 @@ public final class EngineCrashLedger {
         if (sameCrash) {
             return false;
         }
+        Optional<Instant> until = Optional.empty();
+        boolean counted = false;
+        if (shared != null) {
+            try {
+                until = shared.crashed(principalId, policy);
+                counted = true;
+            } catch (RuntimeException e) {
+                // The shared store is away: this node counts the crash itself rather than forget it.
+                LOG.warn("could not record the engine crash of principal {} in the cluster: {}", principalId, e.getMessage());
+            }
+        }
+        if (counted) {
+            // Engines of other nodes count too; the shared store decides, and every node then refuses (claimSlot).
+            if (until.isPresent()) {
+                history.coolDownUntil = until.get();
+                LOG.warn("principal {} had statements running on {} engine crashes across the cluster within {} s (the last:"
+                        + " statement [{}]); its statements are refused until {}", principalId, policy.crashes(),
+                        policy.window().toSeconds(), statementId, until.get());
+            }
+            return until.isPresent();
+        }
         history.crashes.addLast(now);
         forgetOld(history, now);
         if (history.crashes.size() < policy.crashes()) {
@@ -86,14 +114,17 @@ public final class EngineCrashLedger {
      * for Retry-After); empty when it may run statements.
      */
     public Optional<SluiceError> refusal(String principalId) {
-        return coolDownUntil(principalId).map(until -> {
-            CrashCoolDown current = policy();
-            long secondsLeft = Math.max(1, (Duration.between(clock.instant(), until).toMillis() + 999) / 1000);
-            return SluiceError.retryAfter(ErrorCode.ENGINE_COOL_DOWN, "Statements of this principal were running when the "
-                    + "engine went down " + current.crashes() + " times within " + current.window().toSeconds()
-                    + " s; its new statements are refused until " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                    + " (" + secondsLeft + " s from now)", secondsLeft);
-        });
+        return coolDownUntil(principalId).map(this::refusal);
+    }
+
+    /** The refusal of a principal cooling down until {@code until} (which a cluster's shared limits may have told). */
+    public SluiceError refusal(Instant until) {
+        CrashCoolDown current = policy();
+        long secondsLeft = Math.max(1, (Duration.between(clock.instant(), until).toMillis() + 999) / 1000);
+        return SluiceError.retryAfter(ErrorCode.ENGINE_COOL_DOWN, "Statements of this principal were running when the "
+                + "engine went down " + current.crashes() + " times within " + current.window().toSeconds()
+                + " s; its new statements are refused until " + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " (" + secondsLeft + " s from now)", secondsLeft);
     }
 
     /** The end of {@code principalId}'s cool-down; empty when it is not cooling down. */

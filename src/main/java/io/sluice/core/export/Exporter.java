@@ -70,6 +70,10 @@ public final class Exporter implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder bytesWritten = new java.util.concurrent.atomic.LongAdder();
     /** Each principal's quota; the configured one unless access control says otherwise (role quotas). */
     private volatile java.util.function.ToLongFunction<Principal> quotaOf;
+    /** Where runs in progress are recorded (in a cluster, so a survivor removes the files of a node that died). */
+    private volatile io.sluice.core.engine.OutsideWork runs = io.sluice.core.engine.OutsideWork.NONE;
+    /** {@link io.sluice.core.engine.OutsideWork} kind of an export in progress; its reference is the files' key prefix. */
+    public static final String RUN = "export-files";
 
     public Exporter(StatementService statements, ExportStorage storage, ExportEncoders encoders, ExportConfig config,
                     Clock clock) {
@@ -91,6 +95,28 @@ public final class Exporter implements AutoCloseable {
 
     public ExportConfig config() {
         return config;
+    }
+
+    /** Records each export while it writes files, in {@code work} (see {@link io.sluice.core.engine.OutsideWork}). */
+    public void recordRunsIn(io.sluice.core.engine.OutsideWork work) {
+        this.runs = Objects.requireNonNull(work, "work");
+    }
+
+    /**
+     * Deletes the files of an export another node was writing when it died (a multipart upload it left open is
+     * invisible and is aborted by the bucket's lifecycle rule, see the deployment docs).
+     *
+     * @return true once no file is left under {@code prefix}
+     */
+    public boolean removeFilesUnder(String prefix) {
+        try {
+            for (ExportStorage.StoredObject object : storage.list(prefix)) {
+                storage.delete(object.key());
+            }
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -201,6 +227,7 @@ public final class Exporter implements AutoCloseable {
         private long totalRows;
         private long scanned;
         private boolean released;
+        private final io.sluice.core.engine.OutsideWork.Entry recorded;
 
         Run(Principal principal, ResultSchema schema, ExportSpec spec) {
             this.schema = schema;
@@ -212,6 +239,8 @@ public final class Exporter implements AutoCloseable {
             this.reserved = new Reservation(inFlight.computeIfAbsent(owner, ignored -> new AtomicLong()));
             this.held = usage(owner);
             this.quota = quotaOf.applyAsLong(principal);
+            // Before any file is written: a node killed mid-export leaves no file unrecorded.
+            this.recorded = runs.started(RUN, prefix, principal.id());
         }
 
         /** Writes the rows of {@code batch}, closing a file and starting the next wherever the split size is reached. */
@@ -285,6 +314,7 @@ public final class Exporter implements AutoCloseable {
             if (!released) {
                 released = true;
                 reserved.release();
+                recorded.close(); // finished (its files are the store's) or aborted (deleted above)
             }
         }
     }

@@ -22,6 +22,18 @@ public interface StatementGuard {
     default void admit(Principal principal, StatementRequest request, int active) {
     }
 
+    /**
+     * Called when a statement is created (after {@link #admit}, once it has an id; never for a replayed request id);
+     * throws to refuse it. Returns what to run once the statement has ended, whatever the outcome. In a cluster this
+     * is where the principal's cluster-wide slot is taken; on a single node it costs nothing.
+     */
+    default Runnable claimSlot(Principal principal, String statementId, StatementRequest request) {
+        return NO_SLOT;
+    }
+
+    /** The release of a slot that was never taken. */
+    Runnable NO_SLOT = () -> { };
+
     /** Opens the statement on the engine; may answer it itself (admin statements) or refuse it when it runs. */
     default EngineStatement open(Principal principal, String statementId, StatementRequest request,
                                  EngineRequest engineRequest, Engine engine) {

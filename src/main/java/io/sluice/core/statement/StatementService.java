@@ -932,8 +932,14 @@ public final class StatementService implements AutoCloseable {
 
     /** Creates a statement; its first save comes first, so an unreachable repository refuses it cleanly. */
     private Statement register(String id, Principal principal, StatementRequest request, boolean streaming) {
+        Runnable releaseSlot = guard.claimSlot(principal, id, request);
         Statement statement = new Statement(id, principal, request, clock.instant(), streaming);
-        save(statement.snapshot(), statement);
+        try {
+            save(statement.snapshot(), statement);
+        } catch (RuntimeException e) {
+            releaseSlot.run();
+            throw e;
+        }
         statements.put(statement.id(), statement);
         Duration requested = request.timeout() == null || request.timeout().isZero() ? config.defaultTimeout() : request.timeout();
         Duration ceiling = guard.maxTimeout(principal);
@@ -950,6 +956,7 @@ public final class StatementService implements AutoCloseable {
         statement.completion().whenComplete((status, failure) -> {
             timer.cancel(false);
             active.decrementAndGet();
+            releaseSlot.run();
             if (streaming) {
                 forgetOldStreaming(statement.id());
             }

@@ -45,6 +45,10 @@ public final class TrinoEngine implements Engine {
     private final java.net.http.HttpClient probes = java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(2)).build();
     private volatile long unreachableSince = -1;
+    /** Where the queries this node starts on Trino are recorded while they run (a cluster's survivors stop them). */
+    private volatile io.sluice.core.engine.OutsideWork queries = io.sluice.core.engine.OutsideWork.NONE;
+    /** {@link io.sluice.core.engine.OutsideWork} kind of a query on this engine's coordinator. */
+    public static final String QUERY = "trino-query";
 
     public TrinoEngine(TrinoConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -102,13 +106,41 @@ public final class TrinoEngine implements Engine {
         Objects.requireNonNull(request, "request");
         String user = request.session().user() == null || request.session().user().isBlank() ? config.user()
                 : request.session().user();
-        TrinoStatement statement = new TrinoStatement(request, connect(user), config, openStatements::remove);
+        io.sluice.core.engine.OutsideWork recorded = queries;
+        TrinoStatement statement = new TrinoStatement(request, connect(user), config, openStatements::remove,
+                queryId -> recorded.started(QUERY, queryId, user));
         openStatements.add(statement);
         if (closed) {
             statement.close();
             throw TrinoErrors.unavailable("the engine is shut down", null);
         }
         return statement;
+    }
+
+    /** Records every query this engine starts in {@code work} while it runs (in a cluster, see {@link io.sluice.core.engine.OutsideWork}). */
+    public void recordQueriesIn(io.sluice.core.engine.OutsideWork work) {
+        this.queries = Objects.requireNonNull(work, "work");
+    }
+
+    /**
+     * Stops a query another node started on this coordinator and can no longer stop (it died), with Trino's own
+     * {@code DELETE /v1/query/{id}} as the user the query runs as. A query that already ended is left as it is.
+     *
+     * @return true when the coordinator took the request (it answers so also for a query already over)
+     */
+    public boolean stopQuery(String queryId, String user) {
+        try {
+            var response = probes.send(java.net.http.HttpRequest.newBuilder(config.httpUri().resolve(
+                            "/v1/query/" + java.net.URLEncoder.encode(queryId, java.nio.charset.StandardCharsets.UTF_8)))
+                    .timeout(java.time.Duration.ofSeconds(5)).header("X-Trino-User", user).DELETE().build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() / 100 == 2 || response.statusCode() == 404 || response.statusCode() == 410;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -40,6 +40,10 @@ final class TrinoStatement implements EngineStatement {
     private final Connection connection;
     private final TrinoConfig config;
     private final Consumer<TrinoStatement> onClose;
+    /** Records the Trino query id once Trino assigned it (OutsideWork), so a survivor can stop it if this node dies. */
+    private final java.util.function.Function<String, io.sluice.core.engine.OutsideWork.Entry> recordQuery;
+    /** The record of the running query, closed with the statement; null until the id is known. */
+    private io.sluice.core.engine.OutsideWork.Entry recorded;
     private final Object lock = new Object();
     private volatile boolean cancelled;
     private volatile boolean executing;
@@ -50,10 +54,47 @@ final class TrinoStatement implements EngineStatement {
     private boolean closed;
 
     TrinoStatement(EngineRequest request, Connection connection, TrinoConfig config, Consumer<TrinoStatement> onClose) {
+        this(request, connection, config, onClose, queryId -> io.sluice.core.engine.OutsideWork.Entry.NOTHING);
+    }
+
+    TrinoStatement(EngineRequest request, Connection connection, TrinoConfig config, Consumer<TrinoStatement> onClose,
+                   java.util.function.Function<String, io.sluice.core.engine.OutsideWork.Entry> recordQuery) {
         this.request = Objects.requireNonNull(request, "request");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.config = Objects.requireNonNull(config, "config");
         this.onClose = Objects.requireNonNull(onClose, "onClose");
+        this.recordQuery = Objects.requireNonNull(recordQuery, "recordQuery");
+    }
+
+    /** Called by the driver with each status of the query (from execute and while rows are read): the first has its id. */
+    private void progress(io.trino.jdbc.QueryStats stats) {
+        String queryId = stats.getQueryId();
+        if (queryId == null) {
+            return;
+        }
+        synchronized (lock) {
+            if (recorded != null || closed) {
+                return;
+            }
+            recorded = io.sluice.core.engine.OutsideWork.Entry.NOTHING; // once, whatever the record does
+        }
+        io.sluice.core.engine.OutsideWork.Entry entry;
+        try {
+            entry = recordQuery.apply(queryId);
+        } catch (RuntimeException e) {
+            // Not recorded (the cluster's database is away): the query runs on, unprotected if this node dies.
+            org.slf4j.LoggerFactory.getLogger(TrinoStatement.class).warn("could not record Trino query {}: {}", queryId,
+                    e.getMessage());
+            return;
+        }
+        boolean closeNow;
+        synchronized (lock) {
+            closeNow = closed;
+            recorded = entry;
+        }
+        if (closeNow) {
+            entry.close();
+        }
     }
 
     @Override
@@ -74,6 +115,7 @@ final class TrinoStatement implements EngineStatement {
                 jdbcStatement = parameters.values().isEmpty() ? connection.createStatement()
                         : connection.prepareStatement(parameters.sql());
             }
+            jdbcStatement.unwrap(io.trino.jdbc.TrinoStatement.class).setProgressMonitor(this::progress);
             if (jdbcStatement instanceof PreparedStatement prepared) {
                 for (int index = 0; index < parameters.values().size(); index++) {
                     prepared.setObject(index + 1, parameters.values().get(index));
@@ -241,6 +283,7 @@ final class TrinoStatement implements EngineStatement {
     public void close() {
         TrinoBatchStream openStream;
         Statement statement;
+        io.sluice.core.engine.OutsideWork.Entry record;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -248,6 +291,7 @@ final class TrinoStatement implements EngineStatement {
             closed = true;
             openStream = stream;
             statement = jdbcStatement;
+            record = recorded;
         }
         try {
             if (openStream != null) {
@@ -257,6 +301,9 @@ final class TrinoStatement implements EngineStatement {
             // Closing a statement whose result was not read to the end cancels the query on Trino.
             Closing.quietly(statement);
             Closing.quietly(connection);
+            if (record != null) {
+                record.close(); // the query ended or was cancelled just above: nothing left for a survivor to stop
+            }
             onClose.accept(this);
         }
     }

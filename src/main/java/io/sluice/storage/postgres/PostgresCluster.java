@@ -14,12 +14,17 @@ public final class PostgresCluster implements AutoCloseable {
     private final PostgresDatabase database;
     private final PostgresNodes nodes;
     private final PostgresStatementRepository statements;
+    private final PostgresLimits limits;
+    private final PostgresOutsideWork outsideWork;
 
     private PostgresCluster(PostgresConfig config) {
         this.config = config;
         this.database = new PostgresDatabase(config);
         this.nodes = new PostgresNodes(database, config);
         this.statements = new PostgresStatementRepository(database, config.nodeId());
+        this.limits = new PostgresLimits(database, config);
+        this.outsideWork = new PostgresOutsideWork(database, config);
+        nodes.afterSweep(() -> outsideWork.stopOrphans(false));
     }
 
     /** Connects, creates or updates the schema and joins (fails when PostgreSQL cannot be reached at start). */
@@ -27,6 +32,7 @@ public final class PostgresCluster implements AutoCloseable {
         PostgresCluster cluster = new PostgresCluster(config);
         try {
             cluster.nodes.join();
+            cluster.limits.forgetPreviousRun();
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -97,6 +103,33 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresReplayGuard(database, clock);
     }
 
+    /** Per-principal limits (running statements, rate, engine-crash cool-down) that hold across nodes. */
+    public io.sluice.core.access.SharedLimits limits() {
+        return limits;
+    }
+
+    /** Where this node records work it starts outside itself (Trino queries) while it runs. */
+    public io.sluice.core.engine.OutsideWork outsideWork() {
+        return outsideWork;
+    }
+
+    /**
+     * Registers how to stop outside work of {@code kind} that a dead node left running (a Trino query: DELETE it on
+     * the coordinator), and stops at once what a previous run of this node id and nodes already dead left.
+     *
+     * @param stopper given the work's reference and owner; true when the work was stopped or was over already
+     */
+    public void stopOrphanedWorkWith(String kind, java.util.function.BiPredicate<String, String> stopper) {
+        outsideWork.stopWith(kind, stopper::test);
+        try {
+            outsideWork.stopOrphans(true);
+        } catch (RuntimeException e) {
+            // The heartbeat tries again after each sweep (dead nodes' work; a previous run's waits for the next start).
+            org.slf4j.LoggerFactory.getLogger(PostgresCluster.class).warn("could not stop orphaned {} work: {}", kind,
+                    e.getMessage());
+        }
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);
@@ -105,6 +138,8 @@ public final class PostgresCluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.close();
+        limits.close();
+        outsideWork.close();
         database.close();
     }
 }

@@ -111,7 +111,12 @@ final class PostgresDatabase implements AutoCloseable {
                 name text PRIMARY KEY,
                 value text NOT NULL,
                 set_by text NOT NULL,
-                set_at timestamptz NOT NULL DEFAULT now())"""));
+                set_at timestamptz NOT NULL DEFAULT now())"""),
+            // 6: per-principal limits that hold cluster-wide (PostgresLimits): running slots, per-minute buckets,
+            // engine crashes and cool-downs.
+            PostgresLimits.SCHEMA,
+            // 7: work nodes started outside themselves (Trino queries), stopped by a survivor when a node dies.
+            PostgresOutsideWork.SCHEMA);
 
     private final HikariDataSource pool;
 

@@ -31,6 +31,8 @@ final class PostgresNodes implements AutoCloseable {
     private volatile long healthySince = -1;
     /** Why the last heartbeat failed (for readiness); meaningful only while {@link #reachable()} is false. */
     private volatile String lastFailure = "no heartbeat yet";
+    /** Runs after each sweep of expired leases (stopping dead nodes' outside work); its failures are only logged. */
+    private volatile Runnable afterSweep = () -> { };
 
     PostgresNodes(PostgresDatabase database, PostgresConfig config) {
         this.database = database;
@@ -84,12 +86,21 @@ final class PostgresNodes implements AutoCloseable {
                     LOG.warn("failed {} statement(s) of nodes whose lease expired", failed);
                 }
                 purge();
+                try {
+                    afterSweep.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cleaning up after expired leases failed: {}", e.getMessage());
+                }
             }
         } catch (RuntimeException e) {
             lastFailure = String.valueOf(e.getMessage());
             healthySince = -1;
             LOG.warn("cluster heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    void afterSweep(Runnable work) {
+        this.afterSweep = work;
     }
 
     /** True while this node's last heartbeat reached PostgreSQL (for readiness; at most one beat stale). */
