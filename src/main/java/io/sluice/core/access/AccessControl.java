@@ -197,8 +197,21 @@ public final class AccessControl implements StatementGuard {
             return NO_SLOT;
         }
         Limits current = limits;
-        SharedLimits.Claim claim = limitsStore.claim(principal.id(), statementId, current.maxConcurrent(),
-                current.statementsPerMinute());
+        SharedLimits.Claim claim;
+        try {
+            claim = limitsStore.claim(principal.id(), statementId, current.maxConcurrent(), current.statementsPerMinute());
+        } catch (SluiceException unavailable) {
+            if (unavailable.code() != ErrorCode.STORAGE_UNAVAILABLE) {
+                throw unavailable;
+            }
+            // PostgreSQL is down: the statements that still work then (streaming, on this node) are held to this
+            // node's own limits, already checked in admit, and its own per-minute bucket; not refused for an outage.
+            if (!buckets.computeIfAbsent(principal.id(), id -> new TokenBucket(current.statementsPerMinute())).take(clock.millis())) {
+                throw new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements per minute for this principal (limit "
+                        + current.statementsPerMinute() + "); retry later");
+            }
+            return NO_SLOT;
+        }
         SluiceException refusal = switch (claim.outcome()) {
             case GRANTED -> null;
             case TOO_MANY_RUNNING -> new SluiceException(ErrorCode.RATE_LIMITED, "Too many statements at once for this "
