@@ -143,7 +143,8 @@ public record SluiceConfig(
                 duration(properties, "statements.retentionSeconds", statements.retention()),
                 duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace()),
                 intValue(properties, "statements.streamingHistory", statements.streamingHistory()),
-                share(properties, "statements.maxShareWhileOthersWait", statements.maxShareWhileOthersWait()));
+                share(properties, "statements.maxShareWhileOthersWait", statements.maxShareWhileOthersWait()),
+                logLevel(properties, "log.statementLevel", statements.endLogLevel()));
         io.sluice.core.access.CrashCoolDown crashes = io.sluice.core.access.CrashCoolDown.DEFAULT;
         return new SluiceConfig(
                 Path.of(properties.getProperty("data.dir", defaultDataDirectory.toString())),
@@ -191,7 +192,7 @@ public record SluiceConfig(
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "statements.maxShareWhileOthersWait", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
             "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes", "limits.engineCrashesBeforeCoolDown",
-            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds"),
+            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds", "log.statementLevel"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 
@@ -232,6 +233,20 @@ public record SluiceConfig(
         }
         throw new IllegalArgumentException("configuration key '" + key + "' must be a share above 0 and at most 1 "
                 + "(e.g. 0.5 or 50%), got '" + text + "'");
+    }
+
+    /** A log level by name (TRACE, DEBUG, INFO, WARN, ERROR; any case). */
+    private static org.slf4j.event.Level logLevel(Properties properties, String key, org.slf4j.event.Level defaultValue) {
+        String text = properties.getProperty(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return org.slf4j.event.Level.valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be one of TRACE, DEBUG, INFO, WARN, "
+                    + "ERROR, got '" + text + "'");
+        }
     }
 
     private static int intValue(Properties properties, String key, int defaultValue) {
