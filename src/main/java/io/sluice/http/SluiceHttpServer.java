@@ -52,6 +52,7 @@ public final class SluiceHttpServer implements AutoCloseable {
     public SluiceHttpServer(HttpServerConfig config, Authentication authentication, Engine engine,
                             List<ReadinessCheck> dependencies, PrometheusMeterRegistry meters, List<HttpApi> apis) {
         this.config = Objects.requireNonNull(config, "config");
+        AccessLog accessLog = new AccessLog();
         this.app = Javalin.create(javalin -> {
             // Platform threads, not virtual ones: a request spends its time inside DuckDB's native code, and a
             // virtual thread in a native call pins its carrier. With one carrier per core, two long statements
@@ -63,6 +64,7 @@ public final class SluiceHttpServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;
+            javalin.requestLogger.http(accessLog::log);
             javalin.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new org.eclipse.jetty.ee10.servlet.FilterHolder(new RequestBodyLimit(config.maxRequestBytes())), "/*",
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -137,6 +139,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                 }
             });
         });
+        accessLog.routeBy(app.unsafe.internalRouter);
     }
 
     /**

@@ -42,6 +42,9 @@ import org.apache.arrow.memory.RootAllocator;
 public final class SluiceServer implements AutoCloseable {
 
     public static final Principal ADMIN = new Principal("admin", "admin", true);
+    /** Start and stop lines, on a logger of their own so operators can keep them when silencing the rest. */
+    private static final org.slf4j.Logger LIFECYCLE = org.slf4j.LoggerFactory.getLogger("sluice.lifecycle");
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final BufferAllocator allocator;
     private final io.sluice.engine.duckdb.DuckDbDatabase engine;
@@ -188,6 +191,8 @@ public final class SluiceServer implements AutoCloseable {
             server.close();
             throw e;
         }
+        LIFECYCLE.atInfo().addKeyValue("port", server.port()).addKeyValue("dataDirectory", config.dataDirectory().toAbsolutePath())
+                .addKeyValue("pid", ProcessHandle.current().pid()).log("Sluice started on port {}", server.port());
         return server;
     }
 
@@ -221,6 +226,11 @@ public final class SluiceServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long stopping = System.nanoTime();
+        LIFECYCLE.info("Sluice stopping: no new requests; running statements get the shutdown grace period");
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
@@ -233,6 +243,7 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(access.audit());
         closeQuietly(engines);
         closeQuietly(allocator);
+        LIFECYCLE.info("Sluice stopped after {} ms", (System.nanoTime() - stopping) / 1_000_000);
     }
 
     /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
