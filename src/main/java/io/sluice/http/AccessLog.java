@@ -29,8 +29,7 @@ final class AccessLog {
         this.router = router;
     }
 
-    void log(Context context, Float durationMs) {
-        String route = routeOf(context);
+    void log(Context context, String route, Float durationMs) {
         Level level = route.startsWith("/health/") ? Level.DEBUG : Level.INFO;
         if (!LOG.isEnabledForLevel(level)) {
             return;

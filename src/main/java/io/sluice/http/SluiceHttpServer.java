@@ -64,7 +64,12 @@ public final class SluiceHttpServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;
-            javalin.requestLogger.http(accessLog::log);
+            HttpRequestMetrics requestMetrics = new HttpRequestMetrics(meters);
+            javalin.requestLogger.http((context, durationMs) -> {
+                String route = accessLog.routeOf(context);
+                requestMetrics.record(context, route, durationMs);
+                accessLog.log(context, route, durationMs);
+            });
             javalin.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new org.eclipse.jetty.ee10.servlet.FilterHolder(new RequestBodyLimit(config.maxRequestBytes())), "/*",
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));

@@ -134,7 +134,7 @@ public final class StatementService implements AutoCloseable {
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued(), config.maxShareWhileOthersWait());
-        this.metrics = new StatementMetrics(meters, admission);
+        this.metrics = new StatementMetrics(meters, admission, config);
         if (shared) {
             // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
             timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
