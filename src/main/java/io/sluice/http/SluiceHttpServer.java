@@ -36,6 +36,11 @@ public final class SluiceHttpServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private static final Logger LOG = LoggerFactory.getLogger(SluiceHttpServer.class);
+    /** The role that lets a principal who is not an admin read /metrics (a monitoring system's key). */
+    public static final String METRICS_ROLE = "METRICS";
+    /** Who may read /metrics: admins until the server says more. */
+    private volatile java.util.function.Predicate<io.sluice.core.auth.Principal> metricsReaders =
+            io.sluice.core.auth.Principal::admin;
 
     private final Javalin app;
     private final HttpServerConfig config;
@@ -90,7 +95,13 @@ public final class SluiceHttpServer implements AutoCloseable {
                 context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
             });
             routes.before(context -> RequestAddress.usePublicUrl(context, config.publicUrl()));
-            routes.before("/metrics", authentication::require);
+            routes.before("/metrics", context -> {
+                // Metrics name tables, principals' load and the engine's memory: not for every key holder.
+                if (!metricsReaders.test(authentication.require(context))) {
+                    throw new SluiceException(ErrorCode.FORBIDDEN, "Reading /metrics needs an admin key or the "
+                            + METRICS_ROLE + " role");
+                }
+            });
             routes.after(context -> countResponseBytes(meters, context));
             routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
             routes.get("/metrics", context -> {
@@ -276,6 +287,11 @@ public final class SluiceHttpServer implements AutoCloseable {
             case "/query", "/query-stream", "/ksql", "/inserts-stream", "/close-query" -> "ksql";
             default -> "other";
         };
+    }
+
+    /** Who besides nobody may read /metrics (the server adds holders of {@link #METRICS_ROLE} to admins). */
+    public void metricsReaders(java.util.function.Predicate<io.sluice.core.auth.Principal> readers) {
+        this.metricsReaders = java.util.Objects.requireNonNull(readers, "readers");
     }
 
     public SluiceHttpServer start() {

@@ -170,6 +170,7 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.protocol.admin.AdminApi(access, authentication, json),
                 new io.sluice.console.ConsoleApi(authentication, engines, access, allocator)));
+        http.metricsReaders(principal -> principal.admin() || access.holdsRole(principal, SluiceHttpServer.METRICS_ROLE));
     }
 
     /**
