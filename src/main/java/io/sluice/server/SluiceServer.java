@@ -45,6 +45,10 @@ public final class SluiceServer implements AutoCloseable {
     /** Start and stop lines, on a logger of their own so operators can keep them when silencing the rest. */
     private static final org.slf4j.Logger LIFECYCLE = org.slf4j.LoggerFactory.getLogger("sluice.lifecycle");
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Held from before the engine opens until everything is closed; see {@link DataDirectoryLock}. */
+    private DataDirectoryLock dataLock;
+    /** Only a server that started logs stopping: a failed start has said why on its own. */
+    private volatile boolean started;
 
     private final BufferAllocator allocator;
     private final io.sluice.engine.duckdb.DuckDbDatabase engine;
@@ -185,13 +189,22 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */
     public static SluiceServer start(SluiceConfig config, boolean demo) {
-        SluiceServer server = new SluiceServer(config, demo);
+        DataDirectoryLock dataLock = DataDirectoryLock.acquire(config.dataDirectory());
+        SluiceServer server;
+        try {
+            server = new SluiceServer(config, demo);
+        } catch (RuntimeException | Error e) {
+            dataLock.close();
+            throw e;
+        }
+        server.dataLock = dataLock;
         try {
             server.http.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+        server.started = true;
         LIFECYCLE.atInfo().addKeyValue("port", server.port()).addKeyValue("dataDirectory", config.dataDirectory().toAbsolutePath())
                 .addKeyValue("pid", ProcessHandle.current().pid()).log("Sluice started on port {}", server.port());
         return server;
@@ -231,7 +244,9 @@ public final class SluiceServer implements AutoCloseable {
             return;
         }
         long stopping = System.nanoTime();
-        LIFECYCLE.info("Sluice stopping: no new requests; running statements get the shutdown grace period");
+        if (started) {
+            LIFECYCLE.info("Sluice stopping: no new requests; running statements get the shutdown grace period");
+        }
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
@@ -244,7 +259,12 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(access.audit());
         closeQuietly(engines);
         closeQuietly(allocator);
-        LIFECYCLE.info("Sluice stopped after {} ms", (System.nanoTime() - stopping) / 1_000_000);
+        if (dataLock != null) {
+            closeQuietly(dataLock);
+        }
+        if (started) {
+            LIFECYCLE.info("Sluice stopped after {} ms", (System.nanoTime() - stopping) / 1_000_000);
+        }
     }
 
     /** DuckDB serves every catalog; a configured Trino takes its catalogs. */
