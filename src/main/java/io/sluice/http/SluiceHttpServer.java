@@ -83,6 +83,9 @@ public final class SluiceHttpServer implements AutoCloseable {
                 server.setErrorHandler(new SluiceErrorHandler());
             });
             javalin.jetty.addConnector((server, httpConfiguration) -> connector(server, httpConfiguration, config));
+            if (config.managementPort() > 0) {
+                javalin.jetty.addConnector((server, httpConfiguration) -> managementConnector(server, config));
+            }
             var routes = javalin.routes;
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
@@ -95,7 +98,16 @@ public final class SluiceHttpServer implements AutoCloseable {
                 context.status(ready ? 200 : 503).json(new Readiness(ready ? "UP" : "DOWN", health.getFirst(), health, others));
             });
             routes.before(context -> RequestAddress.usePublicUrl(context, config.publicUrl()));
+            routes.before(context -> {
+                // The management port answers a scraper and probes, nothing else: no API is reachable without a key.
+                if (onManagementPort(context) && !context.path().equals("/metrics") && !context.path().startsWith("/health/")) {
+                    throw new SluiceException(ErrorCode.NOT_FOUND, "The management port serves /metrics and /health only");
+                }
+            });
             routes.before("/metrics", context -> {
+                if (onManagementPort(context)) {
+                    return;
+                }
                 // Metrics name tables, principals' load and the engine's memory: not for every key holder.
                 if (!metricsReaders.test(authentication.require(context))) {
                     throw new SluiceException(ErrorCode.FORBIDDEN, "Reading /metrics needs an admin key or the "
@@ -289,7 +301,22 @@ public final class SluiceHttpServer implements AutoCloseable {
         };
     }
 
-    /** Who besides nobody may read /metrics (the server adds holders of {@link #METRICS_ROLE} to admins). */
+    private boolean onManagementPort(io.javalin.http.Context context) {
+        return config.managementPort() > 0 && context.req().getLocalPort() == config.managementPort();
+    }
+
+    /** Plain HTTP/1.1 on the management port: a scraper inside the network, no TLS, no HTTP/2, few connections. */
+    private static ServerConnector managementConnector(Server server, HttpServerConfig config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.managementPort());
+        connector.setIdleTimeout(config.idleTimeoutMillis());
+        return connector;
+    }
+
+    /** Who may read /metrics on the main port: admins by default; the server adds holders of {@link #METRICS_ROLE}. */
     public void metricsReaders(java.util.function.Predicate<io.sluice.core.auth.Principal> readers) {
         this.metricsReaders = java.util.Objects.requireNonNull(readers, "readers");
     }

@@ -39,6 +39,30 @@ class MetricsAccessTest {
         }
     }
 
+    @Test
+    void aConfiguredManagementPortServesMetricsWithoutAKeyAndNothingElse() throws Exception {
+        int management;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            management = free.getLocalPort();
+        }
+        SluiceConfig defaults = SluiceConfig.defaults(data);
+        try (SluiceTestServer sluice = new SluiceTestServer(defaults.withHttp(defaults.http().withManagementPort(management)), false)) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<String> scraped = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + management + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("# TYPE jvm_");
+            HttpResponse<String> api = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + management + "/sluice/v1/statements"))
+                    .header("Authorization", "Bearer " + SluiceTestServer.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).as("no API on the management port, even with a key").isEqualTo(404);
+            assertThat(sluice.send(java.net.http.HttpRequest.newBuilder(sluice.uri("/metrics")).build()).statusCode())
+                    .as("the main port still wants a key").isEqualTo(401);
+            assertThat(sluice.get("/metrics", sluice.otherUserKey).statusCode()).isEqualTo(403);
+            assertThat(sluice.server.port()).isNotEqualTo(management);
+        }
+    }
+
     private static String keyFor(SluiceTestServer sluice, String user) {
         HttpResponse<String> created = sluice.post("/sluice/v1/query",
                 SluiceTestServer.body("sql", "CREATE API KEY FOR USER " + user));
