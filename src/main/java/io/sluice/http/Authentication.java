@@ -48,6 +48,11 @@ public final class Authentication {
         return principal;
     }
 
+    /** The principal this request authenticated as, or null when it did not (yet). */
+    static Principal knownPrincipal(Context context) {
+        return context.attribute(PRINCIPAL_ATTRIBUTE);
+    }
+
     public static Principal principal(Context context) {
         Principal principal = context.attribute(PRINCIPAL_ATTRIBUTE);
         if (principal == null) {

@@ -17,9 +17,16 @@ import java.util.Objects;
  *     the base of every link
  *     the server hands out; empty for the listener's own address. Never taken from a request's {@code Host}
  *     header, which the client chooses.
+ * @param managementPort when above 0, a second cleartext port on the same host that serves only {@code /metrics}
+ *     (without a key: keep it off public networks) and {@code /health/*}, for a scraper inside the cluster
  */
 public record HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis, int maxThreads,
-                               Limits limits, Tls tls, String publicUrl) {
+                               Limits limits, Tls tls, String publicUrl, int managementPort) {
+
+    public HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis, int maxThreads,
+                            Limits limits, Tls tls, String publicUrl) {
+        this(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, publicUrl, 0);
+    }
 
     public HttpServerConfig(String host, int port, long maxRequestBytes, long idleTimeoutMillis, int maxThreads,
                             Limits limits, Tls tls) {
@@ -76,6 +83,10 @@ public record HttpServerConfig(String host, int port, long maxRequestBytes, long
         }
         Objects.requireNonNull(limits, "limits");
         publicUrl = publicBase(publicUrl);
+        if (managementPort < 0 || managementPort > 65_535 || (managementPort > 0 && managementPort == port)) {
+            throw new IllegalArgumentException("http.managementPort must be 0 (none) or a port other than http.port, got "
+                    + managementPort);
+        }
     }
 
     /**
@@ -107,26 +118,31 @@ public record HttpServerConfig(String host, int port, long maxRequestBytes, long
     }
 
     public HttpServerConfig withPort(int newPort) {
-        return new HttpServerConfig(host, newPort, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, publicUrl);
+        return new HttpServerConfig(host, newPort, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, publicUrl, managementPort);
     }
 
     public HttpServerConfig withLimits(Limits newLimits) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, newLimits, tls, publicUrl);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, newLimits, tls, publicUrl, managementPort);
     }
 
     public HttpServerConfig withTls(Tls newTls) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, newTls, publicUrl);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, newTls, publicUrl, managementPort);
     }
 
     public HttpServerConfig withIdleTimeoutMillis(long millis) {
-        return new HttpServerConfig(host, port, maxRequestBytes, millis, maxThreads, limits, tls, publicUrl);
+        return new HttpServerConfig(host, port, maxRequestBytes, millis, maxThreads, limits, tls, publicUrl, managementPort);
     }
 
     public HttpServerConfig withMaxThreads(int threads) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, threads, limits, tls, publicUrl);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, threads, limits, tls, publicUrl, managementPort);
     }
 
     public HttpServerConfig withPublicUrl(String url) {
-        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, url);
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, url, managementPort);
+    }
+
+    public HttpServerConfig withManagementPort(int newManagementPort) {
+        return new HttpServerConfig(host, port, maxRequestBytes, idleTimeoutMillis, maxThreads, limits, tls, publicUrl,
+                newManagementPort);
     }
 }

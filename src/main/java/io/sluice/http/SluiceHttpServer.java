@@ -36,6 +36,11 @@ public final class SluiceHttpServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private static final Logger LOG = LoggerFactory.getLogger(SluiceHttpServer.class);
+    /** The role that lets a principal who is not an admin read /metrics (a monitoring system's key). */
+    public static final String METRICS_ROLE = "METRICS";
+    /** Who may read /metrics: admins until the server says more. */
+    private volatile java.util.function.Predicate<io.sluice.core.auth.Principal> metricsReaders =
+            io.sluice.core.auth.Principal::admin;
 
     private final Javalin app;
     private final HttpServerConfig config;
@@ -52,6 +57,7 @@ public final class SluiceHttpServer implements AutoCloseable {
     public SluiceHttpServer(HttpServerConfig config, Authentication authentication, Engine engine,
                             List<ReadinessCheck> dependencies, PrometheusMeterRegistry meters, List<HttpApi> apis) {
         this.config = Objects.requireNonNull(config, "config");
+        AccessLog accessLog = new AccessLog();
         this.app = Javalin.create(javalin -> {
             // Platform threads, not virtual ones: a request spends its time inside DuckDB's native code, and a
             // virtual thread in a native call pins its carrier. With one carrier per core, two long statements
@@ -63,6 +69,12 @@ public final class SluiceHttpServer implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;
             javalin.startup.showJavalinBanner = false;
+            HttpRequestMetrics requestMetrics = new HttpRequestMetrics(meters);
+            javalin.requestLogger.http((context, durationMs) -> {
+                String route = accessLog.routeOf(context);
+                requestMetrics.record(context, route, durationMs);
+                accessLog.log(context, route, durationMs);
+            });
             javalin.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new org.eclipse.jetty.ee10.servlet.FilterHolder(new RequestBodyLimit(config.maxRequestBytes())), "/*",
                     java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -71,6 +83,9 @@ public final class SluiceHttpServer implements AutoCloseable {
                 server.setErrorHandler(new SluiceErrorHandler());
             });
             javalin.jetty.addConnector((server, httpConfiguration) -> connector(server, httpConfiguration, config));
+            if (config.managementPort() > 0) {
+                javalin.jetty.addConnector((server, httpConfiguration) -> managementConnector(server, config));
+            }
             var routes = javalin.routes;
             routes.get("/health/live", context -> context.json(Map.of("status", "UP")));
             routes.get("/health/ready", context -> {
@@ -86,7 +101,22 @@ public final class SluiceHttpServer implements AutoCloseable {
                         health.getFirst(), health, others));
             });
             routes.before(context -> RequestAddress.usePublicUrl(context, config.publicUrl()));
-            routes.before("/metrics", authentication::require);
+            routes.before(context -> {
+                // The management port answers a scraper and probes, nothing else: no API is reachable without a key.
+                if (onManagementPort(context) && !context.path().equals("/metrics") && !context.path().startsWith("/health/")) {
+                    throw new SluiceException(ErrorCode.NOT_FOUND, "The management port serves /metrics and /health only");
+                }
+            });
+            routes.before("/metrics", context -> {
+                if (onManagementPort(context)) {
+                    return;
+                }
+                // Metrics name tables, principals' load and the engine's memory: not for every key holder.
+                if (!metricsReaders.test(authentication.require(context))) {
+                    throw new SluiceException(ErrorCode.FORBIDDEN, "Reading /metrics needs an admin key or the "
+                            + METRICS_ROLE + " role");
+                }
+            });
             routes.after(context -> countResponseBytes(meters, context));
             routes.after(SluiceHttpServer::retryAfterOnTooManyRequests);
             routes.get("/metrics", context -> {
@@ -140,6 +170,7 @@ public final class SluiceHttpServer implements AutoCloseable {
                 }
             });
         });
+        accessLog.routeBy(app.unsafe.internalRouter);
     }
 
     /**
@@ -287,6 +318,26 @@ public final class SluiceHttpServer implements AutoCloseable {
             case "/query", "/query-stream", "/ksql", "/inserts-stream", "/close-query" -> "ksql";
             default -> "other";
         };
+    }
+
+    private boolean onManagementPort(io.javalin.http.Context context) {
+        return config.managementPort() > 0 && context.req().getLocalPort() == config.managementPort();
+    }
+
+    /** Plain HTTP/1.1 on the management port: a scraper inside the network, no TLS, no HTTP/2, few connections. */
+    private static ServerConnector managementConnector(Server server, HttpServerConfig config) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.managementPort());
+        connector.setIdleTimeout(config.idleTimeoutMillis());
+        return connector;
+    }
+
+    /** Who may read /metrics on the main port: admins by default; the server adds holders of {@link #METRICS_ROLE}. */
+    public void metricsReaders(java.util.function.Predicate<io.sluice.core.auth.Principal> readers) {
+        this.metricsReaders = java.util.Objects.requireNonNull(readers, "readers");
     }
 
     public SluiceHttpServer start() {

@@ -143,7 +143,8 @@ public record SluiceConfig(
                 duration(properties, "statements.retentionSeconds", statements.retention()),
                 duration(properties, "statements.shutdownGraceSeconds", statements.shutdownGrace()),
                 intValue(properties, "statements.streamingHistory", statements.streamingHistory()),
-                share(properties, "statements.maxShareWhileOthersWait", statements.maxShareWhileOthersWait()));
+                share(properties, "statements.maxShareWhileOthersWait", statements.maxShareWhileOthersWait()),
+                logLevel(properties, "log.statementLevel", statements.endLogLevel()));
         io.sluice.core.access.CrashCoolDown crashes = io.sluice.core.access.CrashCoolDown.DEFAULT;
         return new SluiceConfig(
                 Path.of(properties.getProperty("data.dir", defaultDataDirectory.toString())),
@@ -160,7 +161,8 @@ public record SluiceConfig(
                                 intValue(properties, "http.h2.maxConcurrentStreams", http.limits().h2MaxConcurrentStreams()),
                                 intValue(properties, "http.h2.maxHeaderTableBytes", http.limits().h2MaxHeaderTableBytes())),
                         tls(properties),
-                        properties.getProperty("http.publicUrl", http.publicUrl())),
+                        properties.getProperty("http.publicUrl", http.publicUrl()),
+                        intValue(properties, "http.managementPort", http.managementPort())),
                 configuredStatements,
                 properties.getProperty("engine.memoryLimit", defaults.engineMemoryLimit()),
                 intValue(properties, "engine.threads", defaults.engineThreads()),
@@ -186,12 +188,12 @@ public record SluiceConfig(
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
             "http.maxRequestBytes", "http.idleTimeoutMs", "http.maxThreads", "http.maxRequestHeaderBytes", "http.maxUriBytes",
             "http.headerTimeoutMs", "http.h2.maxConcurrentStreams", "http.h2.maxHeaderTableBytes", "http.tls.keystore",
-            "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "http.publicUrl", "statements.maxRunning", "statements.maxQueued",
+            "http.tls.keystorePassword", "http.tls.keyPassword", "http.tls.keystoreType", "http.publicUrl", "http.managementPort", "statements.maxRunning", "statements.maxQueued",
             "statements.defaultTimeoutSeconds", "statements.maxTimeoutSeconds", "statements.retentionSeconds",
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "statements.maxShareWhileOthersWait", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
             "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes", "limits.engineCrashesBeforeCoolDown",
-            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds"),
+            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds", "log.statementLevel"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 
@@ -232,6 +234,20 @@ public record SluiceConfig(
         }
         throw new IllegalArgumentException("configuration key '" + key + "' must be a share above 0 and at most 1 "
                 + "(e.g. 0.5 or 50%), got '" + text + "'");
+    }
+
+    /** A log level by name (TRACE, DEBUG, INFO, WARN, ERROR; any case). */
+    private static org.slf4j.event.Level logLevel(Properties properties, String key, org.slf4j.event.Level defaultValue) {
+        String text = properties.getProperty(key);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return org.slf4j.event.Level.valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("configuration key '" + key + "' must be one of TRACE, DEBUG, INFO, WARN, "
+                    + "ERROR, got '" + text + "'");
+        }
     }
 
     private static int intValue(Properties properties, String key, int defaultValue) {

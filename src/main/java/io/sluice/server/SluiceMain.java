@@ -95,7 +95,8 @@ public final class SluiceMain implements Runnable {
 
         @Override
         void announce(SluiceServer server, ApiKey key, boolean keyFromEnvironment) {
-            System.out.println("Sluice is serving on port " + server.port());
+            // Banners go to stderr: stdout is the JSON log, one object per line, which a shipper must parse whole.
+            System.err.println("Sluice is serving on port " + server.port());
         }
     }
 
@@ -110,18 +111,18 @@ public final class SluiceMain implements Runnable {
         void announce(SluiceServer server, ApiKey key, boolean keyFromEnvironment) {
             String base = "http://localhost:" + server.port();
             String shownKey = keyFromEnvironment ? "$SLUICE_ADMIN_API_KEY" : key.text();
-            System.out.println("""
+            System.err.println("""
                     Sluice demo is running on %1$s
                     Admin API key: %2$s%3$s
 
                     Try:
-                      curl -s %1$s/sluice/v1/query -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
+                      curl -s %1$s/sluice/v1/query -H "Authorization: Bearer %4$s" -H 'Content-Type: application/json' \\
                         -d '{"sql": "SELECT channel, count(*) AS edits FROM wikipedia GROUP BY channel ORDER BY edits DESC LIMIT 5"}'
-                      curl -s '%1$s/sluice/v1/query?format=csv' -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
+                      curl -s '%1$s/sluice/v1/query?format=csv' -H "Authorization: Bearer %4$s" -H 'Content-Type: application/json' \\
                         -d '{"sql": "SELECT * FROM public_data.korea_trade_insurance.exchange_rate WHERE currency_code = ?", "parameters": ["CNY"]}'
-                      curl -s %1$s/sluice/v1/statements -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
+                      curl -s %1$s/sluice/v1/statements -H "Authorization: Bearer %4$s" -H 'Content-Type: application/json' \\
                         -d '{"sql": "SELECT * FROM \\"nekt_raw\\".\\"customers\\"", "waitMs": 1000}'
-                      curl -sN %1$s/query -H 'Authorization: Bearer %4$s' -H 'Content-Type: application/json' \\
+                      curl -sN %1$s/query -H "Authorization: Bearer %4$s" -H 'Content-Type: application/json' \\
                         -d '{"ksql": "SELECT * FROM riderLocations EMIT CHANGES LIMIT 5;", "streamsProperties": {}}'
                     Press Ctrl-C to stop.
                     """.formatted(base, keyFromEnvironment ? "(from SLUICE_ADMIN_API_KEY)" : key.text(),

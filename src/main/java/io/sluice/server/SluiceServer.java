@@ -42,6 +42,13 @@ import org.apache.arrow.memory.RootAllocator;
 public final class SluiceServer implements AutoCloseable {
 
     public static final Principal ADMIN = new Principal("admin", "admin", true);
+    /** Start and stop lines, on a logger of their own so operators can keep them when silencing the rest. */
+    private static final org.slf4j.Logger LIFECYCLE = org.slf4j.LoggerFactory.getLogger("sluice.lifecycle");
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Held from before the engine opens until everything is closed; see {@link DataDirectoryLock}. */
+    private DataDirectoryLock dataLock;
+    /** Only a server that started logs stopping: a failed start has said why on its own. */
+    private volatile boolean started;
 
     private final BufferAllocator allocator;
     private final io.sluice.engine.duckdb.DuckDbDatabase engine;
@@ -218,6 +225,7 @@ public final class SluiceServer implements AutoCloseable {
                 new io.sluice.protocol.ksql.KsqlApi(streams, statements, authentication),
                 new io.sluice.protocol.admin.AdminApi(access, authentication, json),
                 new io.sluice.console.ConsoleApi(authentication, engines, access, allocator)));
+        http.metricsReaders(principal -> principal.admin() || access.holdsRole(principal, SluiceHttpServer.METRICS_ROLE));
     }
 
     /**
@@ -232,13 +240,24 @@ public final class SluiceServer implements AutoCloseable {
 
     /** Starts a node; with {@code demo} the demo tables are (re)created first. */
     public static SluiceServer start(SluiceConfig config, boolean demo) {
-        SluiceServer server = new SluiceServer(config, demo);
+        DataDirectoryLock dataLock = DataDirectoryLock.acquire(config.dataDirectory());
+        SluiceServer server;
+        try {
+            server = new SluiceServer(config, demo);
+        } catch (RuntimeException | Error e) {
+            dataLock.close();
+            throw e;
+        }
+        server.dataLock = dataLock;
         try {
             server.http.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+        server.started = true;
+        LIFECYCLE.atInfo().addKeyValue("port", server.port()).addKeyValue("dataDirectory", config.dataDirectory().toAbsolutePath())
+                .addKeyValue("pid", ProcessHandle.current().pid()).log("Sluice started on port {}", server.port());
         return server;
     }
 
@@ -272,6 +291,13 @@ public final class SluiceServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long stopping = System.nanoTime();
+        if (started) {
+            LIFECYCLE.info("Sluice stopping: no new requests; running statements get the shutdown grace period");
+        }
         closeQuietly(http);
         closeQuietly(exporter);
         closeQuietly(statements);
@@ -285,6 +311,12 @@ public final class SluiceServer implements AutoCloseable {
         closeQuietly(access.audit());
         closeQuietly(engines);
         closeQuietly(allocator);
+        if (dataLock != null) {
+            closeQuietly(dataLock);
+        }
+        if (started) {
+            LIFECYCLE.info("Sluice stopped after {} ms", (System.nanoTime() - stopping) / 1_000_000);
+        }
     }
 
     /**

@@ -792,4 +792,9 @@ public final class AccessControl implements StatementGuard {
             return false;
         }
     }
+
+    /** True when the principal was granted {@code role} (names compare without case, like every role name). */
+    public boolean holdsRole(Principal principal, String role) {
+        return store.rolesOf(principal.id()).contains(AccessStore.normal(role));
+    }
 }

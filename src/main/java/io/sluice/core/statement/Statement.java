@@ -5,6 +5,7 @@ import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceError;
 import java.time.Instant;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,8 @@ final class Statement {
     private Instant startedAt;
     private Instant endedAt;
     private long rows;
+    /** Arrow bytes of the rows the statement produced, for its end line (not kept in its status). */
+    private long resultBytes;
     private long updateCount = -1;
     private int pageCount;
     private boolean truncated;
@@ -165,6 +168,22 @@ final class Statement {
 
     synchronized void addRows(long count) {
         rows += count;
+    }
+
+    /** Counts a batch of {@code count} rows that made up {@code batch}'s Arrow bytes. */
+    void addRows(long count, VectorSchemaRoot batch) {
+        long bytes = 0;
+        for (var vector : batch.getFieldVectors()) {
+            bytes += vector.getBufferSize();
+        }
+        synchronized (this) {
+            rows += count;
+            resultBytes += bytes;
+        }
+    }
+
+    synchronized long resultBytes() {
+        return resultBytes;
     }
 
     synchronized void markTruncated() {

@@ -24,7 +24,8 @@ public record StatementConfig(
         Duration retention,
         Duration shutdownGrace,
         int streamingHistory,
-        double maxShareWhileOthersWait) {
+        double maxShareWhileOthersWait,
+        org.slf4j.event.Level endLogLevel) {
 
     /** By default one principal holds at most half of the slots while others wait. */
     public static final double DEFAULT_MAX_SHARE = 0.5;
@@ -33,6 +34,22 @@ public record StatementConfig(
         if (!(maxShareWhileOthersWait > 0 && maxShareWhileOthersWait <= 1)) {
             throw new IllegalArgumentException("statements.maxShareWhileOthersWait must be above 0 and at most 1");
         }
+        java.util.Objects.requireNonNull(endLogLevel, "endLogLevel");
+    }
+
+    /** Every statement end is logged at INFO unless configured otherwise ({@code log.statementLevel}). */
+    public static final org.slf4j.event.Level DEFAULT_END_LOG_LEVEL = org.slf4j.event.Level.INFO;
+
+    public StatementConfig(int maxRunning, int maxQueued, Duration defaultTimeout, Duration maxTimeout,
+                           Duration retention, Duration shutdownGrace, int streamingHistory, double maxShareWhileOthersWait) {
+        this(maxRunning, maxQueued, defaultTimeout, maxTimeout, retention, shutdownGrace, streamingHistory,
+                maxShareWhileOthersWait, DEFAULT_END_LOG_LEVEL);
+    }
+
+    /** The same settings, with each statement's end line logged at {@code level}. */
+    public StatementConfig withEndLogLevel(org.slf4j.event.Level level) {
+        return new StatementConfig(maxRunning, maxQueued, defaultTimeout, maxTimeout, retention, shutdownGrace,
+                streamingHistory, maxShareWhileOthersWait, level);
     }
 
     public StatementConfig(int maxRunning, int maxQueued, Duration defaultTimeout, Duration maxTimeout,

@@ -14,8 +14,14 @@ final class StatementMetrics {
     private final java.util.Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    StatementMetrics(MeterRegistry meters, AdmissionControl admission) {
+    /** Timeouts a statement may end at: the duration histogram has a bucket at each, and none stops short of them. */
+    private final Duration defaultTimeout;
+    private final Duration maxTimeout;
+
+    StatementMetrics(MeterRegistry meters, AdmissionControl admission, StatementConfig config) {
         this.meters = meters;
+        this.defaultTimeout = config.defaultTimeout();
+        this.maxTimeout = config.maxTimeout();
         Gauge.builder("sluice_statements_running", admission, AdmissionControl::running)
                 .description("Statements running on the engine").register(meters);
         Gauge.builder("sluice_statements_queued", admission, AdmissionControl::queued)
@@ -40,7 +46,9 @@ final class StatementMetrics {
                 .increment(status.rows());
         if (status.endedAt() != null) {
             timers.computeIfAbsent(protocol, ignored -> Timer.builder("sluice_statement_duration").tag("protocol", protocol)
-                    .publishPercentileHistogram().description("Statement duration from submission to end")
+                    .publishPercentileHistogram().maximumExpectedValue(maxTimeout)
+                    .serviceLevelObjectives(defaultTimeout, maxTimeout)
+                    .description("Statement duration from submission to end")
                     .register(meters)).record(Duration.ofMillis(status.elapsedMillis(status.endedAt())));
         }
     }

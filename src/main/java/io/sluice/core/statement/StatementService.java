@@ -74,6 +74,7 @@ public final class StatementService implements AutoCloseable {
      */
     private volatile boolean reuseEpochBehind;
     private final StatementConfig config;
+    private final StatementEndLog endLog;
     private final BufferAllocator rootAllocator;
     private final Clock clock;
     private final StatementMetrics metrics;
@@ -129,10 +130,11 @@ public final class StatementService implements AutoCloseable {
         this.shared = repository.shared();
         this.reuse = Objects.requireNonNull(reuseIndex, "reuseIndex");
         this.config = Objects.requireNonNull(config, "config");
+        this.endLog = new StatementEndLog(config.endLogLevel());
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued(), config.maxShareWhileOthersWait());
-        this.metrics = new StatementMetrics(meters, admission);
+        this.metrics = new StatementMetrics(meters, admission, config);
         if (shared) {
             // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
             timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
@@ -164,6 +166,7 @@ public final class StatementService implements AutoCloseable {
 
     private void finished(Statement statement, StatementStatus status) {
         metrics.finished(status, statement.engineName());
+        endLog.ended(status, statement.resultBytes());
         try {
             guard.finished(status);
         } catch (RuntimeException e) {
@@ -457,15 +460,15 @@ public final class StatementService implements AutoCloseable {
                     int keep = (int) (maxRows - written);
                     try (VectorSchemaRoot head = batch.slice(0, keep)) {
                         keep(writer, tap, head);
+                        statement.addRows(keep, head);
                     }
                     written += keep;
-                    statement.addRows(keep);
                     statement.markTruncated();
                     break;
                 }
                 keep(writer, tap, batch);
                 written += count;
-                statement.addRows(count);
+                statement.addRows(count, batch);
             }
             return writer == null ? new Kept(written, 0, null, false) : Kept.of(writer.finish(), spool.config());
         } catch (RuntimeException e) {

@@ -88,7 +88,7 @@ public final class StreamingStatement implements BatchStream {
             batch.setRowCount(count);
         }
         rowCount += count;
-        statement.addRows(count);
+        statement.addRows(count, batch);
         return true;
     }
 
