@@ -3,6 +3,7 @@
 // Druid's web console (the toolkit's main user) gives it one that POSTs SQL payloads to /druid/v2/sql and native
 // ones to /druid/v2 and hands back the parsed body with the response headers. This is that executor, over fetch.
 import { QueryRunner } from "@druid-toolkit/query";
+import * as native from "../shared/native.mjs";
 
 export const port = Number(process.env.SLUICE_PORT);
 export const adminKey = process.env.SLUICE_KEY;
@@ -55,30 +56,8 @@ export function runner(key = adminKey, path = undefined) {
     return new QueryRunner({ executor: executor(key, path) });
 }
 
-/** The rows of `sql` from Sluice's native API (arrays), to compare the Druid API's answers with. */
-export async function nativeRows(sql, parameters) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query?format=json-array`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql, parameters }),
-    });
-    const body = await response.json();
-    if (response.status !== 200) {
-        throw new Error(`the native API refused ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body;
-}
+/** The rows of `sql` from Sluice's native API, to compare the Druid API's answers with. */
+export const nativeRows = (sql, parameters) => native.nativeRows(port, adminKey, sql, parameters, "json-array");
 
 /** The native API's error message for SQL the engine rejects, to compare with what the Druid API says. */
-export async function nativeError(sql) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql }),
-    });
-    const body = await response.json();
-    if (response.status < 400) {
-        throw new Error(`the native API ran ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body.message;
-}
+export const nativeError = sql => native.nativeError(port, adminKey, sql);

@@ -1,6 +1,7 @@
 // How the conformance scenarios reach the Sluice that NcpSignedRequestsConformanceTest started: its port and keys
 // come from the environment; every request is signed by signer.mjs, as an NCP client signs for the API Gateway.
 import { signedHeaders } from "./signer.mjs";
+import * as native from "../shared/native.mjs";
 
 export const port = Number(process.env.SLUICE_PORT);
 export const adminKey = process.env.SLUICE_KEY;
@@ -35,30 +36,8 @@ export async function ncp(method, pathAndQuery, body, { key = adminKey, timestam
     return { status: response.status, body: parsed };
 }
 
-/** The rows of `sql` from Sluice's native API (arrays), to compare the NCP API's answers with. */
-export async function nativeRows(sql, parameters) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query?format=json-array`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql, parameters }),
-    });
-    const body = await response.json();
-    if (response.status !== 200) {
-        throw new Error(`the native API refused ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body;
-}
+/** The rows of `sql` from Sluice's native API, to compare the NCP API's answers with. */
+export const nativeRows = (sql, parameters) => native.nativeRows(port, adminKey, sql, parameters, "json-array");
 
 /** The native API's error message for SQL the engine rejects, to compare with what the NCP API says. */
-export async function nativeError(sql) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql }),
-    });
-    const body = await response.json();
-    if (response.status < 400) {
-        throw new Error(`the native API ran ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body.message;
-}
+export const nativeError = sql => native.nativeError(port, adminKey, sql);

@@ -2,6 +2,7 @@
 // come from the environment, and every requester is built the way plywood-druid-requester's README shows. (The
 // README names the factory `druidRequester`; version 3 exports it as `druidRequesterFactory`, with the same options.)
 import { druidRequesterFactory } from "plywood-druid-requester";
+import * as native from "../shared/native.mjs";
 
 export const port = Number(process.env.SLUICE_PORT);
 export const adminKey = process.env.SLUICE_KEY;
@@ -53,30 +54,8 @@ export async function failure(druidRequester, query) {
     }
 }
 
-/** The rows of `sql` from Sluice's native API (objects), to compare the Druid API's answers with. */
-export async function nativeRows(sql, parameters) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query?format=json`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql, parameters }),
-    });
-    const body = await response.json();
-    if (response.status !== 200) {
-        throw new Error(`the native API refused ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body;
-}
+/** The rows of `sql` from Sluice's native API, to compare the Druid API's answers with. */
+export const nativeRows = (sql, parameters) => native.nativeRows(port, adminKey, sql, parameters, "json");
 
 /** The native API's error message for SQL the engine rejects, to compare with what the Druid API says. */
-export async function nativeError(sql) {
-    const response = await fetch(`http://127.0.0.1:${port}/sluice/v1/query`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ sql }),
-    });
-    const body = await response.json();
-    if (response.status < 400) {
-        throw new Error(`the native API ran ${sql}: ${JSON.stringify(body)}`);
-    }
-    return body.message;
-}
+export const nativeError = sql => native.nativeError(port, adminKey, sql);

@@ -5,6 +5,7 @@ import io.sluice.core.engine.Engine;
 import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.engine.ForwardingStatement;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,21 +75,20 @@ final class WriteObservingEngine implements Engine {
         engine.close();
     }
 
-    private final class ObservedStatement implements EngineStatement {
-        private final EngineStatement statement;
+    private final class ObservedStatement extends ForwardingStatement {
         private final String sql;
         private volatile AccessedTables accessed;
         /** Gates held until close: a result that streams rows from a write commits only when it is closed. */
         private volatile ExternalWrite openWrite = ExternalWrite.NONE;
 
         ObservedStatement(EngineStatement statement, String sql) {
-            this.statement = statement;
+            super(statement);
             this.sql = sql;
         }
 
         @Override
         public EngineResult execute() {
-            return observed(statement::execute);
+            return observed(delegate::execute);
         }
 
         @Override
@@ -96,7 +96,7 @@ final class WriteObservingEngine implements Engine {
             AccessedTables before = accessed;
             accessed = approved;
             try {
-                EngineResult result = observed(() -> statement.executeIfAccessing(approved));
+                EngineResult result = observed(() -> delegate.executeIfAccessing(approved));
                 if (result == null) {
                     accessed = before;
                 }
@@ -130,7 +130,7 @@ final class WriteObservingEngine implements Engine {
 
         /** The tables this statement may write: none, the ones the engine named, or any its text names. */
         private java.util.Collection<String> written() {
-            String engine = statement.engineName();
+            String engine = delegate.engineName();
             if (!engine.equals(streams.engineName()) && !engine.equals("unknown")) {
                 return List.of();
             }
@@ -146,30 +146,15 @@ final class WriteObservingEngine implements Engine {
 
         @Override
         public AccessedTables accessedTables() {
-            AccessedTables answer = statement.accessedTables();
+            AccessedTables answer = delegate.accessedTables();
             accessed = answer;
             return answer;
         }
 
         @Override
-        public io.sluice.core.engine.QueryProgress progress() {
-            return statement.progress();
-        }
-
-        @Override
-        public String engineName() {
-            return statement.engineName();
-        }
-
-        @Override
-        public void cancel() {
-            statement.cancel();
-        }
-
-        @Override
         public void close() {
             try {
-                statement.close();
+                delegate.close();
             } finally {
                 openWrite.finish(true);
             }

@@ -4,6 +4,7 @@ import io.sluice.core.engine.Engine;
 import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
+import io.sluice.core.engine.ForwardingStatement;
 import io.sluice.core.engine.ReusableStatement;
 import io.sluice.core.engine.SessionContext;
 import io.sluice.core.error.ErrorCode;
@@ -103,17 +104,17 @@ public final class NodeLocalCatalogs implements Engine {
         return explained;
     }
 
-    private final class Explained implements EngineStatement {
-        private final EngineStatement statement;
+    /** DuckDB's errors, with the node named where a table may exist on another node only. */
+    private final class Explained extends ForwardingStatement {
 
         Explained(EngineStatement statement) {
-            this.statement = statement;
+            super(statement);
         }
 
         @Override
         public EngineResult execute() {
             try {
-                return statement.execute();
+                return delegate.execute();
             } catch (SluiceException e) {
                 throw explained(e);
             }
@@ -122,7 +123,7 @@ public final class NodeLocalCatalogs implements Engine {
         @Override
         public io.sluice.core.engine.AccessedTables accessedTables() {
             try {
-                return statement.accessedTables();
+                return delegate.accessedTables();
             } catch (SluiceException e) {
                 throw explained(e);
             }
@@ -131,30 +132,10 @@ public final class NodeLocalCatalogs implements Engine {
         @Override
         public EngineResult executeIfAccessing(io.sluice.core.engine.AccessedTables approved) {
             try {
-                return statement.executeIfAccessing(approved);
+                return delegate.executeIfAccessing(approved);
             } catch (SluiceException e) {
                 throw explained(e);
             }
-        }
-
-        @Override
-        public io.sluice.core.engine.QueryProgress progress() {
-            return statement.progress();
-        }
-
-        @Override
-        public String engineName() {
-            return statement.engineName();
-        }
-
-        @Override
-        public void cancel() {
-            statement.cancel();
-        }
-
-        @Override
-        public void close() {
-            statement.close();
         }
     }
 
