@@ -56,8 +56,10 @@ final class EngineProcess {
         // The JVM's temporary directory is private to this process: DuckDB's JDBC driver unpacks its 70 MB native
         // library there on every start and deletes it only at a clean JVM exit, which an engine that is killed or
         // halted never has. In /tmp, every restart and every spare would leave one behind until the disk is full.
-        Path scratch = scratchRoot(config).resolve(ProcessHandle.current().pid() + "-" + generation);
-        Files.createDirectories(scratch);
+        // A name no other engine has, even of another supervisor in the same server process (generations start at 1
+        // again), so the clean-up of an engine that is ending never removes the directory of one that is starting.
+        Files.createDirectories(scratchRoot(config));
+        Path scratch = Files.createTempDirectory(scratchRoot(config), "engine-" + generation + "-");
         List<String> command = new ArrayList<>();
         if (group != null) {
             command.addAll(group.shellPrefix());
