@@ -44,22 +44,23 @@ final class EngineProcess {
     /** Starts the process; it is ready once its socket answers (see {@link EngineSupervisor}). */
     static EngineProcess start(long generation, ProcessSettings settings, DuckDbConfig config, Path socket, byte[] token,
                                Optional<MemoryCeiling.Place> place, boolean standby) throws IOException {
+        // The JVM's temporary directory is private to this process: DuckDB's JDBC driver unpacks its 70 MB native
+        // library there on every start and deletes it only at a clean JVM exit, which an engine that is killed or
+        // halted never has. In /tmp, every restart and every spare would leave one behind until the disk is full.
+        // A name no other engine has, even of another supervisor in the same server process (generations start at 1
+        // again), so the clean-up of an engine that is ending never removes the directory (or the
+        // cgroup, named alike) of one that is starting.
+        Files.createDirectories(scratchRoot(config));
+        Path scratch = Files.createTempDirectory(scratchRoot(config), "engine-" + generation + "-");
         MemoryCeiling.Group group = null;
         if (place.isPresent()) {
             try {
-                group = MemoryCeiling.create(place.get(), ProcessHandle.current().pid() + "-" + generation,
+                group = MemoryCeiling.create(place.get(), ProcessHandle.current().pid() + "-" + scratch.getFileName(),
                         settings.ceilingBytes());
             } catch (IOException | RuntimeException e) {
                 LOG.debug("no cgroup for engine generation {}; the watchdog alone enforces its ceiling", generation, e);
             }
         }
-        // The JVM's temporary directory is private to this process: DuckDB's JDBC driver unpacks its 70 MB native
-        // library there on every start and deletes it only at a clean JVM exit, which an engine that is killed or
-        // halted never has. In /tmp, every restart and every spare would leave one behind until the disk is full.
-        // A name no other engine has, even of another supervisor in the same server process (generations start at 1
-        // again), so the clean-up of an engine that is ending never removes the directory of one that is starting.
-        Files.createDirectories(scratchRoot(config));
-        Path scratch = Files.createTempDirectory(scratchRoot(config), "engine-" + generation + "-");
         List<String> command = new ArrayList<>();
         if (group != null) {
             command.addAll(group.shellPrefix());
