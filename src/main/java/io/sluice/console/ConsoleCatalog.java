@@ -14,7 +14,6 @@ import io.sluice.format.ColumnReaders;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -55,11 +54,19 @@ final class ConsoleCatalog {
     Visible visibleTo(Principal principal) {
         List<List<Object>> current = rows(CURRENT_SQL);
         List<Column> columns = new ArrayList<>();
-        for (List<Object> row : rows(COLUMNS_SQL)) {
-            Column column = new Column(text(row.get(0)), text(row.get(1)), text(row.get(2)), text(row.get(3)), text(row.get(4)));
-            if (principal.admin() || (!METADATA_SCHEMAS.contains(column.schema())
-                    && access.sees(principal, (column.catalog() + "." + column.schema() + "." + column.table()).toLowerCase(Locale.ROOT)))) {
-                columns.add(column);
+        // Non-admins: access control's own reading of the catalog, kept to the tables they hold a privilege on (the
+        // same listing Druid's and Trino's catalog views are built from). Admins: the engine's catalog as it is.
+        java.util.Optional<List<io.sluice.core.statement.CatalogColumn>> visible = access.visibleCatalog(principal);
+        if (visible.isPresent()) {
+            for (io.sluice.core.statement.CatalogColumn column : visible.get()) {
+                if (!METADATA_SCHEMAS.contains(column.schema())) {
+                    columns.add(new Column(text(column.catalog()), text(column.schema()), text(column.table()),
+                            text(column.column()), text(column.dataType())));
+                }
+            }
+        } else {
+            for (List<Object> row : rows(COLUMNS_SQL)) {
+                columns.add(new Column(text(row.get(0)), text(row.get(1)), text(row.get(2)), text(row.get(3)), text(row.get(4))));
             }
         }
         List<Object> here = current.isEmpty() ? List.of("", "") : current.getFirst();

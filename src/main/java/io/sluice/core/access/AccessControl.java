@@ -405,19 +405,6 @@ public final class AccessControl implements StatementGuard {
         throw visibility.refusal(principal, table, sql);
     }
 
-    /**
-     * Whether a catalog listing (Druid's INFORMATION_SCHEMA, the console's browser) shows {@code table} (lower-case
-     * {@code catalog.schema.table}): admins every table but Sluice's own (which they read by name), others the tables
-     * they hold a privilege on.
-     */
-    public boolean sees(Principal principal, String table) {
-        if (principal.admin()) {
-            return !reserved(table);
-        }
-        store.refresh();
-        return visibility.sees(principal, table);
-    }
-
     /** The audit table (sluice.audit, i.e. sluice.main.audit) and anything in a schema named sluice. */
     static boolean reserved(String object) {
         String[] parts = object.split("\\.");
