@@ -25,6 +25,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final String MIXED_SQL = "SELECT i AS id, i * 0.5 AS score, 'user-' || lpad(CAST(i AS VARCHAR), 15, '0') AS name, "
             + "TIMESTAMP '2024-01-01 00:00:00' + to_microseconds(i * 1000) AS ts, i % 3 = 0 AS flag, "
             + "CAST(i % 1000000 AS DECIMAL(18,2)) / 100 AS amount FROM range(CAST(? AS BIGINT)) t(i)";
+    static final String MIXED_COLUMNS = "id, score, name, ts, flag, amount";
 
     @Option(names = "--rows", description = "rows of the large result (default 10,000,000)")
     long rows = 10_000_000;
@@ -63,9 +64,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
     boolean onlyTrino;
-    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7; "
-            + "9 compares the engine process with the engine in the server and runs only when named)")
-    java.util.Set<Integer> sections = java.util.Set.of(1, 2, 3, 4, 5, 6, 7);
+    @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7, "
+            + "10 (every API) and 11 (ClickHouse peer, installed when missing); 9 compares the engine process with "
+            + "the engine in the server and runs only when named)")
+    java.util.Set<Integer> sections = java.util.Set.of(1, 2, 3, 4, 5, 6, 7, 10, 11);
+
+    @Option(names = "--api-warmup-seconds", description = "warm-up per API and concurrency in section 10 (default 5)")
+    int apiWarmupSeconds = 5;
 
     @Option(names = "--server-java-option", description = "an extra JVM option for the server (repeatable), e.g. -XX:StartFlightRecording=filename=server.jfr")
     List<String> serverJavaOptions = new ArrayList<>();
@@ -73,6 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
     private final List<String> lines = new ArrayList<>();
     private List<String> streamsLines = List.of();
     private List<String> exportLines = List.of();
+    private List<String> everyApiLines = List.of();
+    private List<String> peerLines = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -121,6 +128,13 @@ public final class BenchCommand implements Callable<Integer> {
             if (sections.contains(7)) {
                 streamsLines = new StreamLatency(server, http, streamRows).measure();
             }
+            WrkLoad wrk = WrkLoad.available() ? new WrkLoad(work, server) : null;
+            if (sections.contains(10)) {
+                everyApiLines = new EveryApiLatency(server, apiWarmupSeconds, smallSeconds).measure(http, wrk);
+            }
+            if (sections.contains(11)) {
+                peerLines = new PeerComparison(work, server, rows, smallSeconds, smallWarmupSeconds).measure(wrk);
+            }
         }
         lines.add("");
         lines.addAll(exportLines);
@@ -128,6 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (sections.contains(9)) {
             lines.addAll(new IsolationComparison(work, rows, smallSeconds, streamRows).measure());
         }
+        lines.addAll(everyApiLines);
+        lines.addAll(peerLines);
         if (trino != null) {
             lines.addAll(new TrinoBench(trino, work).measure());
         }
@@ -211,9 +227,22 @@ public final class BenchCommand implements Callable<Integer> {
             baselineSeconds = Math.min(baselineSeconds, (System.nanoTime() - start) / 1e9);
         }
         double baselineRate = count / baselineSeconds;
-        lines.add("| format | seconds | rows/s | MB/s on the wire | ratio to baseline |");
-        lines.add("|---|---:|---:|---:|---:|");
-        lines.add(row("baseline (in-process engine)", baselineSeconds, baselineRate, 0, 1.0));
+        double engineAloneSeconds = Double.MAX_VALUE;
+        for (int round = 0; round < 2; round++) {
+            long start = System.nanoTime();
+            baseline.reduceInEngine(MIXED_SQL, MIXED_COLUMNS, List.of(rows));
+            engineAloneSeconds = Math.min(engineAloneSeconds, (System.nanoTime() - start) / 1e9);
+        }
+        double engineAloneRate = rows / engineAloneSeconds;
+        lines.add("Two baselines: the engine alone reduces every row to a count and a sum of hashes of all columns "
+                + "inside DuckDB (`SELECT count(*), sum(hash(…)) FROM (query)`, the physical limit); the in-process engine "
+                + "hands every batch to Java, which reads every value from the Arrow buffers and serialises nothing.");
+        lines.add("");
+        lines.add("| format | seconds | rows/s | MB/s on the wire | ratio to in-process | ratio to engine alone |");
+        lines.add("|---|---:|---:|---:|---:|---:|");
+        lines.add(row("engine alone (DuckDB reduces in place)", engineAloneSeconds, engineAloneRate, 0,
+                engineAloneRate / baselineRate, 1.0));
+        lines.add(row("baseline (in-process engine)", baselineSeconds, baselineRate, 0, 1.0, baselineRate / engineAloneRate));
         java.util.Map<String, Double> rates = new java.util.HashMap<>();
         List<String> formats = List.of("ndjson", "csv", "json", "arrow", "parquet");
         java.util.Map<String, HttpLoad.Transfer> fastest = new java.util.HashMap<>();
@@ -232,7 +261,7 @@ public final class BenchCommand implements Callable<Integer> {
             double seconds = transfer.nanos() / 1e9;
             double rate = rows / seconds;
             rates.put(format, rate);
-            lines.add(row(format, seconds, rate, transfer.bytes() / seconds / 1e6, rate / baselineRate));
+            lines.add(row(format, seconds, rate, transfer.bytes() / seconds / 1e6, rate / baselineRate, rate / engineAloneRate));
         }
         lines.add("");
         return rates;
@@ -550,6 +579,11 @@ public final class BenchCommand implements Callable<Integer> {
     private static String row(String name, double seconds, double rate, double megabytesPerSecond, double ratio) {
         return String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %s | %.2f |", name, seconds, rate,
                 megabytesPerSecond == 0 ? "–" : String.format(Locale.ROOT, "%.1f", megabytesPerSecond), ratio);
+    }
+
+    private static String row(String name, double seconds, double rate, double megabytesPerSecond, double ratio,
+            double engineAloneRatio) {
+        return row(name, seconds, rate, megabytesPerSecond, ratio) + String.format(Locale.ROOT, " %.2f |", engineAloneRatio);
     }
 
     private static String memoryRow(String scenario, long startNanos, long[] peaks) {

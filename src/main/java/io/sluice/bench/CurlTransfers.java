@@ -61,11 +61,31 @@ final class CurlTransfers implements Transfers {
     }
 
     private String target(String path) {
-        return "url = \"" + server.uri(path) + "\"\noutput = \"/dev/null\"\n";
+        return target(server.uri(path));
+    }
+
+    private static String target(java.net.URI url) {
+        return "url = \"" + url + "\"\noutput = \"/dev/null\"\n";
+    }
+
+    /** POSTs {@code body} to any URL (a peer server's, section 11) and drains the answer, which must be a 200. */
+    static HttpLoad.Transfer post(Path work, java.net.URI url, List<String> headers, String body)
+            throws IOException, InterruptedException {
+        Path bodyFile = Files.writeString(work.resolve("curl-body.txt"), body);
+        StringBuilder config = new StringBuilder("silent\nwrite-out = \"%{http_code} %{size_download}\\n\"\n");
+        for (String header : headers) {
+            config.append("header = \"").append(header).append("\"\n");
+        }
+        config.append("data-binary = \"@").append(bodyFile).append("\"\n").append(target(url));
+        return run(work, config.toString(), 1);
+    }
+
+    private HttpLoad.Transfer run(String config, int requests) throws IOException, InterruptedException {
+        return run(work, config, requests);
     }
 
     /** Runs curl on the config; the time is the whole process's, start-up included (a few milliseconds). */
-    private HttpLoad.Transfer run(String config, int requests) throws IOException, InterruptedException {
+    private static HttpLoad.Transfer run(Path work, String config, int requests) throws IOException, InterruptedException {
         Path configFile = Files.writeString(work.resolve("curl-requests.txt"), config);
         long start = System.nanoTime();
         Process process = new ProcessBuilder("curl", "--config", configFile.toString()).redirectErrorStream(true).start();

@@ -65,6 +65,27 @@ final class EngineBaseline implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine alone: DuckDB reduces every row of {@code sql} to one (a count and a sum of hashes of all
+     * {@code columns}), so every value is produced and read but nothing leaves the engine. The physical limit a
+     * streamed result can approach; returns the rows counted.
+     */
+    long reduceInEngine(String sql, String columns, List<Object> parameters) {
+        return consumeCount("SELECT count(*), sum(hash(" + columns + ")) FROM (" + sql + ")", parameters);
+    }
+
+    private long consumeCount(String sql, List<Object> parameters) {
+        Parameters bound = new Parameters.Positional(parameters.stream().map(ParameterValue::of).toList());
+        try (BufferAllocator child = allocator.newChildAllocator("baseline", 0, Long.MAX_VALUE);
+             EngineStatement statement = engine.open(new EngineRequest(sql, bound, SessionContext.DEFAULT, child))) {
+            EngineResult.Rows rows = (EngineResult.Rows) statement.execute();
+            try (BatchStream stream = rows.rows()) {
+                stream.next();
+                return ((org.apache.arrow.vector.BigIntVector) stream.root().getVector(0)).get(0);
+            }
+        }
+    }
+
     private static long touch(FieldVector vector, int rows) {
         long sum = 0;
         switch (vector) {

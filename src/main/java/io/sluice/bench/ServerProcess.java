@@ -100,11 +100,7 @@ final class ServerProcess implements AutoCloseable {
 
     private void sampleOnce() {
         try {
-            String status = Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
-            Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(status);
-            if (rss.find()) {
-                peakRss.accumulateAndGet(Long.parseLong(rss.group(1)) * 1024, Math::max);
-            }
+            peakRss.accumulateAndGet(treeResidentBytes(process.toHandle()), Math::max);
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(uri("/metrics?name%5B%5D=jvm_memory_used_bytes"))
                     .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
             Matcher heap = HEAP_USED.matcher(metrics.body());
@@ -117,6 +113,27 @@ final class ServerProcess implements AutoCloseable {
             // a sample may fail while the server is saturated; the next one counts
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Resident bytes of a process and all its descendants: the server's engine processes count, or the figure
+     * would leave out the memory the engine uses since it runs outside the server's JVM.
+     */
+    static long treeResidentBytes(ProcessHandle root) {
+        long total = residentBytes(root.pid());
+        for (ProcessHandle child : root.descendants().toList()) {
+            total += residentBytes(child.pid());
+        }
+        return total;
+    }
+
+    private static long residentBytes(long pid) {
+        try {
+            Matcher rss = Pattern.compile("VmRSS:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            return rss.find() ? Long.parseLong(rss.group(1)) * 1024 : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -59,10 +59,21 @@ final class WrkLoad {
         return run(path, "wrk.method = \"GET\"\n", connections, seconds);
     }
 
+    /** GETs of any URL without a credential: a peer server's endpoint (section 11). */
+    Result get(java.net.URI url, int connections, int seconds) throws IOException, InterruptedException {
+        return run(url, "wrk.method = \"GET\"\n", connections, seconds);
+    }
+
     private Result run(String path, String script, int connections, int seconds) throws IOException, InterruptedException {
+        return run(server.uri(path), script, connections, seconds);
+    }
+
+    private Result run(java.net.URI url, String script, int connections, int seconds) throws IOException, InterruptedException {
         Path scriptFile = Files.writeString(work.resolve("wrk-request.lua"), script);
         List<String> command = List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency",
-                "-s", scriptFile.toString(), server.uri(path).toString());
+                // A slow answer belongs in the percentiles, not in wrk's socket errors (its default timeout is 2 s).
+                "--timeout", "60s",
+                "-s", scriptFile.toString(), url.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
