@@ -20,9 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -59,7 +56,7 @@ public final class EngineHost {
     private final Set<Long> earlyCancels = ConcurrentHashMap.newKeySet();
     private final byte[] token;
     /** Flushes results whose next batch is slow in coming; see {@link HostSession}. */
-    private final ScheduledThreadPoolExecutor flusher = flusher();
+    private final DelayedFlush flusher = new DelayedFlush(FLUSH_DELAY);
 
     private EngineHost(DuckDbEngine engine, byte[] token) {
         this.engine = engine;
@@ -226,27 +223,9 @@ public final class EngineHost {
         return entry == null ? null : entry.statement();
     }
 
-    /**
-     * Flushes {@code out} unless the returned future is cancelled within {@link #FLUSH_DELAY}: rows already written go
-     * to the server while DuckDB works on the next batch. The flush itself runs on a virtual thread, since a server
-     * that reads slowly blocks it, and that must not hold up the flushes of other connections.
-     */
-    Future<?> flushLater(OutputStream out) {
-        return flusher.schedule(() -> Thread.startVirtualThread(() -> {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                // The connection is gone; the session notices on its next write.
-            }
-        }), FLUSH_DELAY.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static ScheduledThreadPoolExecutor flusher() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().daemon().name("result-flusher").factory());
-        // Nearly every timer is cancelled (the next batch came in time); keep the queue from filling with them.
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
+    /** The delayed-flush timer of one connection's output: armed while DuckDB works on a result's next batch. */
+    DelayedFlush.Slot flushSlot(OutputStream out) {
+        return flusher.slot(out);
     }
 
     /** Marks the statement as inside (or out of) a call into DuckDB, for {@link #stuckNanos}. */

@@ -47,6 +47,8 @@ final class HostSession implements Runnable {
     /** An OPEN or RUN that failed: its error answers the ANALYZE or EXECUTE that follows. */
     private SluiceError openFailure;
     private DataOutputStream out;
+    /** Flushes what this connection buffered when DuckDB is slow with the next batch. */
+    private DelayedFlush.Slot flush;
 
     HostSession(EngineHost host, SocketChannel channel) {
         this.host = host;
@@ -58,6 +60,7 @@ final class HostSession implements Runnable {
         try (channel) {
             DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 16 * 1024));
             out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+            flush = host.flushSlot(out);
             byte[] presented = new byte[Wire.TOKEN_BYTES];
             in.readFully(presented);
             if (!MessageDigest.isEqual(presented, host.token())) {
@@ -75,6 +78,9 @@ final class HostSession implements Runnable {
         } catch (IOException | RuntimeException e) {
             // The server hung up or sent nonsense; what this connection held is released below.
         } finally {
+            if (flush != null) {
+                flush.close();
+            }
             closeStatement();
             kept.values().forEach(Closing::quietly);
             kept.clear();
@@ -336,11 +342,11 @@ final class HostSession implements Runnable {
     /** The next batch, marked as time inside DuckDB (writing to the socket is not: a slow reader is no stuck engine). */
     private boolean next(BatchStream rows) {
         host.busy(statementId, true);
-        java.util.concurrent.Future<?> flush = host.flushLater(out);
+        flush.arm();
         try {
             return rows.next();
         } finally {
-            flush.cancel(false);
+            flush.disarm();
             host.busy(statementId, false);
         }
     }
