@@ -70,7 +70,7 @@ final class SocketLoad {
         List<long[]> latencies = new ArrayList<>();
         long[] requestCounts = new long[connections];
         int[] statementCounts = new int[connections];
-        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int connection = 0; connection < connections; connection++) {
             int index = connection;
             long[][] own = {new long[1 << 14]};
@@ -95,7 +95,7 @@ final class SocketLoad {
                     synchronized (latencies) {
                         latencies.set(index, Arrays.copyOf(own[0], count));
                     }
-                } catch (Exception e) {
+                } catch (Exception | AssertionError e) {
                     failure.compareAndSet(null, e);
                 }
             }));
@@ -104,8 +104,10 @@ final class SocketLoad {
             thread.join();
         }
         long elapsed = System.nanoTime() - start;
-        if (failure.get() != null) {
-            throw failure.get();
+        if (failure.get() instanceof Exception e) {
+            throw e;
+        } else if (failure.get() instanceof AssertionError e) {
+            throw e;
         }
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         long requests = Arrays.stream(requestCounts).sum();
