@@ -21,10 +21,18 @@ final class AccessWiring {
     }
 
     /** @param engines resolves granted names, Trino's catalogs included; the audit table stays in DuckDB */
+    /** @param cluster in a cluster, where every node's audit records meet (null on a single node) */
     static AccessControl guard(StatementService statements, io.sluice.engine.duckdb.DuckDbDatabase engine, io.sluice.core.engine.Engine engines,
-                               ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock) {
+                               ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock,
+                               io.sluice.storage.postgres.PostgresAudit cluster) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
-        audit.addSink(new DuckDbAuditTable(engine));
+        DuckDbAuditTable table = new DuckDbAuditTable(engine);
+        audit.addSink(table);
+        if (cluster != null) {
+            // A lambda, not the object: the cluster closes its audit copy itself, after the last records went out.
+            audit.addSink(cluster::accept);
+            cluster.copyOthersInto(table, data.resolve("audit").resolve("cluster-audit.position"));
+        }
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
         AccessControl access = new AccessControl(store, keys, publicKeys, engines, audit, clock, auditText);
         statements.guardWith(access);

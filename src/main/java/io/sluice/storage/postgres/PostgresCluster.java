@@ -11,11 +11,14 @@ import io.sluice.core.statement.StatementRepository;
 public final class PostgresCluster implements AutoCloseable {
 
     private final PostgresConfig config;
+    /** How long the cluster keeps audit records: the same 90 days a node keeps its own audit.log. */
+    private static final java.time.Duration AUDIT_RETENTION = java.time.Duration.ofDays(90);
     private final PostgresDatabase database;
     private final PostgresNodes nodes;
     private final PostgresStatementRepository statements;
     private final PostgresLimits limits;
     private final PostgresOutsideWork outsideWork;
+    private final PostgresAudit audit;
 
     private PostgresCluster(PostgresConfig config) {
         this.config = config;
@@ -24,6 +27,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.statements = new PostgresStatementRepository(database, config.nodeId());
         this.limits = new PostgresLimits(database, config);
         this.outsideWork = new PostgresOutsideWork(database, config);
+        this.audit = new PostgresAudit(database, config.nodeId(), AUDIT_RETENTION);
         nodes.afterSweep(() -> outsideWork.stopOrphans(false));
     }
 
@@ -130,6 +134,11 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /** Every node's audit records: this node's go in, the others' come out into its sluice.audit table. */
+    public PostgresAudit audit() {
+        return audit;
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);
@@ -140,6 +149,7 @@ public final class PostgresCluster implements AutoCloseable {
         nodes.close();
         limits.close();
         outsideWork.close();
+        audit.close();
         database.close();
     }
 }

@@ -116,7 +116,9 @@ final class PostgresDatabase implements AutoCloseable {
             // engine crashes and cool-downs.
             PostgresLimits.SCHEMA,
             // 7: work nodes started outside themselves (Trino queries), stopped by a survivor when a node dies.
-            PostgresOutsideWork.SCHEMA);
+            PostgresOutsideWork.SCHEMA,
+            // 8: every node's audit records, copied into each node's sluice.audit table.
+            PostgresAudit.SCHEMA);
 
     private final HikariDataSource pool;
 
