@@ -108,6 +108,8 @@ public final class StatementService implements AutoCloseable {
     private final java.util.concurrent.Semaphore readAheadSlots =
             new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
     private final ScheduledExecutorService timers = timerExecutor();
+    /** In a cluster, untagged streaming statements shared with the other nodes behind their run; null on one node. */
+    private final SharedStreamingStatuses streamingShare;
     private volatile boolean accepting = true;
     private volatile StatementGuard guard = StatementGuard.NONE;
 
@@ -135,6 +137,7 @@ public final class StatementService implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued(), config.maxShareWhileOthersWait());
         this.metrics = new StatementMetrics(meters, admission, config);
+        this.streamingShare = shared ? new SharedStreamingStatuses(store, timers) : null;
         if (shared) {
             // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
             timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
@@ -305,7 +308,7 @@ public final class StatementService implements AutoCloseable {
                 throw new SluiceException(statement.cancelReason());
             }
             statement.markRunning(clock.instant());
-            // Streaming statements are saved only in a cluster, and only tagged ones (see save()).
+            // Streaming statements are saved only in a cluster (see save()).
             save(statement.snapshot(), statement);
             allocator = rootAllocator.newChildAllocator("stream-" + statement.id(), 0, Long.MAX_VALUE);
             engineStatement = guard.open(principal, statement.id(), request,
@@ -871,6 +874,8 @@ public final class StatementService implements AutoCloseable {
             StatementStatus status = statement.snapshot();
             if (sharedStreaming(statement)) {
                 saveTerminal(status);
+            } else if (shared) {
+                streamingShare.changed(statement);
             }
             finished(statement, status);
         }
@@ -969,10 +974,11 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
-     * Streaming statements are not saved: their rows went to a connection that a restart ends anyway, and
-     * an fsync per state change would cost more than a small statement itself. In a cluster a tagged one is
-     * saved after all (best effort), because its tag is how another node finds it to cancel it (Druid's
-     * sqlQueryId); it still runs when the database is away, it is then only not reachable from other nodes.
+     * Streaming statements are not saved on one node: their rows went to a connection that a restart ends anyway,
+     * and an fsync per state change would cost more than a small statement itself. In a cluster they are, so any
+     * node lists and cancels them: a tagged one at once (best effort), because its tag is how another node finds
+     * it to cancel it right after submitting (Druid's sqlQueryId); others behind their run, a few times a second
+     * ({@link SharedStreamingStatuses}). Either still runs when the database is away, only unseen by other nodes.
      */
     private void save(StatementStatus status, Statement statement) {
         if (!statement.streaming()) {
@@ -986,6 +992,8 @@ public final class StatementService implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("could not record streaming statement [{}]; other nodes will not see it", status.id(), e);
             }
+        } else if (shared) {
+            streamingShare.changed(statement);
         }
     }
 
@@ -1029,6 +1037,8 @@ public final class StatementService implements AutoCloseable {
             logFailure(statement.id(), status.state(), error);
             if (!statement.streaming() || sharedStreaming(statement)) {
                 saveTerminal(status);
+            } else if (shared) {
+                streamingShare.changed(statement);
             }
             finished(statement, status);
         }
@@ -1156,8 +1166,8 @@ public final class StatementService implements AutoCloseable {
     }
 
     /**
-     * The listing in a cluster: what the repository holds (every node's spooled statements), with this
-     * node's live statements on top (fresher, and streaming ones are never stored).
+     * The listing in a cluster: what the repository holds (every node's statements, streaming ones a pass behind),
+     * with this node's live statements on top (fresher).
      */
     private List<StatementStatus> listShared(Principal principal, int limit, boolean all) {
         Map<String, StatementStatus> merged = new java.util.HashMap<>();
