@@ -92,8 +92,8 @@ final class Visibility {
         if (engine instanceof RoutingEngine routing) {
             for (String catalog : new java.util.TreeSet<>(routing.routedCatalogs())) {
                 if (store.grantsIn(principal.id(), catalog)) {
-                    read(ROUTED_CATALOG_COLUMNS, new SessionContext(catalog, null, java.time.ZoneOffset.UTC, null), principal, seen,
-                            visible);
+                    SessionContext inCatalog = new SessionContext(catalog, null, java.time.ZoneOffset.UTC, null);
+                    read(ROUTED_CATALOG_COLUMNS, inCatalog, principal, seen, visible);
                 }
             }
         }
