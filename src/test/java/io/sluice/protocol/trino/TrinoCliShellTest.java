@@ -109,8 +109,9 @@ class TrinoCliShellTest {
         assertThat(screen(text -> after(text, "SHOW TABLES").contains("(1 row)"))).contains(" baskets");
 
         type("SET SESSION query_max_run_time = '7m';");
-        assertThat(after(screen(text -> after(text, "SET SESSION").contains("trino:cli_shop>")), "SET SESSION"))
-                .contains("SET SESSION\n").doesNotContain("FINISHED");
+        // The answer, then the next prompt (the prompt before the statement reads the same, so wait for the answer).
+        assertThat(after(screen(text -> after(text, "\nSET SESSION\n").contains("trino:cli_shop>")), "SET SESSION query_max"))
+                .contains("\nSET SESSION\n").doesNotContain("FINISHED");
         type("SHOW SESSION LIKE 'query_max%';");
         screen(text -> after(text, "SHOW SESSION").contains("(1 row)"));
         assertThat(after(capture(), "SHOW SESSION")).contains("query_max_run_time").contains("7m");
