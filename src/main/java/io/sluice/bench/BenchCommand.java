@@ -59,11 +59,33 @@ public final class BenchCommand implements Callable<Integer> {
             + "(a Sluice checkout directory with target/sluice.jar and target/lib), in the same run, as the baseline")
     Path baselineServer;
 
-    @Option(names = "--trino", description = "a running Trino coordinator (http://host:port) with the tpch catalog: adds section 8")
+    @Option(names = "--trino", description = "a running Trino coordinator (http://host:port) with the tpch catalog: adds sections 8 and 8b")
     String trino;
 
     @Option(names = "--only-trino", description = "measure only section 8 and put it into the existing report")
     boolean onlyTrino;
+
+    @Option(names = "--start-trino", description = "start a Trino (coordinator and worker, -Xmx2g each, tpch catalog) from "
+            + "the trino-server-core the build unpacks for the tests, for sections 8 and 8b, and stop it afterwards")
+    boolean startTrino;
+
+    @Option(names = "--trino-home", description = "with --start-trino: the directory holding trino-server-core-* and "
+            + "plugins/ (default target/trino beside the Sluice jar, unpacked by `mvn test-compile`)")
+    Path trinoHome;
+
+    @Option(names = "--only-trino-jdbc", description = "measure only section 8b (trino-jdbc against Trino, Sluice on Trino "
+            + "and Sluice on DuckDB) and put it into the existing report; with --only-trino, both 8 and 8b")
+    boolean onlyTrinoJdbc;
+
+    @Option(names = "--trino-jdbc-rows", description = "rows of section 8b's large result (default 10,000,000)")
+    long trinoJdbcRows = 10_000_000;
+
+    @Option(names = "--trino-select-one-runs", description = "SELECT 1 statements per client in section 8b (default 2,000)")
+    int trinoSelectOneRuns = 2_000;
+
+    @Option(names = "--trino-rounds", description = "measured rounds of section 8b's large result, the fastest counts (default 2)")
+    int trinoRounds = 2;
+
     @Option(names = "--sections", split = ",", description = "only these figures, e.g. 1,2,3,6 (default all: 1-7, "
             + "10 (every API) and 11 (ClickHouse peer, installed when missing); 9 compares the engine process with "
             + "the engine in the server and runs only when named)")
@@ -91,18 +113,54 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return streamsOnly(work);
         }
-        if (onlyTrino) {
-            if (trino == null) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--only-trino needs --trino URL");
-            }
-            List<String> section = new TrinoBench(trino, work).measure();
-            section.addAll(List.of("Command: `./sluice bench --trino " + trino + " --only-trino`", ""));
-            String existing = Files.exists(output) ? Files.readString(output) : "";
-            String report = replaceSection(existing, "## 8. Trino", String.join("\n", section));
-            System.out.print(String.join("\n", section) + "\n");
-            Files.writeString(output, report);
-            return 0;
+        if ((onlyTrino || onlyTrinoJdbc) && trino == null && !startTrino) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--only-trino and --only-trino-jdbc need --trino URL or --start-trino");
         }
+        if (trino != null && startTrino) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--trino URL and --start-trino exclude each other");
+        }
+        BenchTrino started = null;
+        try {
+            if (startTrino) {
+                started = BenchTrino.start(trinoHome != null ? trinoHome : BenchTrino.defaultHome(), work);
+                trino = started.url();
+            }
+            return onlyTrino || onlyTrinoJdbc ? trinoOnly(work) : measureAll(work);
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    /** Sections 8 and/or 8b alone, each written in place of the one the output file already has (or added). */
+    private int trinoOnly(Path work) throws Exception {
+        String existing = Files.exists(output) ? Files.readString(output) : "";
+        String source = startTrino ? "--start-trino" : "--trino " + trino;
+        if (onlyTrino) {
+            List<String> section = new TrinoBench(trino, work).measure();
+            section.addAll(List.of("Command: `./sluice bench " + source + " --only-trino`", ""));
+            existing = replaceSection(existing, "## 8. Trino", String.join("\n", section));
+            System.out.print(String.join("\n", section) + "\n");
+        }
+        if (onlyTrinoJdbc) {
+            List<String> section = trinoJdbc(work);
+            section.addAll(List.of("Command: `./sluice bench " + source + " --only-trino-jdbc --trino-jdbc-rows " + trinoJdbcRows
+                    + " --trino-select-one-runs " + trinoSelectOneRuns + " --trino-rounds " + trinoRounds + "`", ""));
+            existing = replaceSection(existing, "## 8b.", String.join("\n", section));
+            System.out.print(String.join("\n", section) + "\n");
+        }
+        Files.writeString(output, existing);
+        return 0;
+    }
+
+    private List<String> trinoJdbc(Path work) throws Exception {
+        return new TrinoJdbcBench(trino, startTrino, work, trinoJdbcRows, trinoSelectOneRuns, trinoRounds).measure();
+    }
+
+    private int measureAll(Path work) throws Exception {
         header();
         try (EngineBaseline baseline = new EngineBaseline(work.resolve("baseline"));
              ServerProcess server = new ServerProcess(work.resolve("server"), "256m", System.getProperty("java.class.path"), "", serverJavaOptions)) {
@@ -146,6 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
         lines.addAll(peerLines);
         if (trino != null) {
             lines.addAll(new TrinoBench(trino, work).measure());
+            lines.addAll(trinoJdbc(work));
         }
         String report = String.join("\n", lines) + "\n";
         System.out.print(report);

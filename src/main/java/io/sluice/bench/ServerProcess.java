@@ -26,7 +26,8 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     final int port;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final boolean tls;
+    private final HttpClient client;
     private volatile Thread sampler;
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong peakRss = new AtomicLong();
@@ -42,6 +43,18 @@ final class ServerProcess implements AutoCloseable {
      */
     ServerProcess(Path dataDirectory, String maxHeap, String classpath, String extraConfig, List<String> extraJavaOptions)
             throws IOException, InterruptedException {
+        this(dataDirectory, maxHeap, classpath, extraConfig, extraJavaOptions, null);
+    }
+
+    /** @param tls the certificate the server serves HTTPS with (its port then speaks only TLS); null for cleartext */
+    ServerProcess(Path dataDirectory, String maxHeap, String classpath, String extraConfig, List<String> extraJavaOptions,
+                  BenchTls tls) throws IOException, InterruptedException {
+        this.tls = tls != null;
+        try {
+            client = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls.clientContext()).build();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot trust the benchmark's certificate", e);
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -50,7 +63,8 @@ final class ServerProcess implements AutoCloseable {
         // Enough slots that 200 clients really stream at once instead of waiting in the queue, and principal
         // limits above the load the benchmark itself generates with one key.
         Files.writeString(config, "statements.maxRunning=256\nstatements.maxQueued=1024\nhttp.idleTimeoutMs=600000\n"
-                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n" + extraConfig);
+                + "limits.principalConcurrent=1024\nlimits.principalPerMinute=100000000\n" + extraConfig
+                + (tls == null ? "" : tls.serverConfig()));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "--add-opens=java.base/java.nio=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-Darrow.enable_unsafe_memory_access=true",
@@ -66,7 +80,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        // The certificate names localhost, which the client checks against the host it asked for.
+        return URI.create(tls ? "https://localhost:" + port + path : "http://127.0.0.1:" + port + path);
     }
 
     long pid() {

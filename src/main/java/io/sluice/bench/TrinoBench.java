@@ -142,9 +142,16 @@ final class TrinoBench {
      * reads exactly the rows (a) and (b) read.
      */
     private double copyIntoDuckDb(Path databaseFile) throws SQLException {
+        try (Connection trino = connect()) {
+            return copyIntoDuckDb(trino, "SELECT * FROM " + TABLE, databaseFile);
+        }
+    }
+
+    /** The rows of {@code select} on Trino into a new table {@code lineitem} of a DuckDB file; the seconds it took. */
+    static double copyIntoDuckDb(Connection trino, String select, Path databaseFile) throws SQLException {
         long start = System.nanoTime();
-        try (Connection trino = connect(); Statement statement = trino.createStatement();
-                ResultSet rows = statement.executeQuery("SELECT * FROM " + TABLE);
+        try (Statement statement = trino.createStatement();
+                ResultSet rows = statement.executeQuery(select);
                 Connection duckDb = DriverManager.getConnection("jdbc:duckdb:" + databaseFile.toAbsolutePath())) {
             ResultSetMetaData metaData = rows.getMetaData();
             StringBuilder create = new StringBuilder("CREATE OR REPLACE TABLE lineitem (");

@@ -244,6 +244,17 @@ public final class AccessStore {
         return false;
     }
 
+    /** True when one of the user's roles holds any grant on a table or schema of {@code catalog} (lower case). */
+    public synchronized boolean grantsIn(String user, String catalog) {
+        Set<String> userRoles = memberships.getOrDefault(normal(user), Set.of());
+        for (Grant grant : grants) {
+            if (userRoles.contains(grant.role()) && grant.object().startsWith(catalog + ".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void load() {
         if (!Files.exists(file)) {
             return;

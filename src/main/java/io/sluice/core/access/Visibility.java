@@ -6,6 +6,7 @@ import io.sluice.core.engine.EngineRequest;
 import io.sluice.core.engine.EngineResult;
 import io.sluice.core.engine.EngineStatement;
 import io.sluice.core.engine.Parameters;
+import io.sluice.core.engine.RoutingEngine;
 import io.sluice.core.engine.SessionContext;
 import io.sluice.core.result.BatchStream;
 import io.sluice.core.statement.CatalogColumn;
@@ -34,6 +35,18 @@ final class Visibility {
             + "CAST(c.numeric_precision_radix AS VARCHAR), CAST(c.character_maximum_length AS VARCHAR) "
             + "FROM information_schema.columns c JOIN information_schema.tables t "
             + "ON c.table_catalog = t.table_catalog AND c.table_schema = t.table_schema AND c.table_name = t.table_name "
+            + "ORDER BY 1, 2, 3, c.ordinal_position";
+    /**
+     * The same columns from a catalog of another engine, read with that catalog as the session's, so the engine's own
+     * information_schema of that catalog answers. Only the columns every information_schema has (Trino's lists no
+     * numeric precision or length); the numbers are null.
+     */
+    private static final String ROUTED_CATALOG_COLUMNS = "SELECT c.table_catalog, c.table_schema, c.table_name, t.table_type, "
+            + "c.column_name, CAST(c.ordinal_position AS VARCHAR), c.data_type, c.is_nullable, "
+            + "CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR) "
+            + "FROM information_schema.columns c JOIN information_schema.tables t "
+            + "ON c.table_catalog = t.table_catalog AND c.table_schema = t.table_schema AND c.table_name = t.table_name "
+            + "WHERE c.table_schema <> 'information_schema' "
             + "ORDER BY 1, 2, 3, c.ordinal_position";
     /** Arrow memory one catalog listing may use at once (a batch of names). */
     private static final long CATALOG_MEMORY = 256L * 1024 * 1024;
@@ -66,18 +79,35 @@ final class Visibility {
     }
 
     /**
-     * The columns of every table and view of the default engine that the principal sees, read from the engine's
-     * information_schema on Sluice's own behalf: the principal itself may not read the catalog (it would list what
-     * its grants hide), so listings are answered from this instead.
+     * The columns of every table and view that the principal sees, read from the engines' information_schema on
+     * Sluice's own behalf: the principal itself may not read the catalog (it would list what its grants hide), so
+     * listings are answered from this instead. The default engine lists all its catalogs at once; each catalog another
+     * engine serves (Trino's) is read from that catalog, and only when the principal holds a grant in it, so a reader
+     * with nothing there costs that engine no round trip.
      */
     List<CatalogColumn> catalog(Principal principal) {
         List<CatalogColumn> visible = new java.util.ArrayList<>();
         Map<String, Boolean> seen = new java.util.HashMap<>();
+        read(CATALOG_COLUMNS, SessionContext.DEFAULT, principal, seen, visible);
+        if (engine instanceof RoutingEngine routing) {
+            for (String catalog : new java.util.TreeSet<>(routing.routedCatalogs())) {
+                if (store.grantsIn(principal.id(), catalog)) {
+                    SessionContext inCatalog = new SessionContext(catalog, null, java.time.ZoneOffset.UTC, null);
+                    read(ROUTED_CATALOG_COLUMNS, inCatalog, principal, seen, visible);
+                }
+            }
+        }
+        return visible;
+    }
+
+    /** Adds the rows of {@code sql}, run with {@code session}, whose table the principal sees. */
+    private void read(String sql, SessionContext session, Principal principal, Map<String, Boolean> seen,
+                      List<CatalogColumn> visible) {
         try (BufferAllocator allocator = new RootAllocator(CATALOG_MEMORY);
-             EngineStatement statement = engine.open(new EngineRequest(CATALOG_COLUMNS,
-                     new Parameters.Positional(List.of()), SessionContext.DEFAULT, allocator))) {
+             EngineStatement statement = engine.open(new EngineRequest(sql, new Parameters.Positional(List.of()), session,
+                     allocator))) {
             if (!(statement.execute() instanceof EngineResult.Rows(BatchStream rows, boolean modifies))) {
-                return visible;
+                return;
             }
             try (rows) {
                 while (rows.next()) {
@@ -93,7 +123,6 @@ final class Visibility {
                 }
             }
         }
-        return visible;
     }
 
     private static CatalogColumn column(VectorSchemaRoot batch, int row) {

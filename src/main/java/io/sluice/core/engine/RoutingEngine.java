@@ -67,6 +67,11 @@ public final class RoutingEngine implements Engine {
         return shown;
     }
 
+    /** The catalogs served by engines other than the default one (lower case). */
+    public Set<String> routedCatalogs() {
+        return byCatalog.keySet();
+    }
+
     public Engine defaultEngine() {
         return defaultEngine;
     }

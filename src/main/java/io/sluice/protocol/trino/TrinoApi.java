@@ -184,7 +184,9 @@ public final class TrinoApi implements HttpApi {
             rows = local.rows();
         }
         write(context, 200, new TrinoResponses.QueryResults(id, infoUri(context, id), null, null, columns,
-                rows.isEmpty() ? null : rows, TrinoResults.finishedAtOnce(rows.size()), null, List.of(),
+                rows.isEmpty() ? null : rows,
+                local.columnNames() == null ? TrinoResults.finishedWithoutWork() : TrinoResults.finishedAtOnce(rows.size()),
+                null, List.of(),
                 local.updateType(), null));
     }
 

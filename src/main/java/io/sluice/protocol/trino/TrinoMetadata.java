@@ -49,14 +49,24 @@ final class TrinoMetadata {
             + "WHEN data_type LIKE '%[]' THEN 'array(' || lower(replace(data_type, '[]', '')) || ')' "
             + "ELSE lower(data_type) END";
 
-    /** java.sql.Types of DuckDB's type text, as the DATA_TYPE column of getColumns reports it. */
-    private static final String JDBC_TYPE = "CASE WHEN data_type = 'BOOLEAN' THEN 16 WHEN data_type = 'TINYINT' THEN -6 "
-            + "WHEN data_type = 'SMALLINT' THEN 5 WHEN data_type = 'INTEGER' THEN 4 WHEN data_type = 'BIGINT' THEN -5 "
-            + "WHEN data_type = 'FLOAT' THEN 7 WHEN data_type = 'DOUBLE' THEN 8 "
-            + "WHEN data_type LIKE 'DECIMAL%' OR data_type = 'HUGEINT' THEN 3 WHEN data_type = 'VARCHAR' THEN 12 "
-            + "WHEN data_type = 'BLOB' THEN -3 WHEN data_type = 'DATE' THEN 91 WHEN data_type = 'TIME' THEN 92 "
-            + "WHEN data_type = 'TIMESTAMP' THEN 93 WHEN data_type = 'TIMESTAMP WITH TIME ZONE' THEN 2014 "
-            + "WHEN data_type LIKE '%[]' THEN 2003 ELSE 2000 END";
+    /**
+     * java.sql.Types of an engine's type text, as the DATA_TYPE column of getColumns reports it: DuckDB's spelling
+     * (upper case, VARCHAR without a length) or Trino's (lower case, varchar(25), timestamp(3) with time zone), for
+     * catalogs Trino serves.
+     */
+    private static final String JDBC_TYPE = "CASE WHEN upper(data_type) = 'BOOLEAN' THEN 16 "
+            + "WHEN upper(data_type) = 'TINYINT' THEN -6 WHEN upper(data_type) = 'SMALLINT' THEN 5 "
+            + "WHEN upper(data_type) = 'INTEGER' THEN 4 WHEN upper(data_type) = 'BIGINT' THEN -5 "
+            + "WHEN upper(data_type) IN ('FLOAT', 'REAL') THEN 7 WHEN upper(data_type) = 'DOUBLE' THEN 8 "
+            + "WHEN upper(data_type) LIKE 'DECIMAL%' OR upper(data_type) = 'HUGEINT' THEN 3 "
+            + "WHEN upper(data_type) = 'VARCHAR' OR upper(data_type) LIKE 'VARCHAR(%' THEN 12 "
+            + "WHEN upper(data_type) LIKE 'CHAR(%' THEN 1 WHEN upper(data_type) IN ('BLOB', 'VARBINARY') THEN -3 "
+            + "WHEN upper(data_type) = 'DATE' THEN 91 "
+            + "WHEN upper(data_type) LIKE 'TIMESTAMP%WITH TIME ZONE' THEN 2014 "
+            + "WHEN upper(data_type) LIKE 'TIME%WITH TIME ZONE' THEN 2013 "
+            + "WHEN upper(data_type) = 'TIME' OR upper(data_type) LIKE 'TIME(%' THEN 92 "
+            + "WHEN upper(data_type) = 'TIMESTAMP' OR upper(data_type) LIKE 'TIMESTAMP(%' THEN 93 "
+            + "WHEN upper(data_type) LIKE '%[]' OR upper(data_type) LIKE 'ARRAY(%' THEN 2003 ELSE 2000 END";
 
     private static final String NULL_TEXT = "CAST(NULL AS VARCHAR)";
     private static final String NULL_INT = "CAST(NULL AS INTEGER)";

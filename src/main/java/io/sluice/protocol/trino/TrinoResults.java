@@ -142,6 +142,15 @@ final class TrinoResults {
                 0, 0);
     }
 
+    /**
+     * A session statement (USE, SET SESSION, PREPARE…) as Trino reports it: finished without scheduling anything, on no
+     * node and with no splits. trino-cli prints its "Query …, FINISHED, 1 node" summary only for work that ran on nodes,
+     * so after USE it shows just the update type, as it does against Trino.
+     */
+    static TrinoResponses.Stats finishedWithoutWork() {
+        return new TrinoResponses.Stats("FINISHED", false, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     static TrinoResponses.Stats failedAtOnce() {
         return new TrinoResponses.Stats("FAILED", false, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }

@@ -98,9 +98,10 @@ class TrinoCliShellTest {
 
         // USE: the prompt follows, and unqualified names resolve in the new schema, statement after statement.
         type("USE cli_shop;");
-        // Just the update type, as trino-cli shows it for Trino, and the prompt names the new schema.
+        // Just the update type, as trino-cli shows it for Trino, and the prompt names the new schema. No query summary
+        // ("Query …, FINISHED, 1 node" and its splits): Trino runs USE on no node, and trino-cli prints none for it.
         assertThat(after(screen(text -> text.contains("trino:cli_shop>")), "USE cli_shop")).contains("\nUSE\n")
-                .doesNotContain("result");
+                .doesNotContain("result").doesNotContain("FINISHED").doesNotContain("Splits");
         type("SELECT count(*) AS baskets FROM baskets;");
         assertThat(screen(text -> after(text, "FROM baskets").contains("(1 row)")))
                 .containsPattern("baskets\\s*\\n-+\\s*\\n\\s*7\\s*\\n");
@@ -108,7 +109,9 @@ class TrinoCliShellTest {
         assertThat(screen(text -> after(text, "SHOW TABLES").contains("(1 row)"))).contains(" baskets");
 
         type("SET SESSION query_max_run_time = '7m';");
-        screen(text -> after(text, "SET SESSION").contains("SET SESSION\n"));
+        // The answer, then the next prompt (the prompt before the statement reads the same, so wait for the answer).
+        assertThat(after(screen(text -> after(text, "\nSET SESSION\n").contains("trino:cli_shop>")), "SET SESSION query_max"))
+                .contains("\nSET SESSION\n").doesNotContain("FINISHED");
         type("SHOW SESSION LIKE 'query_max%';");
         screen(text -> after(text, "SHOW SESSION").contains("(1 row)"));
         assertThat(after(capture(), "SHOW SESSION")).contains("query_max_run_time").contains("7m");
