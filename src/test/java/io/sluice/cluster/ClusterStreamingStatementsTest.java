@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A statement streamed through one node (no tags, plain {@code /sluice/v1/query}) is listed by the other node while
- * it runs and can be cancelled through it; the listing then shows how it ended.
+ * it runs and can be cancelled through it; the listing then shows how it ended. A running asynchronous statement's
+ * progress shows on the other node too.
  */
 class ClusterStreamingStatementsTest {
 
@@ -26,7 +27,7 @@ class ClusterStreamingStatementsTest {
     Path directory;
 
     @Test
-    void aStatementStreamedThroughOneNodeIsListedAndCancelledThroughTheOther() throws Exception {
+    void liveStatementsOfOneNodeAreListedCancelledAndFollowedThroughTheOther() throws Exception {
         try (TwoNodeCluster cluster = TwoNodeCluster.start("cluster_streaming", directory, config -> config)) {
             // Minutes of counting in DuckDB before the one row: it runs until cancelled.
             CompletableFuture<HttpResponse<String>> streaming = CompletableFuture.supplyAsync(() -> cluster.a.post(
@@ -45,6 +46,19 @@ class ClusterStreamingStatementsTest {
             JsonNode ended = eventually(() -> listed(cluster, "streamed-through-a"),
                     found -> found.isPresent() && found.get().path("state").asText().equals("CANCELLED")).orElseThrow();
             assertThat(ended.path("id").asText()).isEqualTo(id);
+
+            // An asynchronous statement running on a: b shows how far it is, a second behind at most, and it moves on.
+            HttpResponse<String> submitted = cluster.a.post("/sluice/v1/statements",
+                    body("sql", "SELECT count(*) AS n FROM range(1000000000000) t(i)", "waitMs", 0));
+            String asyncId = json(submitted).path("id").asText();
+            HttpResponse<String> first = eventually(() -> cluster.b.get("/sluice/v1/statements/" + asyncId),
+                    response -> json(response).path("progress").path("rowsProcessed").asLong() > 0);
+            assertThat(json(first).path("state").asText()).isEqualTo("RUNNING");
+            long before = json(first).path("progress").path("rowsProcessed").asLong();
+            HttpResponse<String> later = eventually(() -> cluster.b.get("/sluice/v1/statements/" + asyncId),
+                    response -> json(response).path("progress").path("rowsProcessed").asLong() > before);
+            assertThat(json(later).path("progress").path("totalRows").asLong()).isGreaterThanOrEqualTo(1_000_000_000_000L);
+            assertThat(json(cluster.a.delete("/sluice/v1/statements/" + asyncId)).path("state").asText()).isEqualTo("CANCELLED");
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.core.statement;
 
 import io.sluice.core.error.SluiceError;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,23 @@ public interface StatementRepository extends AutoCloseable {
 
     default Optional<StatementStatus> find(String id) {
         throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /**
+     * Rows so far and the engine's progress of statements this node runs, refreshed every second, so any node shows
+     * how far they are. Only statements still QUEUED or RUNNING in the repository are touched.
+     */
+    default void recordProgress(Map<String, Progress> running) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** The progress last recorded for a statement another node runs; UNKNOWN when none was. */
+    default io.sluice.core.engine.QueryProgress progress(String id) {
+        throw new UnsupportedOperationException("not a shared repository");
+    }
+
+    /** What {@link #recordProgress} keeps of one running statement. */
+    record Progress(long rows, io.sluice.core.engine.QueryProgress engine) {
     }
 
     /** A principal's statements (every principal's with a null owner), newest first. */

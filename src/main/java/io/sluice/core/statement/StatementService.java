@@ -143,6 +143,7 @@ public final class StatementService implements AutoCloseable {
             timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
                     TimeUnit.MILLISECONDS);
             timers.scheduleWithFixedDelay(this::retryUnsaved, 1, 1, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(this::shareProgress, 1, 1, TimeUnit.SECONDS);
         } else {
             recover();
         }
@@ -599,6 +600,19 @@ public final class StatementService implements AutoCloseable {
      */
     public io.sluice.core.engine.QueryProgress progress(Principal principal, String id) {
         Statement statement = id == null ? null : statements.get(id);
+        if (statement == null && shared && id != null) {
+            // Another node's: as far as that node last recorded (at most a second old).
+            try {
+                Optional<StatementStatus> remote = store.find(id);
+                if (remote.isPresent() && !remote.get().isTerminal()
+                        && (principal.admin() || remote.get().ownerId().equals(principal.id()))) {
+                    return store.progress(id);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("could not read the progress of [{}]", id, e);
+            }
+            return io.sluice.core.engine.QueryProgress.UNKNOWN;
+        }
         if (statement == null || !(principal.admin() || statement.ownerId().equals(principal.id()))) {
             return io.sluice.core.engine.QueryProgress.UNKNOWN;
         }
@@ -1126,6 +1140,21 @@ public final class StatementService implements AutoCloseable {
                 LOG.debug("statement [{}] still not recorded", status.id(), e);
                 return;
             }
+        }
+    }
+
+    /** Rows so far and the engine's progress of what this node runs, for the other nodes to show (every second). */
+    private void shareProgress() {
+        Map<String, StatementRepository.Progress> running = new java.util.HashMap<>();
+        for (Statement statement : statements.values()) {
+            if (statement.state() == StatementState.RUNNING) {
+                running.put(statement.id(), new StatementRepository.Progress(statement.snapshot().rows(), statement.progress()));
+            }
+        }
+        try {
+            store.recordProgress(running);
+        } catch (RuntimeException e) {
+            LOG.debug("could not share the progress of running statements", e);
         }
     }
 

@@ -118,7 +118,10 @@ final class PostgresDatabase implements AutoCloseable {
             // 7: work nodes started outside themselves (Trino queries), stopped by a survivor when a node dies.
             PostgresOutsideWork.SCHEMA,
             // 8: every node's audit records, copied into each node's sluice.audit table.
-            PostgresAudit.SCHEMA);
+            PostgresAudit.SCHEMA,
+            // 9: how far a running statement is, refreshed by its node every second, so every node can show it.
+            List.of("ALTER TABLE sluice_statements ADD COLUMN IF NOT EXISTS progress_percent double precision,"
+                    + " ADD COLUMN IF NOT EXISTS progress_rows bigint, ADD COLUMN IF NOT EXISTS progress_total bigint"));
 
     private final HikariDataSource pool;
 

@@ -51,6 +51,44 @@ final class PostgresStatementRepository implements StatementRepository {
     }
 
     @Override
+    public void recordProgress(Map<String, Progress> running) {
+        if (running.isEmpty()) {
+            return;
+        }
+        database.call(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE sluice_statements SET row_count = ?,"
+                    + " progress_percent = ?, progress_rows = ?, progress_total = ? WHERE id = ? AND node_id = ? AND " + ACTIVE)) {
+                for (Map.Entry<String, Progress> entry : running.entrySet()) {
+                    io.sluice.core.engine.QueryProgress engine = entry.getValue().engine();
+                    update.setLong(1, entry.getValue().rows());
+                    update.setDouble(2, engine.percent());
+                    update.setLong(3, engine.rowsProcessed());
+                    update.setLong(4, engine.totalRows());
+                    update.setString(5, entry.getKey());
+                    update.setString(6, nodeId);
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public io.sluice.core.engine.QueryProgress progress(String id) {
+        return database.call(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT progress_percent, progress_rows, progress_total"
+                    + " FROM sluice_statements WHERE id = ? AND " + ACTIVE + " AND progress_percent IS NOT NULL")) {
+                select.setString(1, id);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? new io.sluice.core.engine.QueryProgress(row.getDouble(1), row.getLong(2), row.getLong(3))
+                            : io.sluice.core.engine.QueryProgress.UNKNOWN;
+                }
+            }
+        });
+    }
+
+    @Override
     public boolean save(StatementStatus status) {
         return database.call(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO sluice_statements (" + COLUMNS
