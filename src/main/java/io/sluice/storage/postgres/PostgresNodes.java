@@ -34,9 +34,20 @@ final class PostgresNodes implements AutoCloseable {
     /** Runs after each sweep of expired leases (stopping dead nodes' outside work); its failures are only logged. */
     private volatile Runnable afterSweep = () -> { };
 
+    /** This node's clock, compared on every heartbeat with the database's (a test gives a node a wrong one). */
+    private final java.time.Clock clock;
+    /** This node's clock minus the database's at the last heartbeat, in ms, less the round trip's uncertainty. */
+    private volatile long clockSkewMillis;
+    private volatile boolean skewReported;
+
     PostgresNodes(PostgresDatabase database, PostgresConfig config) {
+        this(database, config, java.time.Clock.systemUTC());
+    }
+
+    PostgresNodes(PostgresDatabase database, PostgresConfig config, java.time.Clock clock) {
         this.database = database;
         this.config = config;
+        this.clock = clock;
     }
 
     /**
@@ -70,9 +81,13 @@ final class PostgresNodes implements AutoCloseable {
                 // An upsert: a node whose row was purged while it was cut off simply comes back.
                 try (PreparedStatement heartbeat = connection.prepareStatement("INSERT INTO sluice_nodes (node_id,"
                         + " started_at, heartbeat_at) VALUES (?, now(), now())"
-                        + " ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now()")) {
+                        + " ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now() RETURNING heartbeat_at")) {
                     heartbeat.setString(1, config.nodeId());
-                    heartbeat.executeUpdate();
+                    long sent = clock.millis();
+                    try (java.sql.ResultSet row = heartbeat.executeQuery()) {
+                        row.next();
+                        compareClocks(sent, row.getTimestamp(1).getTime(), clock.millis());
+                    }
                 }
                 return null;
             });
@@ -97,6 +112,33 @@ final class PostgresNodes implements AutoCloseable {
             healthySince = -1;
             LOG.warn("cluster heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Leases go by the database's clock, so a node with a wrong clock is not taken for dead; but statement times,
+     * result expiries and signed requests' time windows go by each node's own, and disagree between nodes when the
+     * clocks do. The database's time lies between sending the heartbeat and its answer; a node further off than a
+     * third of the lease (the heartbeat's own period) is reported once, and again when it is back in line.
+     */
+    private void compareClocks(long sentMillis, long databaseMillis, long answeredMillis) {
+        long skew = databaseMillis < sentMillis ? sentMillis - databaseMillis
+                : databaseMillis > answeredMillis ? -(databaseMillis - answeredMillis) : 0;
+        clockSkewMillis = skew;
+        long margin = config.lease().toMillis() / 3;
+        if (Math.abs(skew) > margin && !skewReported) {
+            skewReported = true;
+            LOG.warn("this node's clock is {} ms {} PostgreSQL's, more than the lease margin of {} ms: statement times, result"
+                    + " expiries and signed requests' time windows will differ between nodes; synchronise the clocks (NTP)",
+                    Math.abs(skew), skew > 0 ? "ahead of" : "behind", margin);
+        } else if (Math.abs(skew) <= margin && skewReported) {
+            skewReported = false;
+            LOG.info("this node's clock agrees with PostgreSQL's again (within {} ms)", Math.abs(skew));
+        }
+    }
+
+    /** This node's clock minus the database's at the last heartbeat, in ms (0 when they agree within the round trip). */
+    long clockSkewMillis() {
+        return clockSkewMillis;
     }
 
     void afterSweep(Runnable work) {
