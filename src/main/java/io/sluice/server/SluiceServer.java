@@ -205,6 +205,7 @@ public final class SluiceServer implements AutoCloseable {
         if (cluster != null) {
             // Exports are recorded while they write, so a survivor removes the files of an export a dead node left.
             exporter.recordRunsIn(cluster.outsideWork());
+            exporter.shareOutcomesThrough(cluster.exportRecords());
             cluster.stopOrphanedWorkWith(Exporter.RUN, (prefix, owner) -> exporter.removeFilesUnder(prefix));
         }
         long exportQuota = config.export().export().quotaBytesPerPrincipal();

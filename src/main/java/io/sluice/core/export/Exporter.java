@@ -60,6 +60,7 @@ public final class Exporter implements AutoCloseable {
 
     private final StatementService statements;
     private final ExportStorage storage;
+    private volatile ExportRecords outcomes = ExportRecords.NONE;
     private final ExportEncoders encoders;
     private final ExportConfig config;
     private final Clock clock;
@@ -95,6 +96,15 @@ public final class Exporter implements AutoCloseable {
 
     public ExportConfig config() {
         return config;
+    }
+
+    /** Where each statement's export outcome is kept for other nodes (a cluster); {@link ExportRecords#NONE} on one node. */
+    public void shareOutcomesThrough(ExportRecords records) {
+        this.outcomes = Objects.requireNonNull(records, "records");
+    }
+
+    public ExportRecords outcomes() {
+        return outcomes;
     }
 
     /** Records each export while it writes files, in {@code work} (see {@link io.sluice.core.engine.OutsideWork}). */

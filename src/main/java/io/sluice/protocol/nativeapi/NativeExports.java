@@ -7,6 +7,7 @@ import io.sluice.core.error.ErrorCode;
 import io.sluice.core.error.SluiceException;
 import io.sluice.core.export.ExportCompression;
 import io.sluice.core.export.ExportFormat;
+import io.sluice.core.export.ExportRecords;
 import io.sluice.core.export.ExportResult;
 import io.sluice.core.export.ExportSpec;
 import io.sluice.core.export.ExportTap;
@@ -127,7 +128,7 @@ final class NativeExports {
     }
 
     private void start(Principal principal, String statementId, ExportSpec spec, ExportTap tap) {
-        exports.computeIfAbsent(statementId, id -> CompletableFuture.supplyAsync(() -> {
+        exports.computeIfAbsent(statementId, id -> shared(id, CompletableFuture.supplyAsync(() -> {
             StatementStatus status = statements.status(principal, id);
             while (!status.isTerminal()) {
                 status = statements.await(principal, id, Duration.ofMinutes(1));
@@ -141,7 +142,58 @@ final class NativeExports {
             // Not run by this submission (a reused result, a replayed request id): export the spooled result.
             return exporter.exportStatement(principal, id, spec);
             // A platform thread: the Parquet writer calls into native code, which would pin a virtual thread.
-        }, command -> Thread.ofPlatform().name("export-" + statementId).daemon().start(command)));
+        }, command -> Thread.ofPlatform().name("export-" + statementId).daemon().start(command))));
+    }
+
+    /** Tells the other nodes of a cluster how the export goes, so a status asked through any node shows it. */
+    private CompletableFuture<ExportResult> shared(String statementId, CompletableFuture<ExportResult> export) {
+        ExportRecords records = exporter.outcomes();
+        if (records == ExportRecords.NONE) {
+            return export;
+        }
+        tell(records, statementId, new ExportRecords.Entry(ExportRecords.Entry.RUNNING, null, null));
+        export.whenComplete((result, failure) -> tell(records, statementId, result != null
+                ? new ExportRecords.Entry(ExportRecords.Entry.SUCCEEDED, result, null)
+                : new ExportRecords.Entry(ExportRecords.Entry.FAILED, null, errorOf(failure))));
+        return export;
+    }
+
+    private static void tell(ExportRecords records, String statementId, ExportRecords.Entry entry) {
+        try {
+            records.record(statementId, entry);
+        } catch (RuntimeException e) {
+            // This node still answers with the block; other nodes show none until a later record gets through.
+            org.slf4j.LoggerFactory.getLogger(NativeExports.class).warn("could not share the export of [{}]: {}",
+                    statementId, e.getMessage());
+        }
+    }
+
+    private static io.sluice.core.error.SluiceError errorOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof SluiceException sluice ? sluice.error()
+                : io.sluice.core.error.SluiceError.of(ErrorCode.INTERNAL_ERROR, "The export failed");
+    }
+
+    /** An export another node of the cluster ran (or runs), as it recorded it. */
+    private Optional<ExportView> sharedView(String statementId, java.net.URI base) {
+        Optional<ExportRecords.Entry> entry;
+        try {
+            entry = exporter.outcomes().find(statementId);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the cluster database is away: the status answers without the block
+        }
+        return entry.map(found -> switch (found.state()) {
+            case ExportRecords.Entry.SUCCEEDED -> succeeded(found.result(), base);
+            case ExportRecords.Entry.FAILED -> new ExportView("FAILED", null, null, null, ErrorResponses.body(found.error(), statementId));
+            default -> new ExportView("RUNNING", null, null, null, null);
+        });
+    }
+
+    private static ExportView succeeded(ExportResult result, java.net.URI base) {
+        return new ExportView("SUCCEEDED", result.files().stream()
+                .map(file -> new FileView(base.resolve(file.url()).toString(), file.bytes(), file.rows())).toList(),
+                result.rows(), result.linksExpireAt(), null);
     }
 
     /** Waits up to {@code wait} for a started export, so a quick statement answers with its links. */
@@ -163,16 +215,13 @@ final class NativeExports {
     Optional<ExportView> view(String statementId, java.net.URI base) {
         CompletableFuture<ExportResult> export = exports.get(statementId);
         if (export == null) {
-            return Optional.empty();
+            return sharedView(statementId, base);
         }
         if (!export.isDone()) {
             return Optional.of(new ExportView("RUNNING", null, null, null, null));
         }
         try {
-            ExportResult result = export.join();
-            return Optional.of(new ExportView("SUCCEEDED", result.files().stream()
-                    .map(file -> new FileView(base.resolve(file.url()).toString(), file.bytes(), file.rows())).toList(),
-                    result.rows(), result.linksExpireAt(), null));
+            return Optional.of(succeeded(export.join(), base));
         } catch (java.util.concurrent.CompletionException e) {
             Throwable cause = e.getCause();
             var error = cause instanceof SluiceException sluice ? sluice.error()

@@ -139,6 +139,11 @@ public final class PostgresCluster implements AutoCloseable {
         return audit;
     }
 
+    /** Exports' outcomes, so a statement's export block shows through every node. */
+    public io.sluice.core.export.ExportRecords exportRecords() {
+        return new PostgresExportRecords(database);
+    }
+
     /** A shared document by name, such as {@code api-keys} or {@code access}. */
     public SharedDocument document(String name) {
         return new PostgresDocument(database, name);

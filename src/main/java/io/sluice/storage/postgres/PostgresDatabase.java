@@ -121,7 +121,9 @@ final class PostgresDatabase implements AutoCloseable {
             PostgresAudit.SCHEMA,
             // 9: how far a running statement is, refreshed by its node every second, so every node can show it.
             List.of("ALTER TABLE sluice_statements ADD COLUMN IF NOT EXISTS progress_percent double precision,"
-                    + " ADD COLUMN IF NOT EXISTS progress_rows bigint, ADD COLUMN IF NOT EXISTS progress_total bigint"));
+                    + " ADD COLUMN IF NOT EXISTS progress_rows bigint, ADD COLUMN IF NOT EXISTS progress_total bigint"),
+            // 10: each statement's export outcome (state, links or error), shown by every node.
+            PostgresExportRecords.SCHEMA);
 
     private final HikariDataSource pool;
 

@@ -174,6 +174,8 @@ final class PostgresNodes implements AutoCloseable {
         database.call(connection -> {
             try (PreparedStatement ids = connection.prepareStatement("DELETE FROM sluice_request_ids r USING"
                     + " sluice_statements s WHERE r.statement_id = s.id AND s.ended_at < now() - make_interval(secs => ?)");
+                 PreparedStatement exports = connection.prepareStatement("DELETE FROM sluice_exports e USING"
+                         + " sluice_statements s WHERE e.statement_id = s.id AND s.ended_at < now() - make_interval(secs => ?)");
                  PreparedStatement statements = connection.prepareStatement(
                          "DELETE FROM sluice_statements WHERE ended_at < now() - make_interval(secs => ?)");
                  PreparedStatement nodes = connection.prepareStatement("DELETE FROM sluice_nodes WHERE heartbeat_at"
@@ -182,6 +184,8 @@ final class PostgresNodes implements AutoCloseable {
                 double retention = config.retention().toSeconds();
                 ids.setDouble(1, retention);
                 ids.executeUpdate();
+                exports.setDouble(1, retention);
+                exports.executeUpdate();
                 statements.setDouble(1, retention);
                 statements.executeUpdate();
                 nodes.setDouble(1, retention);
