@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The archive cannot hold classes from a directory, so the client's classes are put in a jar first, as the build does.
  *
  * <p>The bound is 2 s, the best of three starts, so that a CI machine busy with other work does not fail it;
- * the issue asks for 1 s, which a quiet machine meets with room to spare (README, "sluice sql" start figures).
+ * the issue asks for 1 s, which a quiet machine meets with room to spare (docs/cli.md, "Speed").
  */
 class ShellStartTest {
 
