@@ -58,7 +58,14 @@ public final class ClassDataTraining {
                 }
             }
             table.finish();
-            new SluiceClient("http://127.0.0.1:1", "training.key").error(400, "{\"code\":\"X\",\"message\":\"m\"}");
+            SluiceClient client = new SluiceClient("http://127.0.0.1:1", "training.key");
+            client.error(400, "{\"code\":\"X\",\"message\":\"m\"}");
+            try {
+                // The HTTP client (and the TLS classes it loads) as the first statement builds it; nothing listens on port 1.
+                client.status("training");
+            } catch (SluiceClient.ClientException refused) {
+                // as expected
+            }
         } finally {
             try (var files = Files.walk(home)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
