@@ -333,9 +333,15 @@ try {
       grid: document.getElementById('grid').getBoundingClientRect().height,
       editor: document.getElementById('editor').getBoundingClientRect().height,
       statements: document.querySelector('.statements').getBoundingClientRect().height,
+      // Columns of the statements list beyond its right edge: the layout before issue 24 cut off duration and rows here.
+      clipped: [...document.querySelectorAll('#statements thead th')].filter(th => {
+        const box = th.getBoundingClientRect();
+        return box.width === 0 || box.right > Math.min(innerWidth, document.querySelector('.statements').getBoundingClientRect().right) + 0.5;
+      }).map(th => th.textContent.trim() || '(cancel)'),
     };
   });
   check(layout.outside.length === 0, `at 1024x640 these are cut off: ${layout.outside}`);
+  check(layout.clipped.length === 0, `at 1024x640 these columns of the statements list are cut off: ${layout.clipped}`);
   check(layout.page[0] <= 1024 && layout.page[1] <= 640, `the page scrolls at 1024x640: ${layout.page}`);
   check(layout.grid >= 120 && layout.editor >= 80 && layout.statements >= 100, `at 1024x640 the grid is ${layout.grid} px, the editor ${layout.editor} px, the statements ${layout.statements} px high`);
   await pass('layout-1024x640');

@@ -44,6 +44,22 @@ final class CellText {
         return value.replace("\t", "\\t").replace("\r", "\\r");
     }
 
+    /**
+     * The width of a value of printable ASCII only, which is shown as it is at a column a character; -1 for any
+     * other value (line breaks, tabs, control characters, anything beyond ASCII), which {@link #shown} and
+     * {@link #width} look at closely. One plain loop: it runs for every cell of a large result.
+     */
+    static int plainWidth(String value) {
+        int length = value.length();
+        for (int index = 0; index < length; index++) {
+            char c = value.charAt(index);
+            if (c < 0x20 || c >= 0x7f) {
+                return -1;
+            }
+        }
+        return length;
+    }
+
     /** The widest line of the shown text, in terminal columns. */
     static int width(String shown) {
         int widest = 0;

@@ -41,15 +41,7 @@ final class Shell {
 
     int run(String banner) throws IOException {
         privateHistory(historyFile);
-        LineReader reader = LineReaderBuilder.builder()
-                .terminal(terminal)
-                .appName("sluice")
-                .parser(new StatementParser())
-                .completer(completer)
-                .variable(LineReader.HISTORY_FILE, historyFile)
-                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "    -> ")
-                .option(LineReader.Option.CASE_INSENSITIVE, true)
-                .build();
+        LineReader reader = lineReader(terminal, historyFile, completer);
         // Outside readLine (while a statement runs) Ctrl-C cancels it; inside readLine JLine raises UserInterruptException.
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> runner.cancelCurrent());
         out.println(banner);
@@ -87,6 +79,18 @@ final class Shell {
             session.close();
         }
         return 0;
+    }
+
+    static LineReader lineReader(Terminal terminal, Path historyFile, SqlCompleter completer) {
+        return LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("sluice")
+                .parser(new StatementParser())
+                .completer(completer)
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "    -> ")
+                .option(LineReader.Option.CASE_INSENSITIVE, true)
+                .build();
     }
 
     /** The history holds every statement typed, values and all: only its owner may read it (0600, in a 0700 folder). */

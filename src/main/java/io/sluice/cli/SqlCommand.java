@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -154,7 +153,7 @@ public final class SqlCommand implements Callable<Integer> {
 
     /** The terminal's width for a one-shot run printed on a terminal (0 when it cannot be told): tables fit it there too. */
     private static int terminalWidth() {
-        try (Terminal terminal = TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()) {
+        try (Terminal terminal = SystemTerminal.open()) {
             return Math.max(0, terminal.getWidth());
         } catch (IOException | RuntimeException e) {
             return 0;
@@ -167,9 +166,7 @@ public final class SqlCommand implements Callable<Integer> {
             // The real terminal; tests hand in their own streams and get a dumb terminal that neither echoes
             // nor sends escape sequences.
             Terminal opened = io.in() == System.in
-                    // Not JLine's FFM provider: it generates classes at start-up and costs a tenth of a second more
-                    // than JNI before the prompt shows (JLine falls back to exec when JNI cannot load).
-                    ? TerminalBuilder.builder().name("sluice").system(true).ffm(false).build()
+                    ? SystemTerminal.open()
                     : new DumbTerminal("sluice", Terminal.TYPE_DUMB, io.in(), io.out(), StandardCharsets.UTF_8);
             try (Terminal terminal = opened) {
                 // A dumb terminal reports no size; its output is then laid out as for a file.

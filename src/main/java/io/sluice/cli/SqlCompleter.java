@@ -29,11 +29,21 @@ final class SqlCompleter implements Completer {
     private volatile List<String> tables = List.of();
     private volatile List<String> columns = List.of();
 
-    /** Reads the names in a daemon thread. */
+    /**
+     * How long the names wait before they are read: the reading (HTTP client, TLS, Jackson, a catalog statement) costs
+     * more CPU than the rest of the start, and on a busy two-core machine it would compete with drawing the prompt.
+     * Nobody presses Tab in the first half second.
+     */
+    static final long LOAD_DELAY_MILLIS = 500;
+
+    /** Reads the names in a daemon thread, once the prompt has had time to show. */
     void load(SluiceClient client) {
         Thread loader = new Thread(() -> {
             try {
+                Thread.sleep(LOAD_DELAY_MILLIS);
                 names(Catalog.columns(client));
+            } catch (InterruptedException stopped) {
+                // the shell is ending
             } catch (RuntimeException quietly) {
                 // Completion of names is a convenience: keywords still complete.
             }

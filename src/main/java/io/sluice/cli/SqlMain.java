@@ -9,6 +9,11 @@ public final class SqlMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SqlCommand()).setCommandName("sluice-sql").execute(args));
+        System.exit(run("sluice-sql", args));
+    }
+
+    /** Runs the client as {@code name} (how its help names it) and answers its exit status. */
+    public static int run(String name, String[] args) {
+        return new CommandLine(new SqlCommand()).setCommandName(name).execute(args);
     }
 }

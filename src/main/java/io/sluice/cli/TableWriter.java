@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,10 +26,15 @@ final class TableWriter {
     private final PrintStream out;
     private final int terminalWidth;
     private final Expanded expanded;
-    private static final int FLUSH_CHARS = 32 * 1024;
+    private static final int FLUSH_BYTES = 64 * 1024;
 
     private final List<String[]> held = new ArrayList<>();
-    private final StringBuilder pending = new StringBuilder(FLUSH_CHARS + 1024);
+    /**
+     * The table's UTF-8 text not yet handed to the output: lines are rendered straight into bytes and written
+     * 64 KB at a time, since a PrintStream call per line (lock, char encoder, checks) was most of a big table's cost.
+     */
+    private byte[] pending = new byte[FLUSH_BYTES + 4096];
+    private int pendingLength;
     private final int[] natural;
     // Reused for every one-line row: a million rows should not mean a million of each.
     private final int[] needs;
@@ -55,17 +61,26 @@ final class TableWriter {
     /** One row of raw values (null for SQL NULL); the array becomes the writer's (it is reused for the shown text). */
     void add(String[] values) {
         String[] cells = values;
+        int[] needs = this.needs;
         for (int index = 0; index < cells.length; index++) {
-            cells[index] = CellText.shown(values[index]);
+            String value = values[index] == null ? CellText.NULL : values[index];
+            int plainWidth = CellText.plainWidth(value);
+            // Printable ASCII (most values) is shown as it is, one column a character; anything else is looked at closely.
+            cells[index] = plainWidth >= 0 ? value : CellText.shown(value);
+            needs[index] = plainWidth;
         }
         rows++;
         if (started) {
-            print(cells);
+            if (asRecords) {
+                record(cells);
+            } else {
+                row(cells, needs);
+            }
             return;
         }
         held.add(cells);
         for (int index = 0; index < cells.length; index++) {
-            natural[index] = Math.max(natural[index], CellText.width(cells[index]));
+            natural[index] = Math.max(natural[index], needs[index] >= 0 ? needs[index] : CellText.width(cells[index]));
         }
         if (held.size() >= LOOK_AHEAD_ROWS) {
             start();
@@ -89,27 +104,32 @@ final class TableWriter {
             widths = fit(natural, terminalWidth);
             header();
         }
-        held.forEach(this::print);
+        int[] unknown = new int[columns.size()];
+        Arrays.fill(unknown, -1);
+        for (String[] cells : held) {
+            if (asRecords) {
+                record(cells);
+            } else {
+                row(cells, unknown.clone());
+            }
+        }
         held.clear();
     }
 
-    private void print(String[] cells) {
-        if (asRecords) {
-            record(cells);
-        } else {
-            row(cells);
-        }
-    }
-
-    private void row(String[] cells) {
+    /** @param needs each cell's width when add() knew it (printable ASCII), else -1; overwritten with the widths */
+    private void row(String[] cells, int[] needs) {
         boolean oneLine = true;
-        int[] needs = this.needs;
+        boolean plain = true;
         for (int index = 0; index < cells.length; index++) {
-            needs[index] = CellText.width(cells[index]);
+            if (needs[index] < 0) {
+                plain = false;
+                needs[index] = CellText.width(cells[index]);
+                if (cells[index].indexOf('\n') >= 0) {
+                    oneLine = false;
+                }
+            }
             if (needs[index] > widths[index]) {
                 natural[index] = Math.max(natural[index], needs[index]);
-                oneLine = false;
-            } else if (cells[index].indexOf('\n') >= 0) {
                 oneLine = false;
             }
         }
@@ -117,11 +137,14 @@ final class TableWriter {
             int[] wider = fit(natural, terminalWidth);
             if (!Arrays.equals(wider, widths)) {
                 widths = wider;
-                pending.append('\n');
+                reserve(0);
+                pending[pendingLength++] = '\n';
                 header();
             }
         }
-        if (oneLine) {
+        if (oneLine && plain) {
+            plainRow(cells, needs);
+        } else if (oneLine) {
             StringBuilder line = this.line;
             line.setLength(0);
             for (int index = 0; index < cells.length; index++) {
@@ -202,22 +225,82 @@ final class TableWriter {
         }
     }
 
+    /**
+     * A one-line row of printable ASCII cells, the common case, written as bytes with no String or StringBuilder in
+     * between: the same text {@link #pad} and {@link #println} would make.
+     */
+    private void plainRow(String[] cells, int[] needs) {
+        int start = pendingLength;
+        for (int index = 0; index < cells.length; index++) {
+            String cell = cells[index];
+            int padding = Math.max(0, widths[index] - needs[index]);
+            reserve(cell.length() + padding + 3);
+            byte[] bytes = pending;
+            int at = pendingLength;
+            if (index > 0) {
+                bytes[at++] = '|';
+                bytes[at++] = ' ';
+            }
+            if (numeric[index]) {
+                Arrays.fill(bytes, at, at + padding, (byte) ' ');
+                at += padding;
+                at = ascii(cell, bytes, at);
+            } else {
+                at = ascii(cell, bytes, at);
+                Arrays.fill(bytes, at, at + padding, (byte) ' ');
+                at += padding;
+            }
+            bytes[at++] = ' ';
+            pendingLength = at;
+        }
+        endLine(start);
+    }
+
+    /** Copies a printable-ASCII string's characters as bytes (for such a string, one byte each). */
+    @SuppressWarnings("deprecation") // the low byte of each char is the whole of it here, and this copy is a single arraycopy
+    private static int ascii(String text, byte[] bytes, int at) {
+        text.getBytes(0, text.length(), bytes, at);
+        return at + text.length();
+    }
+
     private void println(StringBuilder line) {
-        int end = line.length();
-        while (end > 0 && line.charAt(end - 1) == ' ') {
+        int start = pendingLength;
+        byte[] encoded = line.toString().getBytes(StandardCharsets.UTF_8);
+        reserve(encoded.length + 1);
+        System.arraycopy(encoded, 0, pending, pendingLength, encoded.length);
+        pendingLength += encoded.length;
+        endLine(start);
+    }
+
+    /** Ends the line begun at {@code start}: no trailing blanks (padding and markers of the last cell), a newline. */
+    private void endLine(int start) {
+        int end = pendingLength;
+        while (end > start && pending[end - 1] == ' ') {
             end--;
         }
-        pending.append(line, 0, end).append('\n');
-        if (pending.length() >= FLUSH_CHARS) {
+        pending[end] = '\n';
+        pendingLength = end + 1;
+        if (pendingLength >= FLUSH_BYTES) {
             flush();
         }
     }
 
-    /** Hands what is gathered to the output: one write per 32 K characters instead of one per line (PrintStream locks, encodes and checks per call). */
+    /** Room for {@code bytes} more bytes and the line's newline. */
+    private void reserve(int bytes) {
+        if (pendingLength + bytes + 1 > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + bytes + 1));
+        }
+    }
+
+    /** Hands what is gathered to the output: one write per 64 KB instead of one per line (PrintStream locks, encodes and checks per call). */
     void flush() {
-        if (!pending.isEmpty()) {
-            out.print(pending);
-            pending.setLength(0);
+        if (pendingLength > 0) {
+            out.write(pending, 0, pendingLength);
+            pendingLength = 0;
+            if (pending.length > 4 * FLUSH_BYTES) {
+                // A very wide row grew the buffer; later rows need not keep that much.
+                pending = new byte[FLUSH_BYTES + 4096];
+            }
         }
     }
 

@@ -19,6 +19,11 @@ public final class SluiceMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("sql")) {
+            // The client straight away: picocli need not model the server's and the benchmark's commands (a tenth
+            // of a second of reflection) before the prompt.
+            System.exit(io.sluice.cli.SqlMain.run("sluice sql", java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(new CommandLine(new SluiceMain()).execute(args));
     }
 
