@@ -163,7 +163,7 @@ public final class Exporter implements AutoCloseable {
     /** Writes an already finished (spooled) statement's result as files. */
     public ExportResult exportStatement(Principal principal, String statementId, ExportSpec spec) {
         long started = System.nanoTime();
-        try (BatchStream rows = statements.readAll(principal, statementId)) {
+        try (BatchStream rows = statements.results().readAll(principal, statementId)) {
             Written written = write(principal, rows, spec);
             return result(statementId, written, started);
         }

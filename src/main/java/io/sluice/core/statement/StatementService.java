@@ -57,8 +57,7 @@ public final class StatementService implements AutoCloseable {
     public static final String STATEMENT_ID = "statementId";
     /** Streaming statements have no stored result; they stay listed this long after they end. */
     private static final Duration STREAMING_MEMORY = Duration.ofMinutes(15);
-    /** How often a clustered node looks for cancels asked through other nodes, and how often a node polls another's statement. */
-    static final Duration CANCEL_POLL = Duration.ofMillis(200);
+    /** How often a node looks for the statement another node claimed a request id for. */
     private static final Duration REMOTE_POLL = Duration.ofMillis(100);
 
     private final Engine engine;
@@ -66,20 +65,13 @@ public final class StatementService implements AutoCloseable {
     private final StatementRepository store;
     /** True in a cluster: statements of other nodes are read, awaited and cancelled through the repository. */
     private final boolean shared;
-    /** Terminal statuses the shared repository could not take yet (it was unreachable); retried until it does. */
-    private final Map<String, StatementStatus> unsaved = new ConcurrentHashMap<>();
-    /**
-     * A write ran but the shared reuse index could not be told (its database was unreachable): until it is,
-     * this node reuses nothing, so it never serves a result older than its own write.
-     */
-    private volatile boolean reuseEpochBehind;
     private final StatementConfig config;
     private final StatementEndLog endLog;
     private final BufferAllocator rootAllocator;
     private final Clock clock;
     private final StatementMetrics metrics;
     private final AdmissionControl admission;
-    private final ReuseIndex reuse;
+    private final StatementReuse reuse;
     /**
      * One generator per thread: a shared SecureRandom is a lock every submission would queue on. DRBG, because the
      * platform default (NativePRNG) funnels every instance through one static lock around /dev/urandom reads (JFR
@@ -108,8 +100,9 @@ public final class StatementService implements AutoCloseable {
     private final java.util.concurrent.Semaphore readAheadSlots =
             new java.util.concurrent.Semaphore(Runtime.getRuntime().availableProcessors());
     private final ScheduledExecutorService timers = timerExecutor();
-    /** In a cluster, untagged streaming statements shared with the other nodes behind their run; null on one node. */
-    private final SharedStreamingStatuses streamingShare;
+    private final StatementResults results;
+    /** What a node of a cluster shares with the others through the repository; null on one node. */
+    private final ClusterStatements cluster;
     private volatile boolean accepting = true;
     private volatile StatementGuard guard = StatementGuard.NONE;
 
@@ -130,20 +123,17 @@ public final class StatementService implements AutoCloseable {
         this.spool = Objects.requireNonNull(spool, "spool");
         this.store = Objects.requireNonNull(repository, "repository");
         this.shared = repository.shared();
-        this.reuse = Objects.requireNonNull(reuseIndex, "reuseIndex");
+        this.reuse = new StatementReuse(reuseIndex, this.engine, this.spool);
         this.config = Objects.requireNonNull(config, "config");
         this.endLog = new StatementEndLog(config.endLogLevel());
         this.rootAllocator = Objects.requireNonNull(rootAllocator, "rootAllocator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.admission = new AdmissionControl(config.maxRunning(), config.maxQueued(), config.maxShareWhileOthersWait());
         this.metrics = new StatementMetrics(meters, admission, config);
-        this.streamingShare = shared ? new SharedStreamingStatuses(store, timers) : null;
+        this.results = new StatementResults(this::status, this.spool, () -> guard);
+        this.cluster = shared ? new ClusterStatements(store, statements, admission, timers) : null;
         if (shared) {
-            // Cancels asked through other nodes: a short poll of an indexed query (see ClusterNotes in the docs).
-            timers.scheduleWithFixedDelay(this::applyRemoteCancels, CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            timers.scheduleWithFixedDelay(this::retryUnsaved, 1, 1, TimeUnit.SECONDS);
-            timers.scheduleWithFixedDelay(this::shareProgress, 1, 1, TimeUnit.SECONDS);
+            timers.scheduleWithFixedDelay(reuse::retryEpoch, 1, 1, TimeUnit.SECONDS);
         } else {
             recover();
         }
@@ -317,7 +307,7 @@ public final class StatementService implements AutoCloseable {
             statement.attach(engineStatement);
             EngineResult result = engineStatement.execute();
             if (result.modifiesData()) {
-                dataChanged();
+                reuse.dataChanged();
             }
             BatchStream rows = switch (result) {
                 case EngineResult.Rows r -> new io.sluice.core.result.ReadAheadBatchStream(r.rows(), allocator, readAheads,
@@ -371,14 +361,14 @@ public final class StatementService implements AutoCloseable {
                 }
             }
             // Only asked when needed: in a cluster the epoch is a database read.
-            long epochAtStart = request.reuseMaxAge() == null ? -1 : reuse.epoch();
+            long epochAtStart = reuse.epochAtStart(request);
             try (BufferAllocator allocator = rootAllocator.newChildAllocator("spool-" + statement.id(), 0, Long.MAX_VALUE);
                  EngineStatement engineStatement = guard.open(principal, statement.id(), request,
                          new EngineRequest(request.sql(), request.parameters(), asPrincipal(request.session(), principal), allocator), engine)) {
                 statement.attach(engineStatement);
                 EngineResult result = engineStatement.execute();
                 if (result.modifiesData()) {
-                    dataChanged();
+                    reuse.dataChanged();
                 }
                 long updateCount = result instanceof EngineResult.UpdateCount count ? count.count() : -1;
                 try (BatchStream rows = switch (result) {
@@ -398,14 +388,8 @@ public final class StatementService implements AutoCloseable {
                     Instant now = clock.instant();
                     // Remembered before the statement is marked ended: a client that sees it end may ask again at once.
                     if (request.reuseMaxAge() != null && !result.modifiesData() && spooled.resultId() != null) {
-                        try {
-                            reuse.remember(reuseKey(principal, request), new ReuseIndex.Entry(statement.id(),
-                                    statement.id(), now, epochAtStart, spooled.totalRows(), updateCount,
-                                    spooled.pageCount(), statement.snapshot().truncated()));
-                        } catch (RuntimeException e) {
-                            // Reuse is an optimisation: the statement itself still succeeded.
-                            LOG.warn("could not remember [{}] for reuse", statement.id(), e);
-                        }
+                        reuse.remember(principal, request, new ReuseIndex.Entry(statement.id(), statement.id(), now,
+                                epochAtStart, spooled.totalRows(), updateCount, spooled.pageCount(), statement.snapshot().truncated()));
                     }
                     if (statement.succeedUnannounced(now, spooled.totalRows(), updateCount, spooled.pageCount(), false,
                             spooled.resultId())) {
@@ -490,82 +474,6 @@ public final class StatementService implements AutoCloseable {
         tap.accept(batch);
     }
 
-    /**
-     * The statement's side of a {@link ResultTap}: each call at most once where it matters (abort after finish
-     * does nothing), and nothing the tap throws reaches the statement, whose result does not depend on it.
-     */
-    private static final class GuardedTap {
-        private final ResultTap tap;
-        private boolean open;
-
-        GuardedTap(ResultTap tap) {
-            this.tap = tap;
-        }
-
-        boolean replacesResult() {
-            return tap.replacesResult();
-        }
-
-        void open(String statementId, io.sluice.core.types.ResultSchema schema) {
-            open = true;
-            guarded(() -> tap.open(statementId, schema));
-        }
-
-        void accept(VectorSchemaRoot batch) {
-            if (open) {
-                guarded(() -> tap.accept(batch));
-            }
-        }
-
-        void finish() {
-            if (open) {
-                open = false;
-                guarded(tap::finish);
-            }
-        }
-
-        void abort(SluiceError reason) {
-            if (open) {
-                open = false;
-                guarded(() -> tap.abort(reason));
-            }
-        }
-
-        private void guarded(Runnable call) {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                if (tap.replacesResult()) {
-                    throw e; // the tap is the statement's only result: its failure is the statement's
-                }
-                LOG.warn("a consumer of the statement's rows failed; the statement goes on without it", e);
-            }
-        }
-    }
-
-    /** An admission slot given back exactly once, whichever path ends the statement. */
-    private static final class SlotRelease {
-        private final AdmissionControl admission;
-        private final String principal;
-        private boolean held;
-
-        SlotRelease(AdmissionControl admission, String principal) {
-            this.admission = admission;
-            this.principal = principal;
-        }
-
-        void taken() {
-            held = true;
-        }
-
-        void release() {
-            if (held) {
-                held = false;
-                admission.release(principal);
-            }
-        }
-    }
-
     // ---- status, waiting, cancel ---------------------------------------------------------------------
 
     public StatementStatus status(Principal principal, String id) {
@@ -577,7 +485,7 @@ public final class StatementService implements AutoCloseable {
     public StatementStatus await(Principal principal, String id, Duration wait) {
         Statement statement = localOwned(principal, id);
         if (statement == null) {
-            return awaitRemote(principal, id, wait);
+            return cluster(id).await(principal, id, wait);
         }
         if (wait.isZero() || wait.isNegative()) {
             return statement.snapshot();
@@ -631,7 +539,7 @@ public final class StatementService implements AutoCloseable {
                 return remote;
             }
             store.requestCancel(id, SluiceError.of(ErrorCode.CANCELLED, "Statement was cancelled"));
-            return awaitRemote(principal, id, Duration.ofSeconds(5));
+            return cluster.await(principal, id, Duration.ofSeconds(5));
         }
         if (statement.requestCancel(SluiceError.of(ErrorCode.CANCELLED, "Statement was cancelled"))) {
             admission.wakeUp();
@@ -720,7 +628,7 @@ public final class StatementService implements AutoCloseable {
     public List<StatementStatus> list(Principal principal, int limit, boolean everyone) {
         boolean all = everyone && principal.admin();
         if (shared) {
-            return listShared(principal, limit, all);
+            return cluster.list(principal, limit, all);
         }
         return statements.values().stream()
                 .filter(statement -> all || statement.ownerId().equals(principal.id()))
@@ -755,7 +663,7 @@ public final class StatementService implements AutoCloseable {
 
     public List<StatementStatus> list(Principal principal, int limit) {
         if (shared) {
-            return listShared(principal, limit, principal.admin());
+            return cluster.list(principal, limit, principal.admin());
         }
         return statements.values().stream()
                 .filter(statement -> principal.admin() || statement.ownerId().equals(principal.id()))
@@ -767,109 +675,9 @@ public final class StatementService implements AutoCloseable {
 
     // ---- results -------------------------------------------------------------------------------------
 
-    /** The spooled result description of a finished statement. */
-    public SpooledResult result(Principal principal, String id) {
-        StatementStatus status = finishedWithResult(principal, id);
-        return spool.find(status.resultId()).orElseThrow(() -> new SluiceException(ErrorCode.RESULT_EXPIRED,
-                "The result of statement [" + id + "] is no longer available"));
-    }
-
-    public BatchStream readPage(Principal principal, String id, int page) {
-        StatementStatus status = finishedWithResult(principal, id);
-        return spool.readPage(status.resultId(), page);
-    }
-
-    public BatchStream readAll(Principal principal, String id) {
-        StatementStatus status = finishedWithResult(principal, id);
-        return spool.readAll(status.resultId());
-    }
-
-    public BatchStream readRows(Principal principal, String id, long offset, long limit) {
-        StatementStatus status = finishedWithResult(principal, id);
-        return spool.readRows(status.resultId(), offset, limit);
-    }
-
-    /** One page, and an audit record of the read once {@code reader}'s response is over. */
-    public BatchStream readPage(Principal principal, String id, int page, ResultReader reader) {
-        return audited(readPage(principal, id, page), principal, id, page, reader);
-    }
-
-    /** All rows, and an audit record of the read once {@code reader}'s response is over. */
-    public BatchStream readAll(Principal principal, String id, ResultReader reader) {
-        return audited(readAll(principal, id), principal, id, null, reader);
-    }
-
-    /** Rows {@code [offset, offset + limit)}, and an audit record of the read once {@code reader}'s response is over. */
-    public BatchStream readRows(Principal principal, String id, long offset, long limit, ResultReader reader) {
-        return audited(readRows(principal, id, offset, limit), principal, id, null, reader);
-    }
-
-    private BatchStream audited(BatchStream rows, Principal principal, String id, Integer page, ResultReader reader) {
-        return new BatchStream() {
-            private long count;
-            private boolean closed;
-
-            @Override
-            public io.sluice.core.types.ResultSchema schema() {
-                return rows.schema();
-            }
-
-            @Override
-            public boolean next() {
-                boolean more = rows.next();
-                if (more) {
-                    count += rows.root().getRowCount();
-                }
-                return more;
-            }
-
-            @Override
-            public VectorSchemaRoot root() {
-                return rows.root();
-            }
-
-            @Override
-            public void close() {
-                rows.close();
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                long read = count;
-                // Recorded when the response is over, so the record carries every byte it sent.
-                reader.client().whenDone().accept(() -> {
-                    try {
-                        guard.resultRead(principal, id, reader, page, read);
-                    } catch (RuntimeException e) {
-                        LOG.warn("statement guard failed to record a read of [{}]", id, e);
-                    }
-                });
-            }
-        };
-    }
-
-    /** True when the statement ended with rows to read back (false for one whose export was all it kept). */
-    public static boolean keptResult(StatementStatus status) {
-        return status.state() == StatementState.SUCCEEDED && status.resultId() != null;
-    }
-
-    private StatementStatus finishedWithResult(Principal principal, String id) {
-        StatementStatus status = finished(principal, id);
-        if (status.resultId() == null) {
-            throw new SluiceException(ErrorCode.NOT_FOUND, "Statement [" + id + "] kept no result to read: it was run "
-                    + "for its export only (keepResult false); its rows are in the export's files");
-        }
-        return status;
-    }
-
-    private StatementStatus finished(Principal principal, String id) {
-        StatementStatus status = status(principal, id);
-        return switch (status.state()) {
-            case SUCCEEDED -> status;
-            case QUEUED, RUNNING -> throw new SluiceException(new SluiceError(ErrorCode.RESULT_NOT_READY,
-                    "Statement [" + id + "] is still " + status.state() + "; its result is not ready", null, null));
-            case FAILED, CANCELLED -> throw new SluiceException(status.error());
-        };
+    /** Reading finished statements' results back, the caller's own only. */
+    public StatementResults results() {
+        return results;
     }
 
     // ---- internals ----------------------------------------------------------------------------------
@@ -889,7 +697,7 @@ public final class StatementService implements AutoCloseable {
             if (sharedStreaming(statement)) {
                 saveTerminal(status);
             } else if (shared) {
-                streamingShare.changed(statement);
+                cluster.streamingChanged(statement);
             }
             finished(statement, status);
         }
@@ -908,24 +716,11 @@ public final class StatementService implements AutoCloseable {
         }
     }
 
-    /** Keyed by where the data comes from too: results of a node-local engine answer only on the node that made them. */
-    private String reuseKey(Principal principal, StatementRequest request) {
-        boolean nodeLocal;
-        try {
-            nodeLocal = engine.engineFor(request.sql(), request.session()).nodeLocal();
-        } catch (RuntimeException unroutable) {
-            nodeLocal = true; // the statement fails when it runs; nothing of another node may answer for it
-        }
-        return ResultReuse.key(principal, request, nodeLocal ? reuse.thisNode() : "");
-    }
-
+    /** The statement answered with a stored result, when the request allows reuse and one is there. */
     private Optional<StatementStatus> reuseFor(Principal principal, StatementRequest request, String id) {
-        if (request.reuseMaxAge() == null || reuseEpochBehind) {
-            return Optional.empty();
-        }
         Instant now = clock.instant();
-        Optional<ReuseIndex.Entry> hit = reuse.lookup(reuseKey(principal, request), request.reuseMaxAge(), now);
-        if (hit.isEmpty() || spool.find(hit.get().resultId()).isEmpty()) {
+        Optional<ReuseIndex.Entry> hit = reuse.lookup(principal, request, now);
+        if (hit.isEmpty()) {
             return Optional.empty();
         }
         ReuseIndex.Entry entry = hit.get();
@@ -1007,7 +802,7 @@ public final class StatementService implements AutoCloseable {
                 LOG.debug("could not record streaming statement [{}]; other nodes will not see it", status.id(), e);
             }
         } else if (shared) {
-            streamingShare.changed(statement);
+            cluster.streamingChanged(statement);
         }
     }
 
@@ -1052,7 +847,7 @@ public final class StatementService implements AutoCloseable {
             if (!statement.streaming() || sharedStreaming(statement)) {
                 saveTerminal(status);
             } else if (shared) {
-                streamingShare.changed(statement);
+                cluster.streamingChanged(statement);
             }
             finished(statement, status);
         }
@@ -1091,127 +886,20 @@ public final class StatementService implements AutoCloseable {
             store.save(status, sync);
             return;
         }
-        try {
-            if (!store.save(status)) {
-                adoptStoredEnd(status.id());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("could not record the end of statement [{}] yet; retrying", status.id(), e);
-            unsaved.put(status.id(), status);
-        }
+        cluster.saveTerminal(status);
     }
 
-    /**
-     * The repository already had an end for this statement (other nodes failed it when this node's lease
-     * expired). That end is what every other node reports, so this node reports it too.
-     */
-    private void adoptStoredEnd(String id) {
-        store.find(id).filter(StatementStatus::isTerminal).ifPresent(stored -> {
-            LOG.warn("statement [{}] was already ended as {} by another node; keeping that", id, stored.state());
-            statements.put(id, new Statement(stored));
-        });
-    }
-
-    private void dataChanged() {
-        try {
-            reuse.dataChanged();
-        } catch (RuntimeException e) {
-            LOG.warn("could not retire reusable results after a write yet; reusing nothing until it can", e);
-            reuseEpochBehind = true;
-        }
-    }
-
-    private void retryUnsaved() {
-        if (reuseEpochBehind) {
-            try {
-                reuse.dataChanged();
-                reuseEpochBehind = false;
-            } catch (RuntimeException e) {
-                LOG.debug("reuse index still unreachable", e);
-            }
-        }
-        for (StatementStatus status : unsaved.values()) {
-            try {
-                if (!store.save(status)) {
-                    adoptStoredEnd(status.id());
-                }
-                unsaved.remove(status.id(), status);
-            } catch (RuntimeException e) {
-                LOG.debug("statement [{}] still not recorded", status.id(), e);
-                return;
-            }
-        }
-    }
-
-    /** Rows so far and the engine's progress of what this node runs, for the other nodes to show (every second). */
-    private void shareProgress() {
-        Map<String, StatementRepository.Progress> running = new java.util.HashMap<>();
-        for (Statement statement : statements.values()) {
-            if (statement.state() == StatementState.RUNNING) {
-                running.put(statement.id(), new StatementRepository.Progress(statement.snapshot().rows(), statement.progress()));
-            }
-        }
-        try {
-            store.recordProgress(running);
-        } catch (RuntimeException e) {
-            LOG.debug("could not share the progress of running statements", e);
-        }
-    }
-
-    /** Passes on cancels asked through other nodes to the statements this node runs. */
-    private void applyRemoteCancels() {
-        try {
-            for (StatementRepository.CancelRequest request : store.cancelRequests()) {
-                Statement statement = statements.get(request.statementId());
-                if (statement != null && statement.requestCancel(request.reason())) {
-                    admission.wakeUp();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("could not look for cancel requests", e);
-        }
-    }
-
+    /** Another node's statement, the caller's own only; NOT_FOUND on one node or for anyone else. */
     private StatementStatus remoteOwned(Principal principal, String id) {
-        if (!shared || id == null) {
+        return cluster(id).owned(principal, id);
+    }
+
+    /** The cluster part, or NOT_FOUND for the id when there is none (one node: an unknown id is simply unknown). */
+    private ClusterStatements cluster(String id) {
+        if (cluster == null || id == null) {
             throw new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]");
         }
-        return store.find(id).filter(status -> status.ownerId().equals(principal.id()))
-                .orElseThrow(() -> new SluiceException(ErrorCode.STATEMENT_NOT_FOUND, "No statement [" + id + "]"));
-    }
-
-    /** Polls the repository for a statement another node runs until it ends or the wait is over. */
-    private StatementStatus awaitRemote(Principal principal, String id, Duration wait) {
-        long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
-        StatementStatus status = remoteOwned(principal, id);
-        while (!status.isTerminal() && System.nanoTime() < deadline) {
-            sleep(Math.min(REMOTE_POLL.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            if (Thread.currentThread().isInterrupted()) {
-                break;
-            }
-            status = remoteOwned(principal, id);
-        }
-        return status;
-    }
-
-    /**
-     * The listing in a cluster: what the repository holds (every node's statements, streaming ones a pass behind),
-     * with this node's live statements on top (fresher).
-     */
-    private List<StatementStatus> listShared(Principal principal, int limit, boolean all) {
-        Map<String, StatementStatus> merged = new java.util.HashMap<>();
-        for (StatementStatus status : store.list(all ? null : principal.id(), limit)) {
-            merged.put(status.id(), status);
-        }
-        for (Statement statement : statements.values()) {
-            if (all || statement.ownerId().equals(principal.id())) {
-                merged.put(statement.id(), statement.snapshot());
-            }
-        }
-        return merged.values().stream()
-                .sorted((a, b) -> b.createdAt().compareTo(a.createdAt()))
-                .limit(limit)
-                .toList();
+        return cluster;
     }
 
     /** A cancel or timeout explains any engine error that follows it better than the engine can. */

@@ -155,11 +155,11 @@ final class DruidStatements {
         Submitted how = Submitted.of(status);
         DruidFormat format = DruidFormat.parse(context.queryParam("resultFormat"), how.resultFormat());
         String pageText = context.queryParam("page");
-        SpooledResult result = statements.result(principal, id);
+        SpooledResult result = statements.results().result(principal, id);
         io.sluice.core.statement.ResultReader reader = io.sluice.http.ClientConnections.reader(context, DruidApi.PROTOCOL);
         BatchStream rows;
         if (pageText == null) {
-            rows = statements.readAll(principal, id, reader);
+            rows = statements.results().readAll(principal, id, reader);
         } else {
             int page;
             try {
@@ -171,7 +171,7 @@ final class DruidStatements {
             if (page < 0 || page >= Math.max(pages, 1)) {
                 throw invalid("Page number [" + page + "] is out of the range of results");
             }
-            rows = how.durableStorage() ? statements.readPage(principal, id, page, reader) : statements.readAll(principal, id, reader);
+            rows = how.durableStorage() ? statements.results().readPage(principal, id, page, reader) : statements.results().readAll(principal, id, reader);
         }
         try (rows) {
             DruidApi.writeSpooled(context, rows, format);
@@ -198,7 +198,7 @@ final class DruidStatements {
         Result result = null;
         DruidErrors.Body error = null;
         if (status.state() == StatementState.SUCCEEDED) {
-            SpooledResult spooled = statements.result(principal, status.id());
+            SpooledResult spooled = statements.results().result(principal, status.id());
             schema = spooled.schema().columns().stream().map(SchemaColumn::of).toList();
             if (withResult) {
                 result = result(principal, status, spooled, reader);
@@ -220,7 +220,7 @@ final class DruidStatements {
             pages = spooled.pageCount() == 0 ? List.of() : List.of(new Page(0, spooled.totalRows(), spooled.totalBytes()));
         }
         ByteArrayOutputStream sample = new ByteArrayOutputStream();
-        try (BatchStream rows = statements.readRows(principal, status.id(), 0, SAMPLE_ROWS, reader)) {
+        try (BatchStream rows = statements.results().readRows(principal, status.id(), 0, SAMPLE_ROWS, reader)) {
             DruidResultWriter writer = new DruidResultWriter(sample, rows.schema(), new DruidResultWriter.Options(
                     DruidFormat.ARRAY, false, false, false, ZoneOffset.UTC, true, true));
             writer.start();

@@ -97,13 +97,13 @@ public final class NativeApi implements HttpApi {
 
     /** The status with the first page inlined as {@code data} (arrays of values), streamed, not built in memory. */
     private void writeFinished(Context context, Principal principal, StatementStatus status, ZoneId zone) throws IOException {
-        if (!StatementService.keptResult(status)) {
+        if (!io.sluice.core.statement.StatementResults.kept(status)) {
             // Run for its export only: the export block is the answer, there are no rows to inline.
             writeJson(context, StatementView.of(status, null, clock.instant(),
                     exports.view(status.id(), RequestAddress.base(context)).orElse(null)));
             return;
         }
-        SpooledResult result = statements.result(principal, status.id());
+        SpooledResult result = statements.results().result(principal, status.id());
         StatementView view = StatementView.of(status, result, clock.instant(), exports.view(status.id(), RequestAddress.base(context)).orElse(null));
         context.status(200).contentType("application/json");
         OutputStream out = context.res().getOutputStream();
@@ -113,7 +113,7 @@ public final class NativeApi implements HttpApi {
         if (result.pageCount() == 0) {
             out.write("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else {
-            try (BatchStream page = statements.readPage(principal, status.id(), 0,
+            try (BatchStream page = statements.results().readPage(principal, status.id(), 0,
                     io.sluice.http.ClientConnections.reader(context, PROTOCOL))) {
                 io.sluice.format.ResultEncoder.encode(page, ResultFormat.JSON_ARRAY, nonClosing(out), formatDefaults.withTimeZone(zone));
             }
@@ -141,7 +141,7 @@ public final class NativeApi implements HttpApi {
         String id = context.pathParam("id");
         context.attribute("sluice.statementId", id);
         StatementStatus status = statements.status(principal, id);
-        SpooledResult result = StatementService.keptResult(status) ? statements.result(principal, id) : null;
+        SpooledResult result = io.sluice.core.statement.StatementResults.kept(status) ? statements.results().result(principal, id) : null;
         writeJson(context, withProgress(StatementView.of(status, result, clock.instant(),
                 exports.view(id, RequestAddress.base(context)).orElse(null)), principal, status));
     }
@@ -161,7 +161,7 @@ public final class NativeApi implements HttpApi {
         }
         StatementStatus status = statements.status(principal, id);
         if (status.state() != io.sluice.core.statement.StatementState.SUCCEEDED) {
-            statements.readAll(principal, id).close(); // throws the statement's own reason
+            statements.results().readAll(principal, id).close(); // throws the statement's own reason
         }
         exports.start(principal, id, spec);
         exports.await(id, Duration.ofMinutes(10));
@@ -181,7 +181,7 @@ public final class NativeApi implements HttpApi {
         FormatOptions options = NativeRequests.formatOptions(context, formatDefaults);
         String page = context.queryParam("page");
         io.sluice.core.statement.ResultReader reader = io.sluice.http.ClientConnections.reader(context, PROTOCOL);
-        try (BatchStream stream = page == null ? statements.readAll(principal, id, reader) : readPages(context, principal, id, reader)) {
+        try (BatchStream stream = page == null ? statements.results().readAll(principal, id, reader) : readPages(context, principal, id, reader)) {
             context.header("X-Sluice-Statement-Id", id);
             ResultStreaming.write(context, stream, format, options, reason -> { });
         }
@@ -195,14 +195,14 @@ public final class NativeApi implements HttpApi {
     private BatchStream readPages(Context context, Principal principal, String id, io.sluice.core.statement.ResultReader reader) {
         int first = (int) NativeRequests.queryLong(context, "page", 0, 0, Integer.MAX_VALUE);
         int count = (int) NativeRequests.queryLong(context, "pages", 1, 1, Integer.MAX_VALUE);
-        List<io.sluice.core.spool.PageInfo> pages = count == 1 ? List.of() : statements.result(principal, id).pages();
+        List<io.sluice.core.spool.PageInfo> pages = count == 1 ? List.of() : statements.results().result(principal, id).pages();
         if (count == 1 || first >= pages.size()) {
             // One page, or none there: readPage answers PAGE_OUT_OF_RANGE in the usual way.
-            return statements.readPage(principal, id, first, reader);
+            return statements.results().readPage(principal, id, first, reader);
         }
         io.sluice.core.spool.PageInfo last = pages.get((int) Math.min((long) first + count, pages.size()) - 1);
         long firstRow = pages.get(first).firstRow();
-        return statements.readRows(principal, id, firstRow, last.endRow() - firstRow, reader);
+        return statements.results().readRows(principal, id, firstRow, last.endRow() - firstRow, reader);
     }
 
     private void cancel(Context context) {

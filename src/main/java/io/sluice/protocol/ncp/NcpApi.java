@@ -175,7 +175,7 @@ public final class NcpApi implements HttpApi {
 
     private NcpResponses.QueryResult page(Principal principal, StatementStatus status, long offset, int limit,
                                           io.sluice.core.statement.ResultReader reader) {
-        SpooledResult result = statements.result(principal, status.id());
+        SpooledResult result = statements.results().result(principal, status.id());
         ResultSchema schema = result.schema();
         List<NcpResponses.Column> columns = schema.columns().stream()
                 .map(column -> TrinoTypes.column(column.name(), column.type())).toList();
@@ -183,7 +183,7 @@ public final class NcpApi implements HttpApi {
         long total = result.totalRows();
         if (offset < total) {
             TrinoValues values = new TrinoValues(ZoneOffset.UTC);
-            try (BatchStream stream = statements.readRows(principal, status.id(), offset, limit, reader)) {
+            try (BatchStream stream = statements.results().readRows(principal, status.id(), offset, limit, reader)) {
                 while (stream.next()) {
                     VectorSchemaRoot batch = stream.root();
                     ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, ZoneOffset.UTC);
@@ -242,7 +242,7 @@ public final class NcpApi implements HttpApi {
             return 0;
         }
         try {
-            return statements.result(principal, status.id()).totalBytes();
+            return statements.results().result(principal, status.id()).totalBytes();
         } catch (SluiceException expired) {
             return 0;
         }

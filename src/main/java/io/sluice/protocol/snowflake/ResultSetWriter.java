@@ -137,7 +137,7 @@ final class ResultSetWriter {
                         1, List.of(SUCCESS_MESSAGE), null, 0);
             };
         }
-        SpooledResult result = statements.result(principal, status.id());
+        SpooledResult result = statements.results().result(principal, status.id());
         List<SnowflakeTypes.RowType> rowTypes = new ArrayList<>();
         java.util.Set<String> quoted = SnowflakeSql.quotedIdentifiers(status.sql() == null ? "" : status.sql());
         for (Column column : result.schema().columns()) {
@@ -156,7 +156,7 @@ final class ResultSetWriter {
                            StatementInfo info, io.sluice.core.statement.ResultReader reader) throws IOException {
         SnowflakeValues values = new SnowflakeValues(info.output(), factory);
         String[] types = shape.rowTypes().stream().map(SnowflakeTypes.RowType::type).toArray(String[]::new);
-        try (BatchStream page = statements.readPage(principal, id, partition, reader)) {
+        try (BatchStream page = statements.results().readPage(principal, id, partition, reader)) {
             while (page.next()) {
                 VectorSchemaRoot batch = page.root();
                 ColumnReader[] readers = ColumnReaders.forBatch(batch, page.schema(), info.output().timeZone());

@@ -222,7 +222,7 @@ public final class TrinoApi implements HttpApi {
             query.expectedToken++;
             return withoutRows(context, query, status);
         }
-        SpooledResult result = statements.result(principal, query.id());
+        SpooledResult result = statements.results().result(principal, query.id());
         TrinoResults.Page page = results.page(principal, query.id(), result, query.nextOffset, -1, query.session(),
                 ClientConnections.reader(context, PROTOCOL));
         boolean more = query.nextOffset + page.rows().size() < page.total();
@@ -241,7 +241,7 @@ public final class TrinoApi implements HttpApi {
         if (query.lastRows < 0 || status.state() != StatementState.SUCCEEDED) {
             return withoutRows(context, query, status);
         }
-        SpooledResult result = statements.result(principal, query.id());
+        SpooledResult result = statements.results().result(principal, query.id());
         TrinoResults.Page page = results.page(principal, query.id(), result, query.lastOffset, query.lastRows,
                 query.session(), ClientConnections.reader(context, PROTOCOL));
         return withRows(context, query, status, result, page, query.lastHadNext);

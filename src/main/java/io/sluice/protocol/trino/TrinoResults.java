@@ -59,7 +59,7 @@ final class TrinoResults {
         int limit = exactRows >= 0 ? exactRows : PAGE_ROWS;
         TrinoValues values = new TrinoValues(session.timeZone());
         long bytes = 0;
-        try (BatchStream stream = statements.readRows(principal, id, offset, limit, reader)) {
+        try (BatchStream stream = statements.results().readRows(principal, id, offset, limit, reader)) {
             while (stream.next() && (exactRows >= 0 || bytes < PAGE_BYTES)) {
                 VectorSchemaRoot batch = stream.root();
                 ColumnReader[] readers = ColumnReaders.forBatch(batch, schema, ZoneOffset.UTC);
