@@ -12,7 +12,8 @@ import java.time.Clock;
 
 /**
  * Puts access control in front of every statement: grants under {@code data/security/access.tsv}, the audit
- * log in {@code data/audit/audit.log} and the engine's {@code sluice.audit} table. {@code SLUICE_AUDIT_SQL=false}
+ * log in {@code data/audit/audit.log} (rotated and compressed, kept for {@code audit.retentionDays}) and the engine's
+ * {@code sluice.audit} table. {@code SLUICE_AUDIT_SQL=false}
  * keeps statement texts out of the audit (their SHA-256 stays).
  */
 final class AccessWiring {
@@ -22,8 +23,10 @@ final class AccessWiring {
 
     /** @param engines resolves granted names, Trino's catalogs included; the audit table stays in DuckDB */
     static AccessControl guard(StatementService statements, io.sluice.engine.duckdb.DuckDbDatabase engine, io.sluice.core.engine.Engine engines,
-                               ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock) {
-        AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"));
+                               ApiKeyStore keys, PublicKeyStore publicKeys, AccessStore store, Path data, Clock clock,
+                               java.time.Duration auditRetention) {
+        AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"),
+                new AuditLog.Retention(AuditLog.Retention.DEFAULT.rotateBytes(), auditRetention), Clock.systemUTC());
         audit.addSink(new DuckDbAuditTable(engine));
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
         AccessControl access = new AccessControl(store, keys, publicKeys, engines, audit, clock, auditText);

@@ -183,7 +183,8 @@ public final class SluiceServer implements AutoCloseable {
                 ? new StatementService(observedEngine, spool, statementRepository, config.statements(), allocator, meters, clock)
                 : new StatementService(observedEngine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
                         allocator, meters, clock);
-        this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock);
+        this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock,
+                config.auditRetention());
         access.limits(config.principalLimits());
         if (cluster != null) {
             access.shareLimitsThrough(cluster.limits());
