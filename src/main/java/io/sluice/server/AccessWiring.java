@@ -27,7 +27,7 @@ final class AccessWiring {
                                java.time.Duration auditRetention) {
         AuditLog audit = new AuditLog(data.resolve("audit").resolve("audit.log"),
                 new AuditLog.Retention(AuditLog.Retention.DEFAULT.rotateBytes(), auditRetention), Clock.systemUTC());
-        audit.addSink(new DuckDbAuditTable(engine));
+        audit.addSink(new DuckDbAuditTable(engine, auditRetention, Clock.systemUTC()));
         boolean auditText = !"false".equalsIgnoreCase(System.getenv("SLUICE_AUDIT_SQL"));
         AccessControl access = new AccessControl(store, keys, publicKeys, engines, audit, clock, auditText);
         statements.guardWith(access);
