@@ -159,28 +159,32 @@ final class SmallResults implements AutoCloseable {
             header.writeInt(result.expiresAt().getNano());
             header.flush();
             // The rest is compressed: the schema is in it twice (description and page), and a page of a few rows is
-            // mostly padding.
-            DeflaterOutputStream deflating = new DeflaterOutputStream(body, new Deflater(Deflater.BEST_SPEED), 512);
-            DataOutputStream out = new DataOutputStream(deflating);
-            out.writeLong(result.createdAt().getEpochSecond());
-            out.writeInt(result.createdAt().getNano());
-            out.writeLong(result.totalRows());
-            ResultSchema schema = result.schema();
-            out.writeInt(schema.size());
-            for (int i = 0; i < schema.size(); i++) {
-                Column column = schema.column(i);
-                out.writeUTF(column.name());
-                out.writeUTF(column.type().sqlName());
-                out.writeBoolean(column.nullable());
+            // mostly padding. The deflater is ended here: zlib's state is native memory that would wait for a GC.
+            Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+            DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(body, deflater, 512));
+            try {
+                out.writeLong(result.createdAt().getEpochSecond());
+                out.writeInt(result.createdAt().getNano());
+                out.writeLong(result.totalRows());
+                ResultSchema schema = result.schema();
+                out.writeInt(schema.size());
+                for (int i = 0; i < schema.size(); i++) {
+                    Column column = schema.column(i);
+                    out.writeUTF(column.name());
+                    out.writeUTF(column.type().sqlName());
+                    out.writeBoolean(column.nullable());
+                }
+                byte[] arrowSchema = manifest.arrowSchema().serializeAsMessage();
+                out.writeInt(arrowSchema.length);
+                out.write(arrowSchema);
+                out.writeInt(page == null ? -1 : page.length);
+                if (page != null) {
+                    out.write(page);
+                }
+                out.close();
+            } finally {
+                deflater.end();
             }
-            byte[] arrowSchema = manifest.arrowSchema().serializeAsMessage();
-            out.writeInt(arrowSchema.length);
-            out.write(arrowSchema);
-            out.writeInt(page == null ? -1 : page.length);
-            if (page != null) {
-                out.write(page);
-            }
-            out.close();
             return append(result.resultId(), body.toByteArray(), manifest.owner(), bytesEstimate, result.expiresAt());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write small result " + result.resultId(), e);
@@ -210,26 +214,28 @@ final class SmallResults implements AutoCloseable {
         String owner = header.readBoolean() ? header.readUTF() : null;
         header.readLong();
         Instant expiresAt = Instant.ofEpochSecond(header.readLong(), header.readInt());
-        DataInputStream in = new DataInputStream(new InflaterInputStream(header));
-        Instant createdAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
-        long totalRows = in.readLong();
-        int columnCount = in.readInt();
-        List<Column> columns = new ArrayList<>(columnCount);
-        for (int i = 0; i < columnCount; i++) {
-            columns.add(new Column(in.readUTF(), SqlTypes.parse(in.readUTF()), in.readBoolean()));
+        // Closed at the end: its inflater's native memory goes at once, not at the next GC.
+        try (DataInputStream in = new DataInputStream(new InflaterInputStream(header))) {
+            Instant createdAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+            long totalRows = in.readLong();
+            int columnCount = in.readInt();
+            List<Column> columns = new ArrayList<>(columnCount);
+            for (int i = 0; i < columnCount; i++) {
+                columns.add(new Column(in.readUTF(), SqlTypes.parse(in.readUTF()), in.readBoolean()));
+            }
+            byte[] arrowSchema = new byte[in.readInt()];
+            in.readFully(arrowSchema);
+            int pageLength = in.readInt();
+            byte[] page = null;
+            if (pageLength >= 0) {
+                page = new byte[pageLength];
+                in.readFully(page);
+            }
+            List<PageInfo> pages = page == null ? List.of() : List.of(new PageInfo(0, 0, totalRows, page.length));
+            SpooledResult result = new SpooledResult(resultId, new ResultSchema(columns), pages, totalRows,
+                    page == null ? 0 : page.length, createdAt, expiresAt);
+            return new Stored(new SpoolManifest(result, Schema.deserializeMessage(ByteBuffer.wrap(arrowSchema)), owner), page);
         }
-        byte[] arrowSchema = new byte[in.readInt()];
-        in.readFully(arrowSchema);
-        int pageLength = in.readInt();
-        byte[] page = null;
-        if (pageLength >= 0) {
-            page = new byte[pageLength];
-            in.readFully(page);
-        }
-        List<PageInfo> pages = page == null ? List.of() : List.of(new PageInfo(0, 0, totalRows, page.length));
-        SpooledResult result = new SpooledResult(resultId, new ResultSchema(columns), pages, totalRows,
-                page == null ? 0 : page.length, createdAt, expiresAt);
-        return new Stored(new SpoolManifest(result, Schema.deserializeMessage(ByteBuffer.wrap(arrowSchema)), owner), page);
     }
 
     /** A small result as read back. */
