@@ -51,8 +51,8 @@ public final class AuditLog implements AutoCloseable {
      */
     public record Retention(long rotateBytes, Duration keep) {
 
-        /** 16 MiB files; 90 days. */
-        public static final Retention DEFAULT = new Retention(16L << 20, Duration.ofDays(90));
+        /** 4 MiB files (about 3,000 small statements; compressed, about 200 KB); 90 days. */
+        public static final Retention DEFAULT = new Retention(4L << 20, Duration.ofDays(90));
 
         public Retention {
             if (rotateBytes <= 0 || keep.isNegative() || keep.isZero()) {
