@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Rotation: once {@code audit.log} reaches {@link Retention#rotateBytes} it is renamed
  * {@code audit-<time>.log} (the time of the rotation, UTC) and a new one begins; another thread compresses the
  * rotated file to {@code audit-<time>.log.gz} (a small statement's three or four lines took about 1.4 KB, 140 MB
- * after 100,000 statements; compressed they take about a tenth) and removes compressed files older than
+ * after 100,000 statements; compressed they take about a twentieth) and removes compressed files older than
  * {@link Retention#keep}. A rotated file left uncompressed by a crash is compressed at the next start.
  */
 public final class AuditLog implements AutoCloseable {
