@@ -37,12 +37,15 @@ import org.slf4j.LoggerFactory;
  * none of its records are, or copies its few live ones to the end of the log first when fewer than half are. Only
  * the oldest segment is ever removed, so a deletion record is never dropped while an older copy of its status
  * exists. The thread takes the append lock for one record at a time, so requests never wait behind a compaction.
+ * The same thread compresses segments once they are no longer appended to ({@code .log.gz}, about a third).
  */
 final class StatementLog implements StatementRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatementLog.class);
     private static final String PREFIX = "statuses-";
     private static final String SUFFIX = ".log";
+    /** A sealed segment, compressed: only read again at start and by compaction, both sequentially. */
+    private static final String COMPRESSED = ".gz";
     private static final byte STATUS = 1;
     private static final byte DELETED = 2;
     /** Length and checksum before each record body. */
@@ -296,6 +299,7 @@ final class StatementLog implements StatementRepository {
                 }
                 segments.remove(oldest);
                 Files.deleteIfExists(segmentFile(oldest));
+                Files.deleteIfExists(compressedFile(oldest));
             }
             return true;
         } catch (IOException e) {
@@ -308,18 +312,55 @@ final class StatementLog implements StatementRepository {
             while (compactOnce()) {
                 // one segment per step; the next right away while there is work
             }
+            compressSealed();
         } catch (RuntimeException e) {
             LOG.warn("statement log compaction failed; retrying later", e);
+        }
+    }
+
+    /**
+     * Compresses the segments no longer appended to (statuses with their SQL compress to about a third): into a
+     * temporary file, renamed when whole, and only then is the plain segment removed, so a crash leaves one of them
+     * whole. On the compactor's thread, like the removal of segments, so the two never meet.
+     */
+    void compressSealed() {
+        List<Long> sealed;
+        synchronized (appendLock) {
+            sealed = new ArrayList<>(segments.headMap(current == null ? Long.MAX_VALUE : currentNumber).keySet());
+        }
+        for (long number : sealed) {
+            Path plain = segmentFile(number);
+            if (!Files.exists(plain)) {
+                continue;
+            }
+            Path compressed = compressedFile(number);
+            Path temporary = compressed.resolveSibling(compressed.getFileName() + ".tmp");
+            try {
+                try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(temporary), 64 * 1024)) {
+                    Files.copy(plain, out);
+                }
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                Files.move(temporary, compressed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(plain);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot compress " + plain, e);
+            }
         }
     }
 
     /** The valid records of a segment, each positioned after its header; stops at a torn or damaged record. */
     private List<ByteBuffer> read(long number) throws IOException {
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(segmentFile(number));
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return List.of();
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(compressedFile(number)))) {
+            bytes = in.readAllBytes();
+        } catch (java.nio.file.NoSuchFileException notCompressed) {
+            try {
+                bytes = Files.readAllBytes(segmentFile(number));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return List.of();
+            }
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         List<ByteBuffer> records = new ArrayList<>();
@@ -342,11 +383,19 @@ final class StatementLog implements StatementRepository {
 
     private List<Long> segmentNumbers() throws IOException {
         List<Long> numbers = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*" + SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, PREFIX + "*")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
+                String suffix = name.endsWith(SUFFIX + COMPRESSED) ? SUFFIX + COMPRESSED
+                        : name.endsWith(SUFFIX) ? SUFFIX : null;
+                if (suffix == null) {
+                    continue; // a compression a crash interrupted (.tmp) is done again from the plain segment
+                }
                 try {
-                    numbers.add(Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length())));
+                    long number = Long.parseLong(name.substring(PREFIX.length(), name.length() - suffix.length()));
+                    if (!numbers.contains(number)) {
+                        numbers.add(number);
+                    }
                 } catch (NumberFormatException notOurs) {
                     // left alone
                 }
@@ -360,12 +409,20 @@ final class StatementLog implements StatementRepository {
         return directory.resolve(String.format("%s%010d%s", PREFIX, number, SUFFIX));
     }
 
+    private Path compressedFile(long number) {
+        return directory.resolve(String.format("%s%010d%s%s", PREFIX, number, SUFFIX, COMPRESSED));
+    }
+
     /** Bytes of the log's segments on disk. */
     long bytesOnDisk() {
         long total = 0;
         try {
             for (long number : segmentNumbers()) {
-                total += Files.size(segmentFile(number));
+                for (Path file : List.of(segmentFile(number), compressedFile(number))) {
+                    if (Files.exists(file)) {
+                        total += Files.size(file);
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

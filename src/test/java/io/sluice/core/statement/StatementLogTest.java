@@ -101,6 +101,26 @@ class StatementLogTest {
     }
 
     @Test
+    void sealedSegmentsAreCompressedAndReadBackAfterARestart() {
+        StatementLog log = new StatementLog(directory, 16 * 1024, false);
+        List<StatementStatus> ends = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            StatementStatus queued = queued(i);
+            log.save(queued, false);
+            StatementStatus end = succeeded(queued);
+            log.save(end, false);
+            ends.add(end);
+        }
+        long plain = log.bytesOnDisk();
+        log.compressSealed();
+        assertThat(log.bytesOnDisk()).isLessThan(plain / 2);
+        log.close();
+        try (StatementRepository restarted = StatementRepository.local(directory)) {
+            assertThat(restarted.loadAll()).containsExactlyInAnyOrderElementsOf(ends);
+        }
+    }
+
+    @Test
     void aRecordTornByACrashEndsItsSegmentAndTheRestIsRead() throws IOException {
         StatementStatus end = succeeded(queued(1));
         try (StatementRepository log = StatementRepository.local(directory)) {
