@@ -30,7 +30,9 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * <p>Layout: {@code <directory>/<resultId>/page-NNNNNN.arrow} plus {@code manifest.properties}. The
  * manifest is written last and atomically, so a result is complete exactly when its manifest exists;
- * a directory without one is a write in progress or the leftover of a crash, and is removed on start.
+ * a directory without one is a write in progress or the leftover of a crash, and is removed on start. On a node
+ * outside a cluster, a result of one small page is instead one record among the small results ({@link SmallResults},
+ * {@code <directory>/.small}).
  *
  * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
  * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
