@@ -31,19 +31,23 @@ public record SluiceConfig(
         io.sluice.core.access.AccessControl.Limits principalLimits,
         io.sluice.storage.ClusterSettings cluster,
         EngineSettings engines,
-        Duration trinoClientTimeout) {
+        Duration trinoClientTimeout,
+        Duration auditRetention) {
 
     /** How long the Snowflake API answers synchronously before it hands back a statement handle (202). */
     static final Duration DEFAULT_SNOWFLAKE_SYNC_WAIT = Duration.ofSeconds(45);
     /** How long a Trino client may leave its query unpolled before it is abandoned (Trino's query.client.timeout). */
     static final Duration DEFAULT_TRINO_CLIENT_TIMEOUT = Duration.ofMinutes(5);
+    /** How long rotated audit files are kept (see AuditLog). */
+    static final Duration DEFAULT_AUDIT_RETENTION = io.sluice.core.access.AuditLog.Retention.DEFAULT.keep();
 
     public static SluiceConfig defaults(Path dataDirectory) {
         StatementConfig statements = StatementConfig.defaults();
         return new SluiceConfig(dataDirectory, HttpServerConfig.defaults(), statements, EngineIsolation.DEFAULT_MEMORY_LIMIT,
                 Runtime.getRuntime().availableProcessors(), 10L * 1024 * 1024 * 1024, 10_000, 1024L * 1024 * 1024,
                 ExportSettings.defaults(), DEFAULT_SNOWFLAKE_SYNC_WAIT, principalLimitsFor(statements),
-                io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults(), DEFAULT_TRINO_CLIENT_TIMEOUT);
+                io.sluice.storage.ClusterSettings.defaults(), EngineSettings.defaults(), DEFAULT_TRINO_CLIENT_TIMEOUT,
+                DEFAULT_AUDIT_RETENTION);
     }
 
     /**
@@ -56,63 +60,63 @@ public record SluiceConfig(
 
     public SluiceConfig withPort(int port) {
         return new SluiceConfig(dataDirectory, http.withPort(port), statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withDataDirectory(Path directory) {
         return new SluiceConfig(directory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withStatements(StatementConfig statementConfig) {
         return new SluiceConfig(dataDirectory, http, statementConfig, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withHttp(HttpServerConfig httpConfig) {
         return new SluiceConfig(dataDirectory, httpConfig, statements, engineMemoryLimit, engineThreads,
-                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolQuotaBytes, spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withExport(ExportSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, settings, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withSnowflakeSyncWait(Duration wait) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, wait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withCluster(io.sluice.storage.ClusterSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, settings, engines, trinoClientTimeout, auditRetention);
     }
 
     /** The engine's memory ceiling, e.g. {@code 1GB} or {@code 50%} of the host (see {@link EngineIsolation#bytes}). */
     public SluiceConfig withEngineMemoryLimit(String limit) {
         return new SluiceConfig(dataDirectory, http, statements, limit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withEngines(EngineSettings settings) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, settings, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withPrincipalLimits(io.sluice.core.access.AccessControl.Limits limits) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, limits, cluster, engines, trinoClientTimeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, limits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     public SluiceConfig withTrinoClientTimeout(Duration timeout) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, timeout);
+                spoolPageRows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, timeout, auditRetention);
     }
 
     public SluiceConfig withSpoolPageRows(long rows) {
         return new SluiceConfig(dataDirectory, http, statements, engineMemoryLimit, engineThreads, spoolQuotaBytes,
-                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout);
+                rows, memoryLimitBytes, export, snowflakeSyncWait, principalLimits, cluster, engines, trinoClientTimeout, auditRetention);
     }
 
     /** Reads a properties file over the defaults. Unknown keys are an error, so typos do not go unnoticed. */
@@ -182,7 +186,16 @@ public record SluiceConfig(
                                 duration(properties, "limits.engineCoolDownSeconds", crashes.coolDown()))),
                 io.sluice.storage.ClusterSettings.fromProperties(properties),
                 EngineSettings.fromProperties(properties),
-                duration(properties, "trino.clientTimeoutSeconds", defaults.trinoClientTimeout()));
+                duration(properties, "trino.clientTimeoutSeconds", defaults.trinoClientTimeout()),
+                auditRetention(properties, defaults.auditRetention()));
+    }
+
+    private static Duration auditRetention(Properties properties, Duration defaultValue) {
+        long days = ConfigNumbers.wholeNumber(properties, "audit.retentionDays", defaultValue.toDays());
+        if (days <= 0) {
+            throw new IllegalArgumentException("audit.retentionDays must be at least 1, got " + days);
+        }
+        return Duration.ofDays(days);
     }
 
     static final java.util.List<String> KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("data.dir", "http.host", "http.port",
@@ -193,7 +206,8 @@ public record SluiceConfig(
             "statements.shutdownGraceSeconds", "statements.streamingHistory", "statements.maxShareWhileOthersWait", "engine.memoryLimit", "engine.threads", "spool.quotaBytes",
             "spool.pageRows", "memory.limitBytes", "snowflake.syncWaitSeconds", "limits.principalConcurrent", "limits.principalPerMinute",
             "limits.principalMaxTimeoutSeconds", "limits.principalSpoolBytes", "limits.engineCrashesBeforeCoolDown",
-            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds", "log.statementLevel"),
+            "limits.engineCrashWindowSeconds", "limits.engineCoolDownSeconds", "trino.clientTimeoutSeconds", "log.statementLevel",
+            "audit.retentionDays"),
             java.util.stream.Stream.of(ExportSettings.KEYS, io.sluice.storage.ClusterSettings.KEYS, EngineSettings.KEYS)
                     .flatMap(java.util.List::stream)).toList();
 

@@ -184,7 +184,7 @@ public final class SluiceServer implements AutoCloseable {
                 : new StatementService(observedEngine, spool, statementRepository, cluster.reuseIndex(), config.statements(),
                         allocator, meters, clock);
         this.access = AccessWiring.guard(statements, engine, engines, keys, publicKeys, accessStore, data, clock,
-                cluster == null ? null : cluster.audit());
+                config.auditRetention(), cluster == null ? null : cluster.audit());
         access.limits(config.principalLimits());
         if (cluster != null) {
             access.shareLimitsThrough(cluster.limits());

@@ -30,7 +30,9 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * <p>Layout: {@code <directory>/<resultId>/page-NNNNNN.arrow} plus {@code manifest.properties}. The
  * manifest is written last and atomically, so a result is complete exactly when its manifest exists;
- * a directory without one is a write in progress or the leftover of a crash, and is removed on start.
+ * a directory without one is a write in progress or the leftover of a crash, and is removed on start. On a node
+ * outside a cluster, a result of one small page is instead one record among the small results ({@link SmallResults},
+ * {@code <directory>/.small}).
  *
  * <p>Quotas: the spool as a whole holds at most {@link SpoolConfig#quotaBytes()}, and each owner (a principal, see
  * {@link SpoolOwner}) at most its own quota: its finished results until they are deleted or expire, plus the
@@ -62,10 +64,21 @@ public final class ResultSpool {
     private volatile SharedResultStore shared;
     /** Striped locks: one download at a time per result id (two readers of a new result fetch it once), bounded in number. */
     private final Object[] fetchLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    /** Small results of this node, in segment files rather than a directory each (not used in a cluster). */
+    private final SmallResults small;
+    /**
+     * When each finished result in a directory expires, so the purge needs no manifest: it read every one of them
+     * once a minute (small results keep theirs in {@link SmallResults}).
+     */
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
 
     public ResultSpool(SpoolConfig config, BufferAllocator allocator) {
         this(config, allocator, Clock.systemUTC());
     }
+
+    /** Not a valid result id (it has a dot), so the recovery and the listing of result directories leave it alone. */
+    static final String SMALL_RESULTS_DIRECTORY = ".small";
+    private static final long SMALL_SEGMENT_BYTES = 8L << 20;
 
     public ResultSpool(SpoolConfig config, BufferAllocator allocator, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -74,6 +87,9 @@ public final class ResultSpool {
         try {
             Files.createDirectories(config.directory());
             bytesInUse.set(SpoolFiles.recover(config.directory()));
+            this.small = new SmallResults(config.directory().resolve(SMALL_RESULTS_DIRECTORY), SMALL_SEGMENT_BYTES);
+            // What the small results hold (their live records), as counted while they were written.
+            small.entries().values().forEach(entry -> bytesInUse.addAndGet(entry.length()));
             recoverOwners();
         } catch (IOException e) {
             throw failure("could not open the result spool in " + config.directory(), e);
@@ -99,12 +115,20 @@ public final class ResultSpool {
             try {
                 manifest = SpoolManifest.readFrom(resultDirectory);
             } catch (IOException damagedOrAbsent) {
-                continue; // the purge removes it by its age; it has no owner to charge
+                // A damaged manifest cannot say when it expires; its file's age can, so it is not kept forever.
+                expiries.put(resultId, manifestModifiedAt(resultDirectory).plus(config.retention()));
+                continue; // it has no owner to charge
             }
+            expiries.put(resultId, manifest.result().expiresAt());
             if (manifest.owner() != null) {
                 ledger.add(resultId, manifest.owner(), SpoolFiles.directorySize(resultDirectory), manifest.result().expiresAt());
             }
         }
+        small.entries().forEach((resultId, entry) -> {
+            if (entry.owner() != null) {
+                ledger.add(resultId, entry.owner(), entry.length(), entry.expiresAt());
+            }
+        });
     }
 
     /**
@@ -133,6 +157,12 @@ public final class ResultSpool {
      * does not have it. Throws NoSuchFileException when neither has it.
      */
     private SpoolManifest manifestOf(String resultId) throws IOException {
+        if (small.contains(resultId)) {
+            SmallResults.Stored stored = small.read(resultId);
+            if (stored != null) {
+                return stored.manifest();
+            }
+        }
         Path resultDirectory = config.directory().resolve(resultId);
         try {
             return manifests.read(resultId, resultDirectory);
@@ -141,7 +171,9 @@ public final class ResultSpool {
             if (store == null || !fetch(store, resultId)) {
                 throw absent;
             }
-            return manifests.read(resultId, resultDirectory);
+            SpoolManifest fetched = manifests.read(resultId, resultDirectory);
+            expiries.putIfAbsent(resultId, fetched.result().expiresAt());
+            return fetched;
         }
     }
 
@@ -244,6 +276,9 @@ public final class ResultSpool {
             if (activeWrites.contains(resultId)) {
                 throw new IllegalStateException("result " + resultId + " is already being written");
             }
+            if (small.contains(resultId)) {
+                throw new IllegalStateException("result " + resultId + " already exists");
+            }
             try {
                 Files.createDirectory(resultDirectory);
             } catch (FileAlreadyExistsException e) {
@@ -344,6 +379,13 @@ public final class ResultSpool {
             if (activeWrites.contains(resultId)) {
                 return false;
             }
+            expiries.remove(resultId);
+            SmallResults.Entry smallResult = small.remove(resultId);
+            if (smallResult != null) {
+                ledger.remove(resultId);
+                bytesInUse.addAndGet(-smallResult.length());
+                return true;
+            }
             // Renaming first makes the result disappear at once for find() and new readers, and makes
             // exactly one of two concurrent deletes the owner of the files (and of the byte accounting).
             manifests.forget(resultId);
@@ -368,26 +410,19 @@ public final class ResultSpool {
     public int purgeExpired(Instant now) {
         Objects.requireNonNull(now, "now");
         int purged = 0;
-        List<String> resultIds;
-        try {
-            resultIds = SpoolFiles.resultIds(config.directory());
-        } catch (IOException e) {
-            throw failure("could not list the result spool in " + config.directory(), e);
-        }
-        for (String resultId : resultIds) {
-            Path resultDirectory = config.directory().resolve(resultId);
-            Instant expiresAt;
-            try {
-                expiresAt = SpoolManifest.readFrom(resultDirectory).result().expiresAt();
-            } catch (NoSuchFileException inProgressOrGone) {
-                continue;
-            } catch (IOException damaged) {
-                // A damaged manifest cannot say when it expires; its file's age can, so it is not kept forever.
-                expiresAt = manifestModifiedAt(resultDirectory).plus(config.retention());
+        // From the indexes in memory: no directory is listed and no manifest read. Each deletion takes the lifecycle
+        // lock on its own, so writers and readers never wait behind a purge.
+        List<String> due = small.expired(now);
+        expiries.forEach((resultId, expiresAt) -> {
+            if (!now.isBefore(expiresAt)) {
+                due.add(resultId);
             }
-            if (!now.isBefore(expiresAt) && deleteIfPresent(resultId)) {
+        });
+        for (String resultId : due) {
+            if (deleteIfPresent(resultId)) {
                 purged++;
             }
+            expiries.remove(resultId); // also when its directory was already gone
         }
         ledger.purge(now);
         return purged;
@@ -460,6 +495,9 @@ public final class ResultSpool {
 
     /** A finished result moves from the owner's results being written to the ledger, where it counts until deleted. */
     void finished(String resultId, SpoolOwner owner, long bytes, Instant expiresAt) {
+        if (!small.contains(resultId)) {
+            expiries.put(resultId, expiresAt);
+        }
         if (owner != null) {
             // In the ledger before it leaves the in-flight count, so no check in between sees it nowhere.
             ledger.add(resultId, owner.principalId(), bytes, expiresAt);
@@ -482,6 +520,18 @@ public final class ResultSpool {
     /** Adjusts the accounting by a signed amount, without a quota check (settling a reservation, manifests). */
     void adjustBytesInUse(long delta) {
         bytesInUse.addAndGet(delta);
+    }
+
+    /** True when a small result may go into {@link SmallResults}: on one node, whose results no other node reads. */
+    boolean keepsSmallResultsTogether() {
+        return shared == null;
+    }
+
+    /** Appends a finished small result; returns what it costs on disk, now counted in the spool's bytes in use. */
+    long keepSmall(SpoolManifest manifest, byte[] page) {
+        long bytes = small.add(manifest, page);
+        bytesInUse.addAndGet(bytes);
+        return bytes;
     }
 
     void writeEnded(String resultId) {
@@ -512,10 +562,26 @@ public final class ResultSpool {
 
     private BatchStream openStream(SpoolManifest manifest, List<SpoolBatchStream.PageSegment> segments) {
         String resultId = manifest.result().resultId();
-        fetchMissingPages(resultId, segments);
+        SpoolBatchStream.PageSource smallPage = null;
+        if (small.contains(resultId)) {
+            byte[] page;
+            try {
+                SmallResults.Stored stored = small.read(resultId);
+                if (stored == null) {
+                    throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " was deleted");
+                }
+                page = stored.page();
+            } catch (IOException e) {
+                throw failure("could not read small result " + resultId, e);
+            }
+            smallPage = ignored -> new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(page);
+        } else {
+            fetchMissingPages(resultId, segments);
+        }
         BufferAllocator readerAllocator = allocator.newChildAllocator("spool-read-" + resultId, 0, Long.MAX_VALUE);
         try {
-            return new SpoolBatchStream(config.directory().resolve(resultId), manifest, segments, readerAllocator);
+            return smallPage != null ? new SpoolBatchStream(smallPage, manifest, segments, readerAllocator)
+                    : new SpoolBatchStream(config.directory().resolve(resultId), manifest, segments, readerAllocator);
         } catch (RuntimeException e) {
             readerAllocator.close();
             throw e;

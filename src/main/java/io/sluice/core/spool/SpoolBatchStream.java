@@ -39,7 +39,7 @@ final class SpoolBatchStream implements BatchStream {
         }
     }
 
-    private final Path resultDirectory;
+    private final PageSource pages;
     private final SpoolManifest manifest;
     private final List<PageSegment> segments;
     private final BufferAllocator allocator;
@@ -52,7 +52,18 @@ final class SpoolBatchStream implements BatchStream {
 
     SpoolBatchStream(Path resultDirectory, SpoolManifest manifest, List<PageSegment> segments,
                      BufferAllocator allocator) {
-        this.resultDirectory = Objects.requireNonNull(resultDirectory, "resultDirectory");
+        this(page -> FileChannel.open(resultDirectory.resolve(SpoolFiles.pageFileName(page.index())),
+                StandardOpenOption.READ), manifest, segments, allocator);
+    }
+
+    /** Where a page's Arrow IPC file is read from: its own file, or the bytes of a small result (SmallResults). */
+    @FunctionalInterface
+    interface PageSource {
+        java.nio.channels.SeekableByteChannel open(PageInfo page) throws IOException;
+    }
+
+    SpoolBatchStream(PageSource pages, SpoolManifest manifest, List<PageSegment> segments, BufferAllocator allocator) {
+        this.pages = Objects.requireNonNull(pages, "pages");
         this.manifest = Objects.requireNonNull(manifest, "manifest");
         this.segments = List.copyOf(segments);
         this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -143,10 +154,9 @@ final class SpoolBatchStream implements BatchStream {
 
     private void openPage(PageInfo page) throws IOException {
         String resultId = manifest.result().resultId();
-        Path file = resultDirectory.resolve(SpoolFiles.pageFileName(page.index()));
-        FileChannel channel;
+        java.nio.channels.SeekableByteChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel = pages.open(page);
         } catch (NoSuchFileException deleted) {
             throw new SluiceException(ErrorCode.NOT_FOUND, "result " + resultId + " was deleted");
         }

@@ -117,6 +117,9 @@ public final class SpoolWriter implements AutoCloseable {
         requireOpen();
         try {
             boolean small = pages.isEmpty() && (page == null || spool.config().small(1, bufferBytes(page)));
+            if (small && spool.keepsSmallResultsTogether()) {
+                return finishSmall();
+            }
             if (pageRowCount > 0) {
                 writePage(!small);
             }
@@ -154,6 +157,48 @@ public final class SpoolWriter implements AutoCloseable {
             abortAfter(e);
             throw ResultSpool.failure("could not finish result " + resultId, e);
         }
+    }
+
+    /**
+     * Finishes a result of at most one small page as one record among the spool's small results (see
+     * {@link SmallResults}) instead of a page file and a manifest in a directory of its own.
+     */
+    private SpooledResult finishSmall() throws IOException {
+        byte[] pageBytes = null;
+        long rows = pageRowCount;
+        if (pageRowCount > 0) {
+            long reservation = bufferBytes(page) + PAGE_FILE_OVERHEAD_ESTIMATE;
+            spool.reserve(reservation, owner, resultId);
+            chargedBytes += reservation;
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (ArrowFileWriter writer = new ArrowFileWriter(page, null, java.nio.channels.Channels.newChannel(bytes))) {
+                writer.start();
+                writer.writeBatch();
+                writer.end();
+            }
+            pageBytes = bytes.toByteArray();
+        }
+        closePage();
+        if (arrowSchema == null) {
+            arrowSchema = io.sluice.core.types.ArrowSchemas.toArrow(schema);
+        }
+        Instant createdAt = spool.now();
+        List<PageInfo> onlyPage = pageBytes == null ? List.of() : List.of(new PageInfo(0, 0, rows, pageBytes.length));
+        SpooledResult result = new SpooledResult(resultId, schema, onlyPage, rows,
+                pageBytes == null ? 0 : pageBytes.length, createdAt, createdAt.plus(spool.config().retention()));
+        long recordBytes = spool.keepSmall(new SpoolManifest(result, arrowSchema, owner == null ? null : owner.principalId()),
+                pageBytes);
+        // The record is what the result costs from now on; the reservation for its page is given back.
+        spool.adjustBytesInUse(-chargedBytes);
+        spool.adjustOwnerBytes(owner, recordBytes - chargedBytes);
+        chargedBytes = recordBytes;
+        // The directory create() made for it is empty: small results have none.
+        java.nio.file.Files.deleteIfExists(resultDirectory);
+        spool.finished(resultId, owner, chargedBytes, result.expiresAt());
+        state = State.FINISHED;
+        spool.writeEnded(resultId);
+        allocator.close();
+        return result;
     }
 
     /** Deletes everything written for this result. Does nothing once finished or aborted. */

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where statement statuses are kept. On one node that is a file per statement under the data dir
+ * Where statement statuses are kept. On one node that is an append-only log under the data dir
  * ({@link #local}); in a cluster it is a database every node shares ({@link #shared()} true), which also
  * carries idempotency keys and cancel requests between nodes.
  *
@@ -17,9 +17,9 @@ import java.util.Optional;
  */
 public interface StatementRepository extends AutoCloseable {
 
-    /** The single-node repository: one file per statement in {@code directory}. */
+    /** The single-node repository: an append-only log of statuses in {@code directory} ({@link StatementLog}). */
     static StatementRepository local(java.nio.file.Path directory) {
-        return new StatementStore(directory);
+        return new StatementLog(directory);
     }
 
     /** Writes a status unless the stored one is already terminal; false when it was. */

@@ -1032,6 +1032,9 @@ public final class StatementService implements AutoCloseable {
         }
         timers.shutdownNow();
         readAheads.shutdown(); // every reader ends with its statement, cancelled above
+        if (!shared) {
+            closeQuietly(store); // the node's own status log (a cluster's repository belongs to the cluster)
+        }
     }
 
     private static void sleep(long millis) {

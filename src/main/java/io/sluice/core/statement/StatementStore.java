@@ -15,7 +15,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * Statement statuses on disk, one small file each, replaced atomically (write, fsync, rename) so that a
+ * How earlier versions kept statement statuses, read now only to move them into the {@link StatementLog}:
+ * one small file each, replaced atomically (write, fsync, rename) so that a
  * kill -9 leaves either the old or the new status, never a torn one.
  */
 final class StatementStore implements StatementRepository {

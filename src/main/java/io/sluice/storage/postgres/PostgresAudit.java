@@ -75,7 +75,7 @@ public final class PostgresAudit implements Consumer<AuditRecord>, AutoCloseable
 
     private final PostgresDatabase database;
     private final String nodeId;
-    private final Duration retention;
+    private volatile Duration retention;
     private final BlockingQueue<AuditRecord> pending = new ArrayBlockingQueue<>(100_000);
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("cluster-audit").daemon().factory());
@@ -90,6 +90,11 @@ public final class PostgresAudit implements Consumer<AuditRecord>, AutoCloseable
         this.retention = retention;
         background.scheduleWithFixedDelay(this::writeSafely, WRITE_EVERY.toMillis(), WRITE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(this::purgeSafely, 1, RETENTION_SWEEP.toMinutes(), TimeUnit.MINUTES);
+    }
+
+    /** How long the cluster keeps audit records: the node's {@code audit.retentionDays}. */
+    public void retainFor(Duration keep) {
+        this.retention = keep;
     }
 
     /** A record of this node: queued, written with the next batch. */

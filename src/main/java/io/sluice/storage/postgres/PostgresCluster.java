@@ -11,7 +11,7 @@ import io.sluice.core.statement.StatementRepository;
 public final class PostgresCluster implements AutoCloseable {
 
     private final PostgresConfig config;
-    /** How long the cluster keeps audit records: the same 90 days a node keeps its own audit.log. */
+    /** How long the cluster keeps audit records until the server sets audit.retentionDays (the same default). */
     private static final java.time.Duration AUDIT_RETENTION = java.time.Duration.ofDays(90);
     private final PostgresDatabase database;
     private final PostgresNodes nodes;

@@ -102,7 +102,8 @@ class ResultSpoolDurabilityTest {
 
     @Test
     void leftoversOfAnInterruptedFinishOrDeleteAreRemovedOnStart() throws Exception {
-        SpoolConfig config = SpoolConfig.defaults(directory);
+        // About result directories, so the small result is written as one too rather than among the small results.
+        SpoolConfig config = SpoolConfig.defaults(directory).withSmallResultBytes(0);
         spool(new ResultSpool(config, allocator, clock), "r1", 10);
         // A crash between writing the temporary manifest and renaming it: the result is not complete.
         Path unfinished = Files.createDirectory(directory.resolve("r2"));
@@ -123,8 +124,9 @@ class ResultSpoolDurabilityTest {
 
     @Test
     void anExpiredResultIsRefusedAndPurged() throws Exception {
+        // Results in directories (small results expire the same way: SmallResultsTest).
         ResultSpool spool = new ResultSpool(
-                SpoolConfig.defaults(directory).withRetention(Duration.ofHours(1)), allocator, clock);
+                SpoolConfig.defaults(directory).withRetention(Duration.ofHours(1)).withSmallResultBytes(0), allocator, clock);
         SpooledResult result = spool(spool, "r1", 100);
         clock.set(START.plusSeconds(600));
         spool(spool, "r2", 100);
