@@ -188,7 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             WrkLoad wrk = WrkLoad.available() ? new WrkLoad(work, server) : null;
             if (sections.contains(10)) {
-                everyApiLines = new EveryApiLatency(server, apiWarmupSeconds, smallSeconds).measure(http, wrk);
+                everyApiLines = new EveryApiLatency(server, smallWarmupSeconds, apiWarmupSeconds, smallSeconds).measure(http, wrk);
             }
             if (sections.contains(11)) {
                 peerLines = new PeerComparison(work, server, rows, smallSeconds, smallWarmupSeconds).measure(wrk);
