@@ -10,7 +10,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
@@ -49,8 +47,7 @@ final class SmallResults implements AutoCloseable {
     private static final String SUFFIX = ".log";
     private static final byte RESULT = 1;
     private static final byte DELETED = 2;
-    /** Length and CRC32C of the record after them. */
-    private static final int HEADER = 8;
+    private static final int HEADER = io.sluice.core.io.FramedRecords.HEADER;
 
     /** Where a result's record is, and what the spool's accounts need without reading it. */
     record Entry(long segment, long offset, int length, String owner, long bytes, Instant expiresAt) {
@@ -93,20 +90,10 @@ final class SmallResults implements AutoCloseable {
             while (all.hasRemaining() && channel.read(all) >= 0) {
                 // read the whole segment
             }
-            ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            while (in.remaining() >= HEADER) {
-                long offset = in.position();
-                int length = in.getInt();
-                int checksum = in.getInt();
-                if (length <= 0 || length > in.remaining()) {
-                    break;
-                }
-                CRC32C crc = new CRC32C();
-                crc.update(bytes, in.position(), length);
-                if ((int) crc.getValue() != checksum) {
-                    break;
-                }
-                DataInputStream record = new DataInputStream(new ByteArrayInputStream(bytes, in.position(), length));
+            for (io.sluice.core.io.FramedRecords.Record framed : io.sluice.core.io.FramedRecords.read(bytes)) {
+                int offset = framed.offset();
+                int length = framed.body().remaining();
+                DataInputStream record = new DataInputStream(new ByteArrayInputStream(bytes, offset + HEADER, length));
                 byte kind = record.readByte();
                 String resultId = record.readUTF();
                 count.records++;
@@ -119,7 +106,6 @@ final class SmallResults implements AutoCloseable {
                 } else {
                     forget(entries.remove(resultId));
                 }
-                in.position(in.position() + length);
             }
         }
     }
@@ -284,10 +270,7 @@ final class SmallResults implements AutoCloseable {
 
     /** Writes a record (an entry for a result, null for a deletion) and updates the index and the counts. */
     private Entry appendLocked(String resultId, byte[] body, Entry result) {
-        ByteBuffer record = ByteBuffer.allocate(HEADER + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        record.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+        ByteBuffer record = io.sluice.core.io.FramedRecords.frame(body);
         try {
             if (current != null && currentSize > 0 && currentSize + record.remaining() > segmentBytes) {
                 current.close();

@@ -3,7 +3,6 @@ package io.sluice.core.statement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +47,6 @@ final class StatementLog implements StatementRepository {
     private static final byte STATUS = 1;
     private static final byte DELETED = 2;
     /** Length and checksum before each record body. */
-    private static final int HEADER = 8;
     private static final long DEFAULT_SEGMENT_BYTES = 4L << 20;
 
     private final Path directory;
@@ -185,15 +182,10 @@ final class StatementLog implements StatementRepository {
     }
 
     private static ByteBuffer frame(byte kind, byte[] body) {
-        ByteBuffer record = ByteBuffer.allocate(HEADER + 1 + body.length).order(ByteOrder.LITTLE_ENDIAN);
-        record.putInt(1 + body.length);
-        record.putInt(0);
-        record.put(kind);
-        record.put(body);
-        CRC32C crc = new CRC32C();
-        crc.update(record.array(), HEADER, 1 + body.length);
-        record.putInt(4, (int) crc.getValue());
-        return record.flip();
+        byte[] kindAndBody = new byte[1 + body.length];
+        kindAndBody[0] = kind;
+        System.arraycopy(body, 0, kindAndBody, 1, body.length);
+        return io.sluice.core.io.FramedRecords.frame(kindAndBody);
     }
 
     /** The segment to append to, starting a new one when the current one is full. Called under the append lock. */
@@ -362,23 +354,7 @@ final class StatementLog implements StatementRepository {
                 return List.of();
             }
         }
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        List<ByteBuffer> records = new ArrayList<>();
-        while (in.remaining() >= HEADER) {
-            int length = in.getInt();
-            int checksum = in.getInt();
-            if (length <= 0 || length > in.remaining()) {
-                break;
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(bytes, in.position(), length);
-            if ((int) crc.getValue() != checksum) {
-                break;
-            }
-            records.add(ByteBuffer.wrap(bytes, in.position(), length).slice());
-            in.position(in.position() + length);
-        }
-        return records;
+        return io.sluice.core.io.FramedRecords.read(bytes).stream().map(io.sluice.core.io.FramedRecords.Record::body).toList();
     }
 
     private List<Long> segmentNumbers() throws IOException {
