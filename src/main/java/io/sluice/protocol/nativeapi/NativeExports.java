@@ -129,6 +129,7 @@ final class NativeExports {
 
     private void start(Principal principal, String statementId, ExportSpec spec, ExportTap tap) {
         exports.computeIfAbsent(statementId, id -> shared(id, CompletableFuture.supplyAsync(() -> {
+            tellRunning(id);
             StatementStatus status = statements.status(principal, id);
             while (!status.isTerminal()) {
                 status = statements.await(principal, id, Duration.ofMinutes(1));
@@ -151,11 +152,18 @@ final class NativeExports {
         if (records == ExportRecords.NONE) {
             return export;
         }
-        tell(records, statementId, new ExportRecords.Entry(ExportRecords.Entry.RUNNING, null, null));
         export.whenComplete((result, failure) -> tell(records, statementId, result != null
                 ? new ExportRecords.Entry(ExportRecords.Entry.SUCCEEDED, result, null)
                 : new ExportRecords.Entry(ExportRecords.Entry.FAILED, null, errorOf(failure))));
         return export;
+    }
+
+    /** On the export's own thread: a database write has no place on the submitting request's path. */
+    private void tellRunning(String statementId) {
+        ExportRecords records = exporter.outcomes();
+        if (records != ExportRecords.NONE) {
+            tell(records, statementId, new ExportRecords.Entry(ExportRecords.Entry.RUNNING, null, null));
+        }
     }
 
     private static void tell(ExportRecords records, String statementId, ExportRecords.Entry entry) {
